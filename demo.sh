@@ -1,0 +1,17 @@
+#!/usr/bin/env bash
+# The main job: install everything, build, boot an x86_64 guest with Debian's
+# kernel and show crmod in it: a program runs, the module loads, crctl check
+# describes the machine.
+set -euo pipefail
+src=$(cd "$(dirname "$0")" && pwd)
+build=${CRMOD_BUILD:-$src/build}
+"$src/tests/install-deps.sh"
+"$src/tests/build.sh" >/dev/null
+out=$build/demo
+status=0
+"$src/tests/vm/run-vm.sh" --arch x86_64 --build "$build/x86_64" --out "$out" --tests demo || status=$?
+echo
+cat "$out/results/demo.log"
+echo
+echo "demo: $(cat "$out/results/demo.status")"
+exit "$status"

@@ -1,0 +1,120 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crmod: resolve, at load, the kernel symbols listed in resolver.h.
+ *
+ * kallsyms_lookup_name() is not exported since 5.7. A kprobe finds its
+ * address, but not necessarily its start: on ppc64 ELF ABI v2 a kprobe sits
+ * at the local entry point, past the global entry's TOC setup, and with x86
+ * IBT past the ENDBR. Calling that address oopses (seen on ppc64le). So the
+ * kprobe only points into the function; kallsyms' own "name+off/size" then
+ * gives the start, which is the global entry that a call through a pointer
+ * must use.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/kallsyms.h>
+#include <linux/kprobes.h>
+#include <linux/module.h>
+#include <linux/string.h>
+
+#include "crmod.h"
+#include "resolver.h"
+
+#define CRMOD_DEFINE_SYMBOL(name, type) type *crmod_sym_##name;
+CRMOD_SYMBOLS(CRMOD_DEFINE_SYMBOL)
+#undef CRMOD_DEFINE_SYMBOL
+
+struct crmod_symbol {
+	const char *name;
+	void **addr;
+};
+
+#define CRMOD_SYMBOL_ENTRY(name, type) { #name, (void **)&crmod_sym_##name },
+static const struct crmod_symbol crmod_symbols[] __maybe_unused = {
+	CRMOD_SYMBOLS(CRMOD_SYMBOL_ENTRY)
+};
+#undef CRMOD_SYMBOL_ENTRY
+
+#ifdef CRMOD_TEST
+/* Test builds: one more symbol to require, to prove a missing one is fatal. */
+static char *test_require_symbol;
+module_param(test_require_symbol, charp, 0400);
+MODULE_PARM_DESC(test_require_symbol, "test only: also require this symbol");
+#endif
+
+/* The offset of addr into the symbol called name, or a negative errno. */
+static long offset_in_symbol(unsigned long addr, const char *name)
+{
+	char buf[KSYM_SYMBOL_LEN];
+	size_t len = strlen(name);
+	unsigned long offset, size;
+
+	sprint_symbol(buf, addr);
+	if (strncmp(buf, name, len) != 0 || buf[len] != '+' ||
+	    sscanf(buf + len, "+%lx/%lx", &offset, &size) != 2 ||
+	    offset >= size)
+		return -ENOENT;
+	return offset;
+}
+
+static unsigned long (*find_kallsyms_lookup_name(void))(const char *)
+{
+	static const char name[] = "kallsyms_lookup_name";
+	struct kprobe kp = { .symbol_name = name };
+	unsigned long inside;
+	long offset;
+	int ret;
+
+	ret = register_kprobe(&kp);
+	if (ret) {
+		pr_err("cannot find %s: register_kprobe failed (%d)\n", name, ret);
+		return NULL;
+	}
+	inside = (unsigned long)kp.addr;
+	unregister_kprobe(&kp);
+
+	offset = offset_in_symbol(inside, name);
+	if (offset < 0 || offset_in_symbol(inside - offset, name) != 0) {
+		pr_err("cannot find the start of %s\n", name);
+		return NULL;
+	}
+	return (unsigned long (*)(const char *))(inside - offset);
+}
+
+static int resolve_one(unsigned long (*lookup)(const char *), const char *name,
+		       void **addr)
+{
+	*addr = (void *)lookup(name);
+	if (!*addr) {
+		pr_err("kernel symbol %s not found: this kernel is not supported\n",
+		       name);
+		return -ENOENT;
+	}
+	return 0;
+}
+
+int crmod_resolve_symbols(void)
+{
+	unsigned long (*lookup)(const char *) = find_kallsyms_lookup_name();
+	size_t i;
+	int ret;
+
+	if (!lookup)
+		return -ENOENT;
+	for (i = 0; i < ARRAY_SIZE(crmod_symbols); i++) {
+		ret = resolve_one(lookup, crmod_symbols[i].name,
+				  crmod_symbols[i].addr);
+		if (ret)
+			return ret;
+	}
+#ifdef CRMOD_TEST
+	if (test_require_symbol) {
+		void *unused;
+
+		ret = resolve_one(lookup, test_require_symbol, &unused);
+		if (ret)
+			return ret;
+	}
+#endif
+	return 0;
+}

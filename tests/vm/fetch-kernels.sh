@@ -1,0 +1,87 @@
+#!/usr/bin/env bash
+# Fetch Debian bookworm's 6.1 kernel, its headers and a static busybox for one
+# guest architecture, with apt, into a cache that later runs reuse.
+#
+#   fetch-kernels.sh amd64|ppc64el      prints the unpacked root's path
+#
+# Nothing is installed on the host: the .debs are downloaded with apt and
+# unpacked with dpkg -x under $CRMOD_CACHE (default /var/cache/crmod). Once an
+# architecture's root is complete (its "ready" stamp), no apt call is made.
+set -euo pipefail
+
+arch=${1:?usage: fetch-kernels.sh amd64|ppc64el}
+cache=${CRMOD_CACHE:-/var/cache/crmod}
+case "$arch" in
+amd64) flavour=amd64 ;;
+ppc64el) flavour=powerpc64le ;;
+*) echo "fetch-kernels: unknown architecture '$arch'" >&2; exit 2 ;;
+esac
+
+root=$cache/root-$arch
+if [[ -f $root/ready ]]; then
+	echo "$root"
+	exit 0
+fi
+
+log() { echo "fetch-kernels[$arch]: $*" >&2; }
+
+# apt for one architecture, with package lists of its own under the cache.
+apt_for() {
+	local a=$1 tool=$2
+	shift 2
+	"$tool" -q -oAPT::Sandbox::User=root -oAPT::Architecture="$a" \
+		-oAPT::Architectures="$a" -oDir::State::Lists="$cache/apt-lists-$a" \
+		-oDir::Cache="$cache/apt-cache-$a" "$@"
+}
+update_lists() {
+	mkdir -p "$cache/apt-lists-$1/partial" "$cache/apt-cache-$1/archives/partial"
+	local try
+	for try in 1 2 3; do
+		log "updating $1 package lists (try $try)"
+		# Error-Mode=any: a half-synced mirror index is an error worth retrying.
+		apt_for "$1" apt-get -oAPT::Update::Error-Mode=any update >&2 && return 0
+		sleep 5
+	done
+	# A mirror can serve one stale index for hours (seen: bookworm-security's
+	# ppc64el list). Carry on with the indexes that did download; the kernel
+	# then comes from the newest suite that answered.
+	log "WARNING: some $1 package lists would not download; using those that did"
+	apt_for "$1" apt-get update >&2 || true
+}
+
+update_lists "$arch"
+[[ $arch == amd64 ]] || update_lists amd64
+
+# The meta package names the current kernel ABI, e.g. linux-image-6.1.0-56-amd64.
+image_pkg=$(apt_for "$arch" apt-cache depends "linux-image-$flavour" |
+	sed -n 's/^ *Depends: \(linux-image-6\.1\.[0-9.-]*-'"$flavour"'\)$/\1/p' | head -n1)
+[[ -n $image_pkg ]] || { log "cannot find the kernel ABI behind linux-image-$flavour"; exit 1; }
+release=${image_pkg#linux-image-}
+abi=${release%-"$flavour"}
+log "kernel $release"
+
+debs=$cache/debs-$arch
+rm -rf "$debs"
+mkdir -p "$debs"
+(cd "$debs" && apt_for "$arch" apt-get download "$image_pkg" "linux-headers-$release" \
+	"linux-headers-$abi-common" busybox-static >&2)
+# kbuild's tools run on the build host, so they always come from amd64; the
+# headers ask for a kbuild of at least their own version, so the newest fits.
+(cd "$debs" && apt_for amd64 apt-get download linux-kbuild-6.1 >&2)
+
+rm -rf "$root.tmp"
+mkdir -p "$root.tmp"
+for deb in "$debs"/*.deb; do
+	log "unpacking $(basename "$deb")"
+	dpkg -x "$deb" "$root.tmp"
+done
+
+# The headers' Makefile includes the common half by an absolute /usr/src path;
+# point it into this root so the tree builds where it is.
+sed -i "s|/usr/src/linux-headers-$abi-common|$root/usr/src/linux-headers-$abi-common|g" \
+	"$root.tmp/usr/src/linux-headers-$release/Makefile"
+echo "$release" > "$root.tmp/release"
+touch "$root.tmp/ready"
+rm -rf "$root" "$debs"
+mv "$root.tmp" "$root"
+echo "$root"

@@ -1,0 +1,39 @@
+#!/usr/bin/env bash
+# Build the test guest's initramfs: a static busybox, our init as PID 1, the
+# module, crctl, the in-guest test programs and cases, and the kernel's
+# virtio disk modules.
+#
+#   mkinitramfs.sh KERNEL_ROOT BUILD_DIR SOURCE_DIR OUTPUT.gz
+set -euo pipefail
+
+root=$1 build=$2 src=$3 output=$4
+release=$(cat "$root/release")
+stage=$(mktemp -d)
+trap 'rm -rf "$stage"' EXIT
+
+mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,shared,tests,lib/modules/boot}
+install_file() { [[ -f $1 ]] || { echo "mkinitramfs: missing $1" >&2; exit 1; }; cp "$1" "$2"; }
+
+install_file "$root/bin/busybox" "$stage/bin/busybox"
+# The guest's busybox may be of another arch: ask the host's (same Debian
+# version, same applets) which links to make.
+for applet in $(busybox --list | grep -vx busybox); do
+	ln -sf busybox "$stage/bin/$applet"
+done
+install_file "$build/tests/guest/crmod-init" "$stage/init"
+install_file "$build/tests/guest/crmod-ioctl-test" "$stage/bin/crmod-ioctl-test"
+install_file "$build/userspace/crctl" "$stage/bin/crctl"
+install_file "$build/userspace/jsoncheck" "$stage/bin/jsoncheck"
+install_file "$build/kmod/module/crmod.ko" "$stage/lib/modules/crmod.ko"
+install_file "$src/tests/guest/lib.sh" "$stage/tests/lib.sh"
+cp "$src"/tests/guest/cases/* "$stage/tests/"
+
+# The shared disk's driver stack, in load order (virtio_blk needs the rest).
+n=0
+for mod in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio_pci virtio_blk; do
+	file=$(find "$root/lib/modules/$release/kernel/drivers" -name "$mod.ko" | head -n1)
+	install_file "$file" "$stage/lib/modules/boot/$(printf %02d $n)-$mod.ko"
+	n=$((n + 1))
+done
+
+(cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -1 > "$output"
