@@ -6,12 +6,7 @@
 #ifndef CRMOD_COMPAT_H
 #define CRMOD_COMPAT_H
 
-#include <linux/version.h>
 #include <linux/capability.h>
-
-#if LINUX_VERSION_CODE < KERNEL_VERSION(5, 10, 0)
-#error "crmod needs Linux 5.10 or newer"
-#endif
 
 /*
  * CAP_CHECKPOINT_RESTORE (5.9) lets a checkpoint/restart tool run without

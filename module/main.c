@@ -26,8 +26,9 @@ static u64 crmod_features(void)
 {
 	u64 features = CRMOD_FEAT_MACHINE;
 
-	if (IS_ENABLED(CRMOD_TEST))
-		features |= CRMOD_FEAT_TEST_HOOKS;
+#ifdef CRMOD_TEST
+	features |= CRMOD_FEAT_TEST_HOOKS;
+#endif
 	return features;
 }
 

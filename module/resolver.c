@@ -20,20 +20,25 @@
 #include "crmod.h"
 #include "resolver.h"
 
-#define CRMOD_DEFINE_SYMBOL(name, type) type *crmod_sym_##name;
-CRMOD_SYMBOLS(CRMOD_DEFINE_SYMBOL)
-#undef CRMOD_DEFINE_SYMBOL
+#ifdef CONFIG_X86_64
+u32 *crmod_sym_elf_hwcap2;
+#endif
 
 struct crmod_symbol {
 	const char *name;
 	void **addr;
 };
 
-#define CRMOD_SYMBOL_ENTRY(name, type) { #name, (void **)&crmod_sym_##name },
+#define CRMOD_SYMBOL(name) { #name, (void **)&crmod_sym_##name }
+
+/* Everything crmod needs that the kernel does not export. */
 static const struct crmod_symbol crmod_symbols[] __maybe_unused = {
-	CRMOD_SYMBOLS(CRMOD_SYMBOL_ENTRY)
+#ifdef CONFIG_X86_64
+	CRMOD_SYMBOL(elf_hwcap2),
+#endif
 };
-#undef CRMOD_SYMBOL_ENTRY
+
+typedef unsigned long (*crmod_lookup_fn)(const char *name);
 
 #ifdef CRMOD_TEST
 /* Test builds: one more symbol to require, to prove a missing one is fatal. */
@@ -57,7 +62,7 @@ static long offset_in_symbol(unsigned long addr, const char *name)
 	return offset;
 }
 
-static unsigned long (*find_kallsyms_lookup_name(void))(const char *)
+static crmod_lookup_fn find_kallsyms_lookup_name(void)
 {
 	static const char name[] = "kallsyms_lookup_name";
 	struct kprobe kp = { .symbol_name = name };
@@ -78,11 +83,10 @@ static unsigned long (*find_kallsyms_lookup_name(void))(const char *)
 		pr_err("cannot find the start of %s\n", name);
 		return NULL;
 	}
-	return (unsigned long (*)(const char *))(inside - offset);
+	return (crmod_lookup_fn)(inside - offset);
 }
 
-static int resolve_one(unsigned long (*lookup)(const char *), const char *name,
-		       void **addr)
+static int resolve_one(crmod_lookup_fn lookup, const char *name, void **addr)
 {
 	*addr = (void *)lookup(name);
 	if (!*addr) {
@@ -95,7 +99,7 @@ static int resolve_one(unsigned long (*lookup)(const char *), const char *name,
 
 int crmod_resolve_symbols(void)
 {
-	unsigned long (*lookup)(const char *) = find_kallsyms_lookup_name();
+	crmod_lookup_fn lookup = find_kallsyms_lookup_name();
 	size_t i;
 	int ret;
 
