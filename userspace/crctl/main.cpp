@@ -1,0 +1,106 @@
+// crctl: the crmod command.
+//
+// Exit status: 0 success, 1 usage or other error, 3 module not loaded,
+// 4 permission denied, 5 module and crctl speak different ABI versions,
+// 6 device missing although the module is loaded.
+#include "crctl/describe.hpp"
+#include "crctl/device.hpp"
+
+#include <CLI/CLI.hpp>
+#include <fmt/format.h>
+
+#include <cstdio>
+#include <iostream>
+#include <string>
+
+namespace {
+
+enum ExitStatus {
+	exit_ok = 0,
+	exit_error = 1,
+	exit_not_loaded = 3,
+	exit_permission = 4,
+	exit_abi_mismatch = 5,
+	exit_device_missing = 6,
+};
+
+int exit_status_for(crctl::DeviceErrorKind kind)
+{
+	switch (kind) {
+	case crctl::DeviceErrorKind::module_not_loaded:
+		return exit_not_loaded;
+	case crctl::DeviceErrorKind::device_missing:
+		return exit_device_missing;
+	case crctl::DeviceErrorKind::permission_denied:
+		return exit_permission;
+	case crctl::DeviceErrorKind::other:
+		break;
+	}
+	return exit_error;
+}
+
+// Errors go to stderr; with --json also to stdout as JSON, so that a
+// machine reading stdout always gets a document.
+int report_error(bool as_json, const std::string &message, int status, bool loaded)
+{
+	std::cerr << "crctl: " << message << '\n';
+	if (as_json) {
+		nlohmann::json out = {
+			{"tool", {{"version", crctl::tool_version}, {"abi_version", CRMOD_ABI_VERSION}}},
+			{"module", {{"loaded", loaded}, {"error", message}}},
+		};
+		std::cout << out.dump(2) << '\n';
+	}
+	return status;
+}
+
+int run_check(const std::string &device_path, bool as_json)
+{
+	try {
+		auto device = crctl::Device::open(device_path);
+		auto version = device.version();
+		if (!crctl::abi_compatible(version))
+			return report_error(as_json,
+					    fmt::format("the crmod module speaks ABI {}, this crctl speaks ABI {}: "
+							"install matching versions",
+							version.abi_version, CRMOD_ABI_VERSION),
+					    exit_abi_mismatch, true);
+		auto machine = device.machine();
+		if (as_json)
+			std::cout << crctl::check_json(device_path, version, machine).dump(2) << '\n';
+		else
+			std::cout << crctl::check_text(device_path, version, machine);
+		return exit_ok;
+	} catch (const crctl::DeviceError &e) {
+		return report_error(as_json, e.what(), exit_status_for(e.kind()),
+				    e.kind() != crctl::DeviceErrorKind::module_not_loaded);
+	}
+}
+
+} // namespace
+
+int main(int argc, char **argv)
+{
+	CLI::App app{"crctl: checkpoint/restart of Linux processes with the crmod module"};
+	app.set_version_flag("--version", fmt::format("crctl {} (crmod ABI {})", crctl::tool_version,
+						      CRMOD_ABI_VERSION));
+	app.require_subcommand(1);
+	app.footer("Exit status: 0 ok, 1 error, 3 module not loaded, 4 permission denied,\n"
+		   "5 module/crctl ABI mismatch, 6 device missing.\n"
+		   "Checkpoint and restart are not implemented yet.");
+
+	bool as_json = false;
+	std::string device_path = crctl::Device::default_path;
+	auto *check = app.add_subcommand("check", "Is the module loaded; its ABI; this machine's description");
+	check->add_flag("--json", as_json, "Print JSON");
+	check->add_option("--device", device_path, "The crmod device")->capture_default_str();
+
+	try {
+		app.parse(argc, argv);
+	} catch (const CLI::ParseError &e) {
+		return app.exit(e);
+	}
+	if (check->parsed())
+		return run_check(device_path, as_json);
+	return exit_error;
+}

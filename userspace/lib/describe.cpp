@@ -1,0 +1,285 @@
+#include "crctl/describe.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <cstring>
+#include <string_view>
+
+namespace crctl {
+
+using nlohmann::json;
+
+namespace {
+
+std::string hex(std::uint64_t value) { return fmt::format("{:#x}", value); }
+
+std::string join(const std::vector<std::string> &words)
+{
+	std::string out;
+	for (const auto &w : words)
+		out += (out.empty() ? "" : " ") + w;
+	return out.empty() ? "(none)" : out;
+}
+
+// Copies a fixed-size, NUL-terminated field; never reads past its end.
+template <std::size_t N> std::string c_string(const char (&field)[N])
+{
+	return std::string(field, ::strnlen(field, N));
+}
+
+constexpr std::uint64_t bit(unsigned n) { return std::uint64_t{1} << n; }
+
+const std::vector<BitName> crmod_features = {
+	{CRMOD_FEAT_MACHINE, "machine"},
+	{CRMOD_FEAT_CHECKPOINT, "checkpoint"},
+	{CRMOD_FEAT_RESTART, "restart"},
+	{CRMOD_FEAT_TEST_HOOKS, "test_hooks"},
+};
+
+// XSAVE state components, by XCR0 bit (Intel SDM vol. 1, 13.1).
+const std::vector<BitName> xcr0_components = {
+	{bit(0), "x87"},	   {bit(1), "sse"},	       {bit(2), "avx"},
+	{bit(3), "bndregs"},	   {bit(4), "bndcsr"},	       {bit(5), "opmask"},
+	{bit(6), "zmm_hi256"},	   {bit(7), "hi16_zmm"},       {bit(8), "pt"},
+	{bit(9), "pkru"},	   {bit(10), "pasid"},	       {bit(11), "cet_u"},
+	{bit(12), "cet_s"},	   {bit(13), "hdc"},	       {bit(14), "uintr"},
+	{bit(15), "lbr"},	   {bit(16), "hwp"},	       {bit(17), "amx_tilecfg"},
+	{bit(18), "amx_tiledata"},
+};
+
+const std::vector<BitName> x86_hwcap2 = {{bit(0), "ring3mwait"}, {bit(1), "fsgsbase"}};
+
+struct CpuidWord {
+	crmod_x86_cpuid_word index;
+	const char *name;
+	std::vector<BitName> flags;
+};
+
+// User-visible feature flags by CPUID word and bit, with Linux's names.
+const std::array<CpuidWord, CRMOD_CPUID_WORDS> cpuid_words = {{
+	{CRMOD_CPUID_1_ECX, "1.ecx",
+	 {{bit(0), "sse3"}, {bit(1), "pclmulqdq"}, {bit(9), "ssse3"}, {bit(12), "fma"},
+	  {bit(13), "cx16"}, {bit(19), "sse4_1"}, {bit(20), "sse4_2"}, {bit(22), "movbe"},
+	  {bit(23), "popcnt"}, {bit(25), "aes"}, {bit(26), "xsave"}, {bit(27), "osxsave"},
+	  {bit(28), "avx"}, {bit(29), "f16c"}, {bit(30), "rdrand"}}},
+	{CRMOD_CPUID_1_EDX, "1.edx",
+	 {{bit(0), "fpu"}, {bit(4), "tsc"}, {bit(8), "cx8"}, {bit(15), "cmov"}, {bit(23), "mmx"},
+	  {bit(24), "fxsr"}, {bit(25), "sse"}, {bit(26), "sse2"}}},
+	{CRMOD_CPUID_7_0_EBX, "7.0.ebx",
+	 {{bit(0), "fsgsbase"}, {bit(3), "bmi1"}, {bit(4), "hle"}, {bit(5), "avx2"},
+	  {bit(8), "bmi2"}, {bit(9), "erms"}, {bit(11), "rtm"}, {bit(14), "mpx"},
+	  {bit(16), "avx512f"}, {bit(17), "avx512dq"}, {bit(18), "rdseed"}, {bit(19), "adx"},
+	  {bit(21), "avx512ifma"}, {bit(23), "clflushopt"}, {bit(24), "clwb"},
+	  {bit(28), "avx512cd"}, {bit(29), "sha_ni"}, {bit(30), "avx512bw"},
+	  {bit(31), "avx512vl"}}},
+	{CRMOD_CPUID_7_0_ECX, "7.0.ecx",
+	 {{bit(1), "avx512vbmi"}, {bit(3), "pku"}, {bit(4), "ospke"}, {bit(5), "waitpkg"},
+	  {bit(6), "avx512_vbmi2"}, {bit(7), "shstk"}, {bit(8), "gfni"}, {bit(9), "vaes"},
+	  {bit(10), "vpclmulqdq"}, {bit(11), "avx512_vnni"}, {bit(12), "avx512_bitalg"},
+	  {bit(14), "avx512_vpopcntdq"}, {bit(22), "rdpid"}, {bit(27), "movdiri"},
+	  {bit(28), "movdir64b"}}},
+	{CRMOD_CPUID_7_0_EDX, "7.0.edx",
+	 {{bit(4), "fsrm"}, {bit(8), "avx512_vp2intersect"}, {bit(14), "serialize"},
+	  {bit(22), "amx_bf16"}, {bit(23), "avx512_fp16"}, {bit(24), "amx_tile"},
+	  {bit(25), "amx_int8"}}},
+	{CRMOD_CPUID_7_1_EAX, "7.1.eax", {{bit(4), "avx_vnni"}, {bit(5), "avx512_bf16"}}},
+	{CRMOD_CPUID_D_1_EAX, "0xd.1.eax",
+	 {{bit(0), "xsaveopt"}, {bit(1), "xsavec"}, {bit(2), "xgetbv1"}, {bit(3), "xsaves"}}},
+	{CRMOD_CPUID_80000001_ECX, "0x80000001.ecx",
+	 {{bit(0), "lahf_lm"}, {bit(5), "abm"}, {bit(6), "sse4a"}, {bit(8), "3dnowprefetch"},
+	  {bit(11), "xop"}, {bit(16), "fma4"}, {bit(21), "tbm"}}},
+	{CRMOD_CPUID_80000001_EDX, "0x80000001.edx",
+	 {{bit(11), "syscall"}, {bit(20), "nx"}, {bit(26), "pdpe1gb"}, {bit(27), "rdtscp"},
+	  {bit(29), "lm"}}},
+}};
+
+// AT_HWCAP and AT_HWCAP2 bits (arch/powerpc/include/uapi/asm/cputable.h).
+const std::vector<BitName> ppc_hwcap = {
+	{0x80000000, "ppc32"},	     {0x40000000, "ppc64"},	  {0x20000000, "ppc601"},
+	{0x10000000, "altivec"},     {0x08000000, "fpu"},	  {0x04000000, "mmu"},
+	{0x02000000, "4xxmac"},	     {0x01000000, "ucache"},	  {0x00800000, "spe"},
+	{0x00400000, "efpsingle"},   {0x00200000, "efpdouble"},	  {0x00100000, "notb"},
+	{0x00080000, "power4"},	     {0x00040000, "power5"},	  {0x00020000, "power5+"},
+	{0x00010000, "cellbe"},	     {0x00008000, "booke"},	  {0x00004000, "smt"},
+	{0x00002000, "ic_snoop"},    {0x00001000, "arch_2_05"},	  {0x00000800, "pa6t"},
+	{0x00000400, "dfp"},	     {0x00000200, "power6x"},	  {0x00000100, "arch_2_06"},
+	{0x00000080, "vsx"},	     {0x00000040, "archpmu"},	  {0x00000002, "true_le"},
+	{0x00000001, "ppcle"},
+};
+const std::vector<BitName> ppc_hwcap2 = {
+	{0x80000000, "arch_2_07"}, {0x40000000, "htm"},	     {0x20000000, "dscr"},
+	{0x10000000, "ebb"},	   {0x08000000, "isel"},     {0x04000000, "tar"},
+	{0x02000000, "vcrypto"},   {0x01000000, "htm-nosc"}, {0x00800000, "arch_3_00"},
+	{0x00400000, "ieee128"},   {0x00200000, "darn"},     {0x00100000, "scv"},
+	{0x00080000, "htm-no-suspend"}, {0x00040000, "arch_3_1"}, {0x00020000, "mma"},
+};
+
+std::string arch_name(std::uint32_t arch)
+{
+	switch (arch) {
+	case CRMOD_ARCH_X86_64:
+		return "x86_64";
+	case CRMOD_ARCH_PPC64:
+		return "ppc64";
+	default:
+		return fmt::format("unknown ({})", arch);
+	}
+}
+
+std::string endian_name(std::uint32_t endian)
+{
+	switch (endian) {
+	case CRMOD_ENDIAN_LITTLE:
+		return "little";
+	case CRMOD_ENDIAN_BIG:
+		return "big";
+	default:
+		return fmt::format("unknown ({})", endian);
+	}
+}
+
+std::vector<std::string> x86_flags(const crmod_x86_machine &x)
+{
+	std::vector<std::string> flags;
+	for (const auto &word : cpuid_words)
+		for (auto &name : bit_names(x.cpuid[word.index], word.flags))
+			flags.push_back(std::move(name));
+	return flags;
+}
+
+json x86_json(const crmod_x86_machine &x)
+{
+	json cpuid = json::object();
+	for (const auto &word : cpuid_words)
+		cpuid[word.name] = fmt::format("{:#010x}", x.cpuid[word.index]);
+	return {
+		{"vendor", c_string(x.vendor)},
+		{"family", x.family},
+		{"model", x.model},
+		{"cpuid_max_leaf", hex(x.cpuid_max_leaf)},
+		{"xcr0", hex(x.xcr0)},
+		{"xsave_components", bit_names(x.xcr0, xcr0_components)},
+		{"xsave_size", x.xsave_size},
+		{"hwcap2", hex(x.hwcap2)},
+		{"hwcap2_names", bit_names(x.hwcap2, x86_hwcap2)},
+		{"cpuid", cpuid},
+		{"flags", x86_flags(x)},
+	};
+}
+
+json ppc_json(const crmod_ppc_machine &p)
+{
+	return {
+		{"platform", c_string(p.platform)},
+		{"pvr", hex(p.pvr)},
+		{"mmu", (p.flags & CRMOD_PPC_RADIX) ? "radix" : "hash"},
+		{"hwcap", hex(p.hwcap)},
+		{"hwcap_names", bit_names(p.hwcap, ppc_hwcap)},
+		{"hwcap2", hex(p.hwcap2)},
+		{"hwcap2_names", bit_names(p.hwcap2, ppc_hwcap2)},
+	};
+}
+
+std::string image_version_text(std::uint32_t image_version)
+{
+	if (image_version == 0)
+		return "none (checkpoint/restart not implemented yet)";
+	return std::to_string(image_version);
+}
+
+} // namespace
+
+std::vector<std::string> bit_names(std::uint64_t value, const std::vector<BitName> &table)
+{
+	std::vector<std::string> names;
+	for (const auto &entry : table)
+		if (value & entry.mask)
+			names.emplace_back(entry.name);
+	return names;
+}
+
+std::vector<std::string> feature_names(std::uint64_t features)
+{
+	return bit_names(features, crmod_features);
+}
+
+bool abi_compatible(const crmod_version &version)
+{
+	return version.abi_version == CRMOD_ABI_VERSION;
+}
+
+json version_json(const crmod_version &v)
+{
+	return {
+		{"abi_version", v.abi_version},
+		{"image_version", v.image_version},
+		{"features", feature_names(v.features)},
+	};
+}
+
+json machine_json(const crmod_machine &m)
+{
+	json out = {
+		{"arch", arch_name(m.arch)},
+		{"word_size", m.word_size},
+		{"endianness", endian_name(m.endian)},
+		{"page_size", m.page_size},
+		{"kernel_release", c_string(m.release)},
+	};
+	if (m.arch == CRMOD_ARCH_X86_64)
+		out["x86"] = x86_json(m.x86);
+	else if (m.arch == CRMOD_ARCH_PPC64)
+		out["ppc"] = ppc_json(m.ppc);
+	return out;
+}
+
+json check_json(const std::string &device, const crmod_version &v, const crmod_machine &m)
+{
+	json module = version_json(v);
+	module["loaded"] = true;
+	module["device"] = device;
+	return {
+		{"tool", {{"version", tool_version}, {"abi_version", CRMOD_ABI_VERSION}}},
+		{"module", module},
+		{"machine", machine_json(m)},
+	};
+}
+
+std::string check_text(const std::string &device, const crmod_version &v, const crmod_machine &m)
+{
+	std::string out;
+	auto line = [&out](std::string_view label, const std::string &value) {
+		out += fmt::format("  {:<22} {}\n", label, value);
+	};
+	out += fmt::format("crmod module: loaded ({})\n", device);
+	line("ABI version", fmt::format("{} (crctl {} speaks {})", v.abi_version, tool_version,
+					 CRMOD_ABI_VERSION));
+	line("image format", image_version_text(v.image_version));
+	line("features", join(feature_names(v.features)));
+	out += "machine:\n";
+	line("arch", fmt::format("{}, {}-bit, {}-endian", arch_name(m.arch), m.word_size,
+				 endian_name(m.endian)));
+	line("page size", std::to_string(m.page_size));
+	line("kernel release", c_string(m.release));
+	if (m.arch == CRMOD_ARCH_X86_64) {
+		const auto &x = m.x86;
+		line("cpu", fmt::format("{} family {} model {}", c_string(x.vendor), x.family, x.model));
+		line("xcr0", fmt::format("{} ({})", hex(x.xcr0), join(bit_names(x.xcr0, xcr0_components))));
+		line("xsave area", fmt::format("{} bytes", x.xsave_size));
+		line("hwcap2", fmt::format("{} ({})", hex(x.hwcap2), join(bit_names(x.hwcap2, x86_hwcap2))));
+		for (const auto &word : cpuid_words)
+			line(fmt::format("cpuid {}", word.name), fmt::format("{:#010x}", x.cpuid[word.index]));
+		line("flags", join(x86_flags(x)));
+	} else if (m.arch == CRMOD_ARCH_PPC64) {
+		const auto &p = m.ppc;
+		line("platform", c_string(p.platform));
+		line("pvr", hex(p.pvr));
+		line("mmu", (p.flags & CRMOD_PPC_RADIX) ? "radix" : "hash");
+		line("hwcap", fmt::format("{} ({})", hex(p.hwcap), join(bit_names(p.hwcap, ppc_hwcap))));
+		line("hwcap2", fmt::format("{} ({})", hex(p.hwcap2), join(bit_names(p.hwcap2, ppc_hwcap2))));
+	}
+	return out;
+}
+
+} // namespace crctl
