@@ -8,7 +8,7 @@ pkgs=(
 	libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev
 	gcc-powerpc64le-linux-gnu g++-powerpc64le-linux-gnu
 	qemu-system-x86 qemu-system-ppc busybox-static cpio gzip xz-utils kmod
-	linux-source-6.1 git
+	linux-source-6.1 git dkms openssl
 )
 missing=()
 for p in "${pkgs[@]}"; do

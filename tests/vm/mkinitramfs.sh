@@ -3,10 +3,10 @@
 # module, crctl, the in-guest test programs and cases, and the kernel's
 # virtio disk modules.
 #
-#   mkinitramfs.sh KERNEL_ROOT BUILD_DIR SOURCE_DIR OUTPUT.gz
+#   mkinitramfs.sh KERNEL_ROOT BUILD_DIR SOURCE_DIR OUTPUT.gz CRMOD.KO
 set -euo pipefail
 
-root=$1 build=$2 src=$3 output=$4
+root=$1 build=$2 src=$3 output=$4 module=$5
 release=$(cat "$root/release")
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
@@ -24,7 +24,7 @@ install_file "$build/tests/guest/crmod-init" "$stage/init"
 install_file "$build/tests/guest/crmod-ioctl-test" "$stage/bin/crmod-ioctl-test"
 install_file "$build/userspace/crctl" "$stage/bin/crctl"
 install_file "$build/userspace/jsoncheck" "$stage/bin/jsoncheck"
-install_file "$build/kmod/module/crmod.ko" "$stage/lib/modules/crmod.ko"
+install_file "$module" "$stage/lib/modules/crmod.ko"
 install_file "$src/tests/guest/lib.sh" "$stage/tests/lib.sh"
 cp "$src"/tests/guest/cases/* "$stage/tests/"
 

@@ -4,8 +4,10 @@
 #
 #   run-vm.sh --arch x86_64|ppc64le --build DIR --out DIR --tests a,b,c
 #             [--cpu MODEL] [--disk-in FILE] [--timeout SECONDS] [--hang]
+#             [--module crmod.ko]
 #
-# --build is that arch's CMake build folder (module, crctl, guest programs).
+# --build is that arch's CMake build folder (module, crctl, guest programs);
+# --module boots another crmod.ko than the one built there (e.g. dkms's).
 # Writes OUT/results/<test>.{status,log}, OUT/console.log, OUT/disk.img (the
 # shared disk after the boot, for a following boot's --disk-in).
 # Exit 0 only if the guest ran every test and powered off, the kernel neither
@@ -14,7 +16,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
-arch= build= out= tests= cpu= disk_in= timeout= hang=0
+arch= build= out= tests= cpu= disk_in= timeout= hang=0 module=
 while [[ $# -gt 0 ]]; do
 	case "$1" in
 	--arch) arch=$2; shift 2 ;;
@@ -25,6 +27,7 @@ while [[ $# -gt 0 ]]; do
 	--disk-in) disk_in=$2; shift 2 ;;
 	--timeout) timeout=$2; shift 2 ;;
 	--hang) hang=1; shift ;;
+	--module) module=$2; shift 2 ;;
 	*) echo "run-vm: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -51,7 +54,8 @@ kernel=$(echo $root/$kernel_glob)
 
 rm -rf "$out"
 mkdir -p "$out/results"
-"$here/mkinitramfs.sh" "$root" "$build" "$src" "$out/initrd.gz" >&2
+"$here/mkinitramfs.sh" "$root" "$build" "$src" "$out/initrd.gz" \
+	"${module:-$build/kmod/module/crmod.ko}" >&2
 
 # The shared disk: a tar archive on a raw virtio disk, no filesystem needed.
 if [[ -n $disk_in ]]; then
