@@ -21,6 +21,9 @@ static_assert(sizeof(struct crmod_version) == 16);
 static_assert(sizeof(struct crmod_machine) == 344);
 static_assert(sizeof(struct crmod_x86_machine) <= 256);
 static_assert(sizeof(struct crmod_ppc_machine) <= 256);
+static_assert(sizeof(struct crmod_image_header) == 384);
+static_assert(sizeof(struct crmod_section_header) == 24);
+static_assert(sizeof(struct crmod_image_trailer) == 16);
 
 static u64 crmod_features(void)
 {

@@ -5,7 +5,7 @@
 set -euo pipefail
 pkgs=(
 	cmake make gcc g++ pkg-config
-	libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev
+	libcli11-dev libfmt-dev nlohmann-json3-dev libgtest-dev libboost-dev
 	gcc-powerpc64le-linux-gnu g++-powerpc64le-linux-gnu
 	qemu-system-x86 qemu-system-ppc busybox-static cpio gzip xz-utils kmod
 	linux-source-6.1 git dkms openssl

@@ -2,14 +2,17 @@
 //
 // Exit status: 0 success, 1 usage or other error, 3 module not loaded,
 // 4 permission denied, 5 module and crctl speak different ABI versions,
-// 6 device missing although the module is loaded.
+// 6 device missing although the module is loaded, 7 the image is refused
+// (corrupt, truncated or of an unknown format).
 #include "crctl/describe.hpp"
 #include "crctl/device.hpp"
+#include "crctl/image.hpp"
 
 #include <CLI/CLI.hpp>
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <fstream>
 #include <iostream>
 #include <string>
 
@@ -22,6 +25,7 @@ enum ExitStatus {
 	exit_permission = 4,
 	exit_abi_mismatch = 5,
 	exit_device_missing = 6,
+	exit_bad_image = 7,
 };
 
 int exit_status_for(crctl::DeviceErrorKind kind)
@@ -77,6 +81,37 @@ int run_check(const std::string &device_path, bool as_json)
 	}
 }
 
+int run_info(const std::string &path, bool as_json)
+{
+	std::ifstream file;
+	if (path != "-") {
+		file.open(path, std::ios::binary);
+		if (!file) {
+			std::cerr << "crctl: cannot open " << path << '\n';
+			return exit_error;
+		}
+	}
+	std::istream &in = path == "-" ? std::cin : file;
+	try {
+		auto image = crctl::read_image(in);
+		if (as_json)
+			std::cout << crctl::image_json(image).dump(2) << '\n';
+		else
+			std::cout << crctl::image_text(image);
+		return exit_ok;
+	} catch (const crctl::ImageError &e) {
+		std::cerr << "crctl: " << path << ": image refused: " << e.what() << '\n';
+		if (as_json)
+			std::cout << nlohmann::json{{"valid", false},
+						    {"error", {{"where", e.where()},
+							       {"offset", e.offset()},
+							       {"problem", e.problem()}}}}
+					     .dump(2)
+				  << '\n';
+		return exit_bad_image;
+	}
+}
+
 } // namespace
 
 int main(int argc, char **argv)
@@ -86,7 +121,7 @@ int main(int argc, char **argv)
 						      CRMOD_ABI_VERSION));
 	app.require_subcommand(1);
 	app.footer("Exit status: 0 ok, 1 error, 3 module not loaded, 4 permission denied,\n"
-		   "5 module/crctl ABI mismatch, 6 device missing.\n"
+		   "5 module/crctl ABI mismatch, 6 device missing, 7 image refused.\n"
 		   "Checkpoint and restart are not implemented yet.");
 
 	bool as_json = false;
@@ -95,6 +130,11 @@ int main(int argc, char **argv)
 	check->add_flag("--json", as_json, "Print JSON");
 	check->add_option("--device", device_path, "The crmod device")->capture_default_str();
 
+	std::string image_path;
+	auto *info = app.add_subcommand("info", "Decode and verify a checkpoint image (any arch, on any host)");
+	info->add_flag("--json", as_json, "Print JSON");
+	info->add_option("image", image_path, "The image file, or - for standard input")->required();
+
 	try {
 		app.parse(argc, argv);
 	} catch (const CLI::ParseError &e) {
@@ -102,5 +142,7 @@ int main(int argc, char **argv)
 	}
 	if (check->parsed())
 		return run_check(device_path, as_json);
+	if (info->parsed())
+		return run_info(image_path, as_json);
 	return exit_error;
 }

@@ -246,18 +246,19 @@ json check_json(const std::string &device, const crmod_version &v, const crmod_m
 	};
 }
 
-std::string check_text(const std::string &device, const crmod_version &v, const crmod_machine &m)
+namespace {
+
+void add_line(std::string &out, std::string_view label, const std::string &value)
+{
+	out += fmt::format("  {:<22} {}\n", label, value);
+}
+
+} // namespace
+
+std::string machine_text(const crmod_machine &m)
 {
 	std::string out;
-	auto line = [&out](std::string_view label, const std::string &value) {
-		out += fmt::format("  {:<22} {}\n", label, value);
-	};
-	out += fmt::format("crmod module: loaded ({})\n", device);
-	line("ABI version", fmt::format("{} (crctl {} speaks {})", v.abi_version, tool_version,
-					 CRMOD_ABI_VERSION));
-	line("image format", image_version_text(v.image_version));
-	line("features", join(feature_names(v.features)));
-	out += "machine:\n";
+	auto line = [&out](std::string_view label, const std::string &value) { add_line(out, label, value); };
 	line("arch", fmt::format("{}, {}-bit, {}-endian", arch_name(m.arch), m.word_size,
 				 endian_name(m.endian)));
 	line("page size", std::to_string(m.page_size));
@@ -280,6 +281,16 @@ std::string check_text(const std::string &device, const crmod_version &v, const 
 		line("hwcap2", fmt::format("{} ({})", hex(p.hwcap2), join(bit_names(p.hwcap2, ppc_hwcap2))));
 	}
 	return out;
+}
+
+std::string check_text(const std::string &device, const crmod_version &v, const crmod_machine &m)
+{
+	std::string out = fmt::format("crmod module: loaded ({})\n", device);
+	add_line(out, "ABI version", fmt::format("{} (crctl {} speaks {})", v.abi_version, tool_version,
+						 CRMOD_ABI_VERSION));
+	add_line(out, "image format", image_version_text(v.image_version));
+	add_line(out, "features", join(feature_names(v.features)));
+	return out + "machine:\n" + machine_text(m);
 }
 
 } // namespace crctl

@@ -20,8 +20,9 @@
 #define CRMOD_ABI_VERSION	1
 
 /*
- * Image format version the module reads and writes. 0: this build has no
- * image format yet (checkpoint and restart are not implemented).
+ * Image format version the module reads and writes. 0: none yet, the module
+ * cannot checkpoint or restart; CRMOD_IMAGE_FORMAT below is the format that
+ * user space already decodes (crctl info).
  */
 #define CRMOD_IMAGE_VERSION	0
 
@@ -99,6 +100,50 @@ struct crmod_machine {
 		struct crmod_ppc_machine ppc;
 		__u8 reserved[256];
 	};
+};
+
+/*
+ * Checkpoint image, format version 1 (docs/image-format.md).
+ *
+ * An image is a crmod_image_header, then sections, the last of type
+ * CRMOD_SEC_END. Every integer is little-endian whatever the machine, so a
+ * reader never guesses; crmod_image_header.machine.endian still records
+ * the checkpointed machine's own byte order. Each section header starts
+ * 8-byte aligned; its payload is followed by zeros up to the next 8 bytes.
+ * CRC32C is the Castagnoli CRC as in iSCSI and ext4 (reflected, initial
+ * value and final xor 0xffffffff).
+ */
+#define CRMOD_IMAGE_MAGIC	"CRMODIMG"	/* 8 bytes, no NUL stored */
+#define CRMOD_IMAGE_FORMAT	1
+#define CRMOD_IMAGE_ALIGN	8
+/* A section's payload never exceeds this; larger lengths are corruption. */
+#define CRMOD_IMAGE_SECTION_MAX	(1ULL << 30)
+
+struct crmod_image_header {
+	char magic[8];		/* CRMOD_IMAGE_MAGIC */
+	__u32 format_version;	/* CRMOD_IMAGE_FORMAT */
+	__u32 header_size;	/* sizeof(struct crmod_image_header) */
+	__u64 flags;		/* none defined: must be 0 */
+	__u64 created_ns;	/* CLOCK_REALTIME of the checkpoint */
+	struct crmod_machine machine;	/* where the checkpoint was taken */
+	__u32 reserved;		/* 0 */
+	__u32 header_crc;	/* CRC32C of every byte before this field */
+};
+
+/* crmod_section_header.type */
+#define CRMOD_SEC_END		1	/* payload: struct crmod_image_trailer */
+
+struct crmod_section_header {
+	__u32 type;		/* CRMOD_SEC_* */
+	__u32 flags;		/* none defined: must be 0 */
+	__u64 length;		/* payload bytes, padding excluded */
+	__u32 payload_crc;	/* CRC32C of the payload */
+	__u32 header_crc;	/* CRC32C of the 20 bytes before this field */
+};
+
+struct crmod_image_trailer {
+	__u64 sections;		/* sections before this END section */
+	__u64 image_bytes;	/* bytes before the END section's header */
 };
 
 #define CRCTL_IOC_MAGIC		0xCE

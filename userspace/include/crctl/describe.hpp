@@ -30,6 +30,7 @@ nlohmann::json machine_json(const crmod_machine &machine);
 nlohmann::json check_json(const std::string &device, const crmod_version &version,
 			  const crmod_machine &machine);
 
+std::string machine_text(const crmod_machine &machine);
 std::string check_text(const std::string &device, const crmod_version &version,
 		       const crmod_machine &machine);
 

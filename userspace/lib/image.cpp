@@ -1,0 +1,271 @@
+#include "crctl/image.hpp"
+
+#include "crctl/crc32c.hpp"
+#include "crctl/describe.hpp"
+
+#include <fmt/format.h>
+
+#include <array>
+#include <bit>
+#include <cstring>
+#include <string_view>
+
+namespace crctl {
+
+// Images are little-endian; both supported arches are too, so the structures
+// are read as they lie. A big-endian host would have to swap every field.
+static_assert(std::endian::native == std::endian::little,
+	      "crctl decodes images on little-endian hosts only");
+
+namespace {
+
+constexpr std::uint64_t header_bytes = sizeof(crmod_image_header);
+constexpr std::uint64_t section_header_bytes = sizeof(crmod_section_header);
+
+template <typename T> std::span<const std::byte> bytes_of(const T &value, std::size_t count = sizeof(T))
+{
+	return {reinterpret_cast<const std::byte *>(&value), count};
+}
+
+std::uint64_t padding_after(std::uint64_t length)
+{
+	return (CRMOD_IMAGE_ALIGN - length % CRMOD_IMAGE_ALIGN) % CRMOD_IMAGE_ALIGN;
+}
+
+std::string crc_mismatch(std::string_view what, std::uint32_t stored, std::uint32_t computed)
+{
+	return fmt::format("{} CRC32C mismatch: stored {:#010x}, computed {:#010x}", what, stored, computed);
+}
+
+// Reads exactly into buffer; returns how many bytes the stream had.
+std::uint64_t read_some(std::istream &in, std::span<std::byte> buffer)
+{
+	in.read(reinterpret_cast<char *>(buffer.data()), static_cast<std::streamsize>(buffer.size()));
+	return static_cast<std::uint64_t>(in.gcount());
+}
+
+class Reader {
+public:
+	explicit Reader(std::istream &in) : in_(in) {}
+
+	ImageSummary read()
+	{
+		ImageSummary image{};
+		image.header = read_header();
+		offset_ = header_bytes;
+		for (;;) {
+			auto [section, is_end] = read_section(image.sections.size());
+			if (is_end) {
+				image.trailer = check_trailer(image.sections.size(), section.offset);
+				break;
+			}
+			image.sections.push_back(section);
+		}
+		check_nothing_after();
+		image.size = offset_;
+		return image;
+	}
+
+private:
+	crmod_image_header read_header()
+	{
+		crmod_image_header h{};
+		auto got = read_some(in_, std::as_writable_bytes(std::span(&h, 1)));
+		if (got == 0)
+			throw ImageError("header", 0, "the image is empty");
+		if (got < header_bytes)
+			throw ImageError("header", 0,
+					 fmt::format("truncated: {} of {} bytes", got, header_bytes));
+		if (std::memcmp(h.magic, CRMOD_IMAGE_MAGIC, sizeof(h.magic)) != 0)
+			throw ImageError("header", 0,
+					 fmt::format("bad magic \"{}\": not a crmod image (expected \"{}\")",
+						     printable(h.magic), CRMOD_IMAGE_MAGIC));
+		auto crc = crc32c(bytes_of(h, offsetof(crmod_image_header, header_crc)));
+		if (crc != h.header_crc)
+			throw ImageError("header", offsetof(crmod_image_header, header_crc),
+					 crc_mismatch("header", h.header_crc, crc));
+		if (h.format_version != CRMOD_IMAGE_FORMAT)
+			throw ImageError("header", offsetof(crmod_image_header, format_version),
+					 fmt::format("format version {} is not supported (this crctl reads {})",
+						     h.format_version, CRMOD_IMAGE_FORMAT));
+		if (h.header_size != header_bytes)
+			throw ImageError("header", offsetof(crmod_image_header, header_size),
+					 fmt::format("header size {}, expected {}", h.header_size, header_bytes));
+		if (h.flags != 0 || h.reserved != 0)
+			throw ImageError("header", offsetof(crmod_image_header, flags),
+					 fmt::format("unknown flags {:#x} or reserved {:#x} set", h.flags, h.reserved));
+		check_machine(h.machine);
+		return h;
+	}
+
+	static void check_machine(const crmod_machine &m)
+	{
+		auto at = offsetof(crmod_image_header, machine);
+		if (m.arch != CRMOD_ARCH_X86_64 && m.arch != CRMOD_ARCH_PPC64)
+			throw ImageError("header", at, fmt::format("unknown architecture {}", m.arch));
+		if (m.word_size != 64)
+			throw ImageError("header", at, fmt::format("word size {} bits, expected 64", m.word_size));
+		if (m.endian != CRMOD_ENDIAN_LITTLE && m.endian != CRMOD_ENDIAN_BIG)
+			throw ImageError("header", at, fmt::format("unknown endianness {}", m.endian));
+		if (m.page_size < 4096 || !std::has_single_bit(m.page_size))
+			throw ImageError("header", at, fmt::format("page size {} is not a power of two >= 4096",
+								   m.page_size));
+	}
+
+	static std::string printable(const char (&magic)[8])
+	{
+		std::string out;
+		for (char c : magic)
+			out += (c >= 0x20 && c < 0x7f) ? std::string(1, c) : fmt::format("\\x{:02x}", static_cast<unsigned char>(c));
+		return out;
+	}
+
+	std::pair<SectionInfo, bool> read_section(std::size_t index)
+	{
+		crmod_section_header s{};
+		const std::uint64_t at = offset_;
+		auto got = read_some(in_, std::as_writable_bytes(std::span(&s, 1)));
+		if (got == 0)
+			throw ImageError("trailer", at,
+					 fmt::format("the image ends after {} sections without an END section "
+						     "(truncated?)", index));
+		std::string where = fmt::format("section {}", index);
+		if (got < section_header_bytes)
+			throw ImageError(where, at, fmt::format("truncated header: {} of {} bytes", got,
+								 section_header_bytes));
+		auto crc = crc32c(bytes_of(s, offsetof(crmod_section_header, header_crc)));
+		if (crc != s.header_crc)
+			throw ImageError(where, at, crc_mismatch("section header", s.header_crc, crc));
+		where += " (" + section_type_name(s.type) + ")";
+		if (s.flags != 0)
+			throw ImageError(where, at, fmt::format("unknown flags {:#x}", s.flags));
+		if (s.length > CRMOD_IMAGE_SECTION_MAX)
+			throw ImageError(where, at,
+					 fmt::format("length {} exceeds the section limit of {} bytes", s.length,
+						     CRMOD_IMAGE_SECTION_MAX));
+		offset_ += section_header_bytes;
+		read_payload(where, at, s);
+		SectionInfo info{s.type, at, s.length, s.payload_crc};
+		if (s.type == CRMOD_SEC_END) {
+			if (s.length != sizeof(crmod_image_trailer))
+				throw ImageError(where, at, fmt::format("END payload is {} bytes, expected {}",
+									s.length, sizeof(crmod_image_trailer)));
+			std::memcpy(&trailer_, payload_head_.data(), sizeof(trailer_));
+		}
+		return {info, s.type == CRMOD_SEC_END};
+	}
+
+	// Streams the payload through the CRC, keeping only its first bytes
+	// (all of END's).
+	void read_payload(const std::string &where, std::uint64_t at, const crmod_section_header &s)
+	{
+		Crc32c crc;
+		std::array<std::byte, 1 << 16> chunk;
+		std::uint64_t left = s.length;
+		payload_head_.fill(std::byte{0});
+		while (left > 0) {
+			auto want = std::min<std::uint64_t>(left, chunk.size());
+			auto got = read_some(in_, std::span(chunk).first(want));
+			crc.update(std::span(chunk).first(got));
+			if (left == s.length)
+				std::memcpy(payload_head_.data(), chunk.data(),
+					    std::min<std::uint64_t>(got, payload_head_.size()));
+			offset_ += got;
+			left -= got;
+			if (got < want)
+				throw ImageError(where, at,
+						 fmt::format("truncated: the payload needs {} bytes, the image ends "
+							     "after {}", s.length, s.length - left));
+		}
+		if (crc.value() != s.payload_crc)
+			throw ImageError(where, at, crc_mismatch("payload", s.payload_crc, crc.value()));
+		std::array<std::byte, CRMOD_IMAGE_ALIGN> pad{};
+		auto pad_len = padding_after(s.length);
+		if (read_some(in_, std::span(pad).first(pad_len)) != pad_len)
+			throw ImageError(where, at, "truncated: the image ends inside the padding");
+		for (std::size_t i = 0; i < pad_len; i++)
+			if (pad[i] != std::byte{0})
+				throw ImageError(where, offset_ + i, "padding after the payload is not zero");
+		offset_ += pad_len;
+	}
+
+	crmod_image_trailer check_trailer(std::size_t sections, std::uint64_t end_offset) const
+	{
+		if (trailer_.sections != sections)
+			throw ImageError("trailer", end_offset,
+					 fmt::format("the END section counts {} sections, the image has {}",
+						     trailer_.sections, sections));
+		if (trailer_.image_bytes != end_offset)
+			throw ImageError("trailer", end_offset,
+					 fmt::format("the END section counts {} bytes before it, the image has {}",
+						     trailer_.image_bytes, end_offset));
+		return trailer_;
+	}
+
+	void check_nothing_after()
+	{
+		std::array<std::byte, 4096> extra;
+		std::uint64_t count = 0;
+		for (std::uint64_t got; (got = read_some(in_, extra)) > 0;)
+			count += got;
+		if (count)
+			throw ImageError("trailer", offset_,
+					 fmt::format("{} bytes of data after the END section", count));
+	}
+
+	std::istream &in_;
+	std::uint64_t offset_ = 0;
+	std::array<std::byte, sizeof(crmod_image_trailer)> payload_head_{};
+	crmod_image_trailer trailer_{};
+};
+
+} // namespace
+
+ImageError::ImageError(std::string where, std::uint64_t offset, const std::string &problem)
+	: std::runtime_error(fmt::format("{} at offset {}: {}", where, offset, problem)),
+	  where_(std::move(where)), offset_(offset), problem_(problem)
+{
+}
+
+ImageSummary read_image(std::istream &in) { return Reader(in).read(); }
+
+std::string section_type_name(std::uint32_t type)
+{
+	switch (type) {
+	case CRMOD_SEC_END:
+		return "END";
+	default:
+		return fmt::format("unknown type {:#x}", type);
+	}
+}
+
+nlohmann::json image_json(const ImageSummary &image)
+{
+	nlohmann::json sections = nlohmann::json::array();
+	for (const auto &s : image.sections)
+		sections.push_back({{"type", section_type_name(s.type)},
+				    {"offset", s.offset},
+				    {"length", s.length},
+				    {"crc32c", fmt::format("{:#010x}", s.payload_crc)}});
+	return {
+		{"valid", true},
+		{"format_version", image.header.format_version},
+		{"size", image.size},
+		{"created_ns", image.header.created_ns},
+		{"machine", machine_json(image.header.machine)},
+		{"sections", sections},
+	};
+}
+
+std::string image_text(const ImageSummary &image)
+{
+	std::string out = fmt::format("crmod image, format {}, {} bytes, {} sections, checksums good\n",
+				      image.header.format_version, image.size, image.sections.size());
+	out += "taken on:\n" + machine_text(image.header.machine);
+	out += "sections:\n";
+	for (const auto &s : image.sections)
+		out += fmt::format("  {:>10}  {:<20} {} bytes\n", s.offset, section_type_name(s.type), s.length);
+	return out;
+}
+
+} // namespace crctl

@@ -1,0 +1,148 @@
+#include "crctl/image.hpp"
+
+#include "image_builder.hpp"
+#include "machines.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+
+namespace {
+
+using crctl::ImageError;
+using crctl::test::ImageBuilder;
+
+std::string good_image(const crmod_machine &machine)
+{
+	return ImageBuilder(machine).section(0x100, "task state").section(0x200, std::string(4096, 'p')).finish();
+}
+
+crctl::ImageSummary read(const std::string &bytes)
+{
+	std::istringstream in(bytes);
+	return crctl::read_image(in);
+}
+
+// The error read_image throws for bytes; fails the test if none.
+ImageError error_for(const std::string &bytes)
+{
+	try {
+		read(bytes);
+	} catch (const ImageError &e) {
+		return e;
+	}
+	ADD_FAILURE() << "a bad image was accepted";
+	return ImageError("none", 0, "none");
+}
+
+TEST(Image, ReadsImagesOfBothArches)
+{
+	auto x86 = read(good_image(crctl::test::x86_machine()));
+	EXPECT_EQ(x86.header.machine.arch, CRMOD_ARCH_X86_64);
+	ASSERT_EQ(x86.sections.size(), 2u);
+	EXPECT_EQ(x86.sections[0].type, 0x100u);
+	EXPECT_EQ(x86.sections[0].offset, sizeof(crmod_image_header));
+	EXPECT_EQ(x86.sections[0].length, 10u);
+	// 10 bytes of payload padded to 16
+	EXPECT_EQ(x86.sections[1].offset, sizeof(crmod_image_header) + 24 + 16);
+	EXPECT_EQ(x86.trailer.sections, 2u);
+
+	auto ppc = read(good_image(crctl::test::ppc_machine()));
+	EXPECT_EQ(ppc.header.machine.arch, CRMOD_ARCH_PPC64);
+	EXPECT_EQ(ppc.header.machine.page_size, 65536u);
+	auto json = crctl::image_json(ppc);
+	EXPECT_EQ(json["machine"]["ppc"]["platform"], "power10");
+	EXPECT_EQ(json["sections"][1]["length"], 4096);
+	EXPECT_NE(crctl::image_text(ppc).find("power10"), std::string::npos);
+}
+
+TEST(Image, EmptyAndForeignInputs)
+{
+	EXPECT_EQ(error_for("").problem(), "the image is empty");
+	auto e = error_for(std::string(sizeof(crmod_image_header), 'x'));
+	EXPECT_EQ(e.where(), "header");
+	EXPECT_NE(e.problem().find("bad magic \"xxxxxxxx\""), std::string::npos);
+}
+
+TEST(Image, EveryTruncationIsNamed)
+{
+	auto image = good_image(crctl::test::x86_machine());
+	for (std::size_t size = 1; size < image.size(); size++) {
+		auto e = error_for(image.substr(0, size));
+		EXPECT_FALSE(e.problem().empty()) << size;
+		EXPECT_TRUE(e.problem().find("truncated") != std::string::npos ||
+			    e.problem().find("without an END") != std::string::npos)
+			<< "size " << size << ": " << e.what();
+	}
+}
+
+TEST(Image, EveryFlippedBitIsCaught)
+{
+	auto image = good_image(crctl::test::ppc_machine());
+	for (std::size_t byte = 0; byte < image.size(); byte++) {
+		auto bad = image;
+		bad[byte] = static_cast<char>(bad[byte] ^ 0x10);
+		auto e = error_for(bad);
+		EXPECT_FALSE(e.where().empty()) << byte;
+	}
+}
+
+TEST(Image, ChecksumErrorsSayWhereAndWhat)
+{
+	auto image = good_image(crctl::test::x86_machine());
+	auto bad = image;
+	bad[sizeof(crmod_image_header) + 24 + 3] ^= 1;	// in the first payload
+	auto e = error_for(bad);
+	EXPECT_EQ(e.where(), "section 0 (unknown type 0x100)");
+	EXPECT_EQ(e.offset(), sizeof(crmod_image_header));
+	EXPECT_NE(e.problem().find("payload CRC32C mismatch: stored 0x"), std::string::npos);
+	EXPECT_NE(e.problem().find("computed 0x"), std::string::npos);
+
+	bad = image;
+	bad[40] ^= 1;	// in the machine description
+	e = error_for(bad);
+	EXPECT_EQ(e.where(), "header");
+	EXPECT_NE(e.problem().find("header CRC32C mismatch"), std::string::npos);
+}
+
+TEST(Image, AbsurdLengthIsRefusedBeforeReading)
+{
+	crmod_section_header s{};
+	s.type = 0x100;
+	s.length = CRMOD_IMAGE_SECTION_MAX + 1;
+	s.header_crc = crctl::crc32c(std::as_bytes(std::span(&s, 1)).first(offsetof(crmod_section_header, header_crc)));
+	auto image = good_image(crctl::test::x86_machine()).substr(0, sizeof(crmod_image_header));
+	image.append(reinterpret_cast<const char *>(&s), sizeof(s));
+	auto e = error_for(image);
+	EXPECT_NE(e.problem().find("exceeds the section limit"), std::string::npos) << e.what();
+}
+
+TEST(Image, TrailerMustMatchAndEndTheImage)
+{
+	auto image = good_image(crctl::test::x86_machine());
+	auto e = error_for(image + std::string(8, '\0'));
+	EXPECT_EQ(e.where(), "trailer");
+	EXPECT_NE(e.problem().find("8 bytes of data after the END section"), std::string::npos);
+
+	// an END that miscounts: a section dropped by a buggy writer
+	crmod_image_trailer wrong{5, 0};
+	auto miscounted = ImageBuilder(crctl::test::x86_machine())
+				  .section(CRMOD_SEC_END, std::string(reinterpret_cast<const char *>(&wrong), sizeof(wrong)))
+				  .finish();
+	e = error_for(miscounted);
+	EXPECT_NE(e.problem().find("counts 5 sections, the image has 0"), std::string::npos) << e.what();
+}
+
+TEST(Image, NewerFormatIsRefusedByName)
+{
+	auto image = good_image(crctl::test::x86_machine());
+	crmod_image_header h;
+	std::memcpy(&h, image.data(), sizeof(h));
+	h.format_version = 2;
+	h.header_crc = crctl::crc32c(std::as_bytes(std::span(&h, 1)).first(offsetof(crmod_image_header, header_crc)));
+	std::memcpy(image.data(), &h, sizeof(h));
+	EXPECT_NE(error_for(image).problem().find("format version 2 is not supported (this crctl reads 1)"),
+		  std::string::npos);
+}
+
+} // namespace
