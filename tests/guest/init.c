@@ -165,6 +165,22 @@ static int wait_for(const char *path, int seconds)
 	return -1;
 }
 
+/* A fresh disk is all zeros: nothing to unpack. */
+static int disk_is_blank(const char *path)
+{
+	char block[512];
+	size_t i;
+	int fd = open(path, O_RDONLY);
+	ssize_t got = fd >= 0 ? read(fd, block, sizeof(block)) : -1;
+
+	if (fd >= 0)
+		close(fd);
+	for (i = 0; got > 0 && i < (size_t)got; i++)
+		if (block[i])
+			return 0;
+	return 1;
+}
+
 /* The shared disk holds a tar archive: unpacked to /shared, packed back. */
 static void shared_disk(int pack)
 {
@@ -173,7 +189,7 @@ static void shared_disk(int pack)
 	const char *const packit[] = { "/bin/tar", "-cf", "/dev/vda", "-C",
 				       "/shared", ".", NULL };
 
-	if (access("/dev/vda", F_OK))
+	if (access("/dev/vda", F_OK) || (!pack && disk_is_blank("/dev/vda")))
 		return;
 	if (run(pack ? packit : unpack))
 		console("cannot %s the shared disk", pack ? "write" : "read");
