@@ -12,9 +12,11 @@
 #include <fmt/format.h>
 
 #include <cstdio>
+#include <filesystem>
 #include <fstream>
 #include <iostream>
 #include <string>
+#include <string_view>
 
 namespace {
 
@@ -45,16 +47,11 @@ int exit_status_for(crctl::DeviceErrorKind kind)
 
 // Errors go to stderr; with --json also to stdout as JSON, so that a
 // machine reading stdout always gets a document.
-int report_error(bool as_json, const std::string &message, int status, bool loaded)
+int report_check_error(bool as_json, const nlohmann::json &error_document, int status)
 {
-	std::cerr << "crctl: " << message << '\n';
-	if (as_json) {
-		nlohmann::json out = {
-			{"tool", {{"version", crctl::tool_version}, {"abi_version", CRMOD_ABI_VERSION}}},
-			{"module", {{"loaded", loaded}, {"error", message}}},
-		};
-		std::cout << out.dump(2) << '\n';
-	}
+	std::cerr << "crctl: " << error_document["module"]["error"].get<std::string>() << '\n';
+	if (as_json)
+		std::cout << error_document.dump(2) << '\n';
 	return status;
 }
 
@@ -64,11 +61,11 @@ int run_check(const std::string &device_path, bool as_json)
 		auto device = crctl::Device::open(device_path);
 		auto version = device.version();
 		if (!crctl::abi_compatible(version))
-			return report_error(as_json,
-					    fmt::format("the crmod module speaks ABI {}, this crctl speaks ABI {}: "
-							"install matching versions",
-							version.abi_version, CRMOD_ABI_VERSION),
-					    exit_abi_mismatch, true);
+			return report_check_error(
+				as_json,
+				crctl::check_error_json(device_path, crctl::abi_mismatch_message(version), true,
+							version),
+				exit_abi_mismatch);
 		auto machine = device.machine();
 		if (as_json)
 			std::cout << crctl::check_json(device_path, version, machine).dump(2) << '\n';
@@ -76,8 +73,15 @@ int run_check(const std::string &device_path, bool as_json)
 			std::cout << crctl::check_text(device_path, version, machine);
 		return exit_ok;
 	} catch (const crctl::DeviceError &e) {
-		return report_error(as_json, e.what(), exit_status_for(e.kind()),
-				    e.kind() != crctl::DeviceErrorKind::module_not_loaded);
+		bool loaded = e.kind() != crctl::DeviceErrorKind::module_not_loaded;
+		return report_check_error(as_json, crctl::check_error_json(device_path, e.what(), loaded),
+					  exit_status_for(e.kind()));
+	} catch (const std::exception &e) {
+		// Anything else (out of memory, a bad path): still one document.
+		std::error_code ignored;
+		bool loaded = std::filesystem::exists(crctl::Device::default_module_dir, ignored);
+		return report_check_error(as_json, crctl::check_error_json(device_path, e.what(), loaded),
+					  exit_error);
 	}
 }
 
@@ -135,10 +139,19 @@ int main(int argc, char **argv)
 	info->add_flag("--json", as_json, "Print JSON");
 	info->add_option("image", image_path, "The image file, or - for standard input")->required();
 
+	// CLI11 would only say "A subcommand is required": name what was asked.
+	if (argc > 1 && argv[1][0] != '-' && argv[1] != check->get_name() && argv[1] != info->get_name()) {
+		std::cerr << "crctl: unknown command '" << argv[1] << "' (commands: check, info)";
+		if (std::string_view(argv[1]) == "checkpoint" || std::string_view(argv[1]) == "restart")
+			std::cerr << "; checkpoint and restart are not implemented yet";
+		std::cerr << '\n';
+		return exit_error;
+	}
 	try {
 		app.parse(argc, argv);
 	} catch (const CLI::ParseError &e) {
-		return app.exit(e);
+		// --help and --version succeed; any other parse error is a usage error
+		return app.exit(e) == 0 ? exit_ok : exit_error;
 	}
 	if (check->parsed())
 		return run_check(device_path, as_json);

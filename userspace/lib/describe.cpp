@@ -2,8 +2,10 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <cstring>
+#include <span>
 #include <string_view>
 
 namespace crctl {
@@ -56,7 +58,10 @@ struct CpuidWord {
 	std::vector<BitName> flags;
 };
 
-// User-visible feature flags by CPUID word and bit, with Linux's names.
+// User-visible feature flags by CPUID word and bit (checked against the
+// kernel's cpufeatures.h), with /proc/cpuinfo's names but for those users know
+// by their instructions: sse3 (Linux: pni), sha (sha_ni), lzcnt (abm, AMD's
+// name for that bit) and shstk (CET shadow stacks, not in 6.1's table).
 const std::array<CpuidWord, CRMOD_CPUID_WORDS> cpuid_words = {{
 	{CRMOD_CPUID_1_ECX, "1.ecx",
 	 {{bit(0), "sse3"}, {bit(1), "pclmulqdq"}, {bit(9), "ssse3"}, {bit(12), "fma"},
@@ -71,7 +76,7 @@ const std::array<CpuidWord, CRMOD_CPUID_WORDS> cpuid_words = {{
 	  {bit(8), "bmi2"}, {bit(9), "erms"}, {bit(11), "rtm"}, {bit(14), "mpx"},
 	  {bit(16), "avx512f"}, {bit(17), "avx512dq"}, {bit(18), "rdseed"}, {bit(19), "adx"},
 	  {bit(21), "avx512ifma"}, {bit(23), "clflushopt"}, {bit(24), "clwb"},
-	  {bit(28), "avx512cd"}, {bit(29), "sha_ni"}, {bit(30), "avx512bw"},
+	  {bit(28), "avx512cd"}, {bit(29), "sha"}, {bit(30), "avx512bw"},
 	  {bit(31), "avx512vl"}}},
 	{CRMOD_CPUID_7_0_ECX, "7.0.ecx",
 	 {{bit(1), "avx512vbmi"}, {bit(3), "pku"}, {bit(4), "ospke"}, {bit(5), "waitpkg"},
@@ -87,7 +92,7 @@ const std::array<CpuidWord, CRMOD_CPUID_WORDS> cpuid_words = {{
 	{CRMOD_CPUID_D_1_EAX, "0xd.1.eax",
 	 {{bit(0), "xsaveopt"}, {bit(1), "xsavec"}, {bit(2), "xgetbv1"}, {bit(3), "xsaves"}}},
 	{CRMOD_CPUID_80000001_ECX, "0x80000001.ecx",
-	 {{bit(0), "lahf_lm"}, {bit(5), "abm"}, {bit(6), "sse4a"}, {bit(8), "3dnowprefetch"},
+	 {{bit(0), "lahf_lm"}, {bit(5), "lzcnt"}, {bit(6), "sse4a"}, {bit(8), "3dnowprefetch"},
 	  {bit(11), "xop"}, {bit(16), "fma4"}, {bit(21), "tbm"}}},
 	{CRMOD_CPUID_80000001_EDX, "0x80000001.edx",
 	 {{bit(11), "syscall"}, {bit(20), "nx"}, {bit(26), "pdpe1gb"}, {bit(27), "rdtscp"},
@@ -115,29 +120,44 @@ const std::vector<BitName> ppc_hwcap2 = {
 	{0x00080000, "htm-no-suspend"}, {0x00040000, "arch_3_1"}, {0x00020000, "mma"},
 };
 
-std::string arch_name(std::uint32_t arch)
+// Names of enumerated values: a lookup, so an unknown value is shown as such.
+struct ValueName {
+	std::uint32_t value;
+	const char *name;
+};
+
+const char *name_of(std::uint32_t value, std::span<const ValueName> names)
 {
-	switch (arch) {
-	case CRMOD_ARCH_X86_64:
-		return "x86_64";
-	case CRMOD_ARCH_PPC64:
-		return "ppc64";
-	default:
-		return fmt::format("unknown ({})", arch);
-	}
+	auto found = std::ranges::find(names, value, &ValueName::value);
+	return found == names.end() ? nullptr : found->name;
 }
 
-std::string endian_name(std::uint32_t endian)
+std::string name_or_unknown(std::uint32_t value, std::span<const ValueName> names)
 {
-	switch (endian) {
-	case CRMOD_ENDIAN_LITTLE:
-		return "little";
-	case CRMOD_ENDIAN_BIG:
-		return "big";
-	default:
-		return fmt::format("unknown ({})", endian);
-	}
+	const char *name = name_of(value, names);
+	return name ? name : fmt::format("unknown ({})", value);
 }
+
+constexpr ValueName arches[] = {{CRMOD_ARCH_X86_64, "x86_64"}, {CRMOD_ARCH_PPC64, "ppc64"}};
+constexpr ValueName endians[] = {{CRMOD_ENDIAN_LITTLE, "little"}, {CRMOD_ENDIAN_BIG, "big"}};
+
+std::string arch_name(std::uint32_t arch) { return name_or_unknown(arch, arches); }
+std::string endian_name(std::uint32_t endian) { return name_or_unknown(endian, endians); }
+
+// AT_BASE_PLATFORM is the platform of the processor the PVR names, whatever
+// compatibility mode AT_PLATFORM reflects. The ABI carries only the raw PVR,
+// so the name comes from the kernel's table of processor versions (the PVR's
+// upper half; arch/powerpc/kernel/cpu_specs_book3s_64.h).
+constexpr ValueName ppc_processor_versions[] = {
+	{0x0039, "ppc970"}, {0x003c, "ppc970"},	 {0x0044, "ppc970"},	  {0x0045, "ppc970"},
+	{0x003a, "power5"}, {0x003b, "power5+"}, {0x003e, "power6x"},	  {0x003f, "power7"},
+	{0x004a, "power7+"}, {0x004b, "power8"}, {0x004c, "power8"},	  {0x004d, "power8"},
+	{0x004e, "power9"}, {0x0080, "power10"}, {0x0070, "ppc-cell-be"}, {0x0090, "pa6t"},
+};
+
+const char *ppc_base_platform(std::uint32_t pvr) { return name_of(pvr >> 16, ppc_processor_versions); }
+
+const char *mmu_name(std::uint32_t ppc_flags) { return (ppc_flags & CRMOD_PPC_RADIX) ? "radix" : "hash"; }
 
 std::vector<std::string> x86_flags(const crmod_x86_machine &x)
 {
@@ -157,7 +177,7 @@ json x86_json(const crmod_x86_machine &x)
 		{"vendor", c_string(x.vendor)},
 		{"family", x.family},
 		{"model", x.model},
-		{"cpuid_max_leaf", hex(x.cpuid_max_leaf)},
+		{"cpuid_max_leaf", x.cpuid_max_leaf},
 		{"xcr0", hex(x.xcr0)},
 		{"xsave_components", bit_names(x.xcr0, xcr0_components)},
 		{"xsave_size", x.xsave_size},
@@ -170,15 +190,23 @@ json x86_json(const crmod_x86_machine &x)
 
 json ppc_json(const crmod_ppc_machine &p)
 {
+	const char *base = ppc_base_platform(p.pvr);
 	return {
 		{"platform", c_string(p.platform)},
+		{"base_platform", base ? json(base) : json(nullptr)},
 		{"pvr", hex(p.pvr)},
-		{"mmu", (p.flags & CRMOD_PPC_RADIX) ? "radix" : "hash"},
+		{"mmu", mmu_name(p.flags)},
 		{"hwcap", hex(p.hwcap)},
 		{"hwcap_names", bit_names(p.hwcap, ppc_hwcap)},
 		{"hwcap2", hex(p.hwcap2)},
 		{"hwcap2_names", bit_names(p.hwcap2, ppc_hwcap2)},
 	};
+}
+
+// "0x207 (x87 sse avx pkru)"
+std::string mask_text(std::uint64_t value, const std::vector<BitName> &table)
+{
+	return fmt::format("{} ({})", hex(value), join(bit_names(value, table)));
 }
 
 std::string image_version_text(std::uint32_t image_version)
@@ -234,16 +262,31 @@ json machine_json(const crmod_machine &m)
 	return out;
 }
 
+json tool_json() { return {{"version", tool_version}, {"abi_version", CRMOD_ABI_VERSION}}; }
+
+std::string abi_mismatch_message(const crmod_version &v)
+{
+	return fmt::format("the crmod module speaks ABI {}, this crctl {} speaks ABI {}: "
+			   "install a crctl and a module of the same release",
+			   v.abi_version, tool_version, CRMOD_ABI_VERSION);
+}
+
 json check_json(const std::string &device, const crmod_version &v, const crmod_machine &m)
 {
 	json module = version_json(v);
 	module["loaded"] = true;
 	module["device"] = device;
-	return {
-		{"tool", {{"version", tool_version}, {"abi_version", CRMOD_ABI_VERSION}}},
-		{"module", module},
-		{"machine", machine_json(m)},
-	};
+	return {{"tool", tool_json()}, {"module", module}, {"machine", machine_json(m)}};
+}
+
+json check_error_json(const std::string &device, const std::string &message, bool module_loaded,
+		      const std::optional<crmod_version> &version)
+{
+	json module = version ? version_json(*version) : json::object();
+	module["loaded"] = module_loaded;
+	module["device"] = device;
+	module["error"] = message;
+	return {{"tool", tool_json()}, {"module", module}};
 }
 
 namespace {
@@ -266,19 +309,21 @@ std::string machine_text(const crmod_machine &m)
 	if (m.arch == CRMOD_ARCH_X86_64) {
 		const auto &x = m.x86;
 		line("cpu", fmt::format("{} family {} model {}", c_string(x.vendor), x.family, x.model));
-		line("xcr0", fmt::format("{} ({})", hex(x.xcr0), join(bit_names(x.xcr0, xcr0_components))));
+		line("xcr0", mask_text(x.xcr0, xcr0_components));
 		line("xsave area", fmt::format("{} bytes", x.xsave_size));
-		line("hwcap2", fmt::format("{} ({})", hex(x.hwcap2), join(bit_names(x.hwcap2, x86_hwcap2))));
+		line("hwcap2", mask_text(x.hwcap2, x86_hwcap2));
 		for (const auto &word : cpuid_words)
 			line(fmt::format("cpuid {}", word.name), fmt::format("{:#010x}", x.cpuid[word.index]));
 		line("flags", join(x86_flags(x)));
 	} else if (m.arch == CRMOD_ARCH_PPC64) {
 		const auto &p = m.ppc;
+		const char *base = ppc_base_platform(p.pvr);
 		line("platform", c_string(p.platform));
+		line("base platform", base ? base : "unknown");
 		line("pvr", hex(p.pvr));
-		line("mmu", (p.flags & CRMOD_PPC_RADIX) ? "radix" : "hash");
-		line("hwcap", fmt::format("{} ({})", hex(p.hwcap), join(bit_names(p.hwcap, ppc_hwcap))));
-		line("hwcap2", fmt::format("{} ({})", hex(p.hwcap2), join(bit_names(p.hwcap2, ppc_hwcap2))));
+		line("mmu", mmu_name(p.flags));
+		line("hwcap", mask_text(p.hwcap, ppc_hwcap));
+		line("hwcap2", mask_text(p.hwcap2, ppc_hwcap2));
 	}
 	return out;
 }

@@ -4,6 +4,7 @@
 
 #include <filesystem>
 #include <fstream>
+#include <unistd.h>
 
 namespace {
 
@@ -53,6 +54,28 @@ TEST_F(DeviceTest, NotLoadedMessageSaysHowToLoad)
 	} catch (const crctl::DeviceError &e) {
 		EXPECT_NE(std::string(e.what()).find("modprobe crmod"), std::string::npos);
 	}
+}
+
+TEST_F(DeviceTest, MissingMessageNamesTheDevice)
+{
+	fs::create_directories(dir_ / "module");
+	try {
+		crctl::Device::open(dir_ / "crctl", dir_ / "module");
+		FAIL() << "open succeeded";
+	} catch (const crctl::DeviceError &e) {
+		std::string message = e.what();
+		EXPECT_NE(message.find("loaded"), std::string::npos) << message;
+		EXPECT_NE(message.find((dir_ / "crctl").string()), std::string::npos) << message;
+	}
+}
+
+TEST_F(DeviceTest, UnreadableNodeMeansPermissionDenied)
+{
+	if (::geteuid() == 0)
+		GTEST_SKIP() << "root opens a mode 000 file anyway";
+	std::ofstream(dir_ / "locked") << "x";
+	fs::permissions(dir_ / "locked", fs::perms::none);
+	EXPECT_EQ(open_error(dir_ / "locked", dir_), crctl::DeviceErrorKind::permission_denied);
 }
 
 TEST_F(DeviceTest, IoctlOnAFileThatIsNotTheDeviceFails)

@@ -2,11 +2,13 @@
 //   jsoncheck validate FILE|-          0 if FILE parses as JSON
 //   jsoncheck get FILE POINTER         print the value (strings bare), 1 if absent
 //   jsoncheck differ A B POINTER       0 if the values differ, 1 if equal
-// Status 2: usage or unreadable input.
+// Status 2: usage, an unreadable file, a malformed pointer, or (for get and
+// differ) input that is not JSON or lacks POINTER.
 #include <nlohmann/json.hpp>
 
 #include <fstream>
 #include <iostream>
+#include <stdexcept>
 #include <string>
 
 namespace {
@@ -21,6 +23,17 @@ json load(const std::string &path)
 	if (!in)
 		throw std::runtime_error("cannot open " + path);
 	return json::parse(in);
+}
+
+// A malformed pointer ("machine/arch", no leading slash) is a usage error,
+// not a parse error of the input.
+json::json_pointer pointer_from(const std::string &text)
+{
+	try {
+		return json::json_pointer(text);
+	} catch (const json::parse_error &e) {
+		throw std::invalid_argument("bad JSON pointer '" + text + "': " + e.what());
+	}
 }
 
 std::string show(const json &value)
@@ -47,8 +60,8 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		if (command == "get" && argc == 4) {
+			json::json_pointer pointer = pointer_from(argv[3]);
 			json doc = load(argv[2]);
-			json::json_pointer pointer(argv[3]);
 			if (!doc.contains(pointer)) {
 				std::cerr << "jsoncheck: " << argv[3] << " is absent\n";
 				return 1;
@@ -57,7 +70,7 @@ int main(int argc, char **argv)
 			return 0;
 		}
 		if (command == "differ" && argc == 5) {
-			json::json_pointer pointer(argv[4]);
+			json::json_pointer pointer = pointer_from(argv[4]);
 			json a = load(argv[2]).at(pointer);
 			json b = load(argv[3]).at(pointer);
 			std::cout << argv[4] << ": " << show(a) << " vs " << show(b) << '\n';

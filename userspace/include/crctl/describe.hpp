@@ -7,6 +7,7 @@
 #include <nlohmann/json.hpp>
 
 #include <cstdint>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -21,14 +22,25 @@ struct BitName {
 };
 std::vector<std::string> bit_names(std::uint64_t value, const std::vector<BitName> &table);
 
+// Names of the CRMOD_FEAT_* bits set in features.
 std::vector<std::string> feature_names(std::uint64_t features);
+// Does the module speak this crctl's ABI? If not, say what to do about it.
 bool abi_compatible(const crmod_version &version);
+std::string abi_mismatch_message(const crmod_version &version);
 
+// {"version": "0.1.0", "abi_version": CRMOD_ABI_VERSION}: shown next to the
+// module's, so that a mismatch is visible.
+nlohmann::json tool_json();
 nlohmann::json version_json(const crmod_version &version);
 nlohmann::json machine_json(const crmod_machine &machine);
-// {"tool": .., "module": .., "machine": ..}
+// {"tool": .., "module": {"loaded": true, "device": .., ..}, "machine": ..}
 nlohmann::json check_json(const std::string &device, const crmod_version &version,
 			  const crmod_machine &machine);
+// {"tool": .., "module": {"loaded": .., "device": .., "error": ..}}: what
+// crctl check --json prints when it fails, so that stdout is always a JSON
+// document. version, when the module answered, adds what it said.
+nlohmann::json check_error_json(const std::string &device, const std::string &message, bool module_loaded,
+				const std::optional<crmod_version> &version = std::nullopt);
 
 std::string machine_text(const crmod_machine &machine);
 std::string check_text(const std::string &device, const crmod_version &version,

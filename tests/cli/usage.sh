@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# crctl's command line: help and version succeed; a bad command line, and a
+# subcommand that does not exist yet (checkpoint, restart), exit 1 with a
+# message and no output on stdout.
+set -uo pipefail
+crctl=$1
+fail() { echo "FAIL: $*"; exit 1; }
+
+"$crctl" --help > /tmp/crctl-help.$$ || fail "--help exited $?"
+grep -q "Exit status" /tmp/crctl-help.$$ || fail "--help lacks the exit statuses"
+rm -f /tmp/crctl-help.$$
+"$crctl" --version | grep -q "crmod ABI 1" || fail "--version"
+
+refused() {
+	local status=0 out
+	out=$("$crctl" "$@" 2>/tmp/crctl-err.$$) || status=$?
+	echo "crctl $*: exit $status: $(head -n1 /tmp/crctl-err.$$)"
+	[[ $status == 1 ]] || fail "crctl $*: exit status $status, want 1"
+	[[ -s /tmp/crctl-err.$$ ]] || fail "crctl $*: no message on stderr"
+	[[ -z $out ]] || fail "crctl $*: printed on stdout: $out"
+	rm -f /tmp/crctl-err.$$
+}
+refused
+refused frobnicate
+refused checkpoint 1 -o /tmp/x.cr
+refused restart /tmp/x.cr
+refused check --no-such-flag
+refused info
+echo "crctl usage: all cases behave"
