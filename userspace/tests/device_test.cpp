@@ -2,6 +2,9 @@
 
 #include <gtest/gtest.h>
 
+#include <sys/wait.h>
+#include <unistd.h>
+
 #include <filesystem>
 #include <fstream>
 #include <unistd.h>
@@ -71,11 +74,29 @@ TEST_F(DeviceTest, MissingMessageNamesTheDevice)
 
 TEST_F(DeviceTest, UnreadableNodeMeansPermissionDenied)
 {
-	if (::geteuid() == 0)
-		GTEST_SKIP() << "root opens a mode 000 file anyway";
 	std::ofstream(dir_ / "locked") << "x";
 	fs::permissions(dir_ / "locked", fs::perms::none);
-	EXPECT_EQ(open_error(dir_ / "locked", dir_), crctl::DeviceErrorKind::permission_denied);
+	if (::geteuid() != 0) {
+		EXPECT_EQ(open_error(dir_ / "locked", dir_), crctl::DeviceErrorKind::permission_denied);
+		return;
+	}
+	// Root opens a mode 000 file anyway: try it as nobody, in a child.
+	pid_t child = ::fork();
+	ASSERT_GE(child, 0);
+	if (child == 0) {
+		if (::setresgid(65534, 65534, 65534) || ::setresuid(65534, 65534, 65534))
+			::_exit(2);
+		try {
+			crctl::Device::open(dir_ / "locked", dir_);
+		} catch (const crctl::DeviceError &e) {
+			::_exit(e.kind() == crctl::DeviceErrorKind::permission_denied ? 0 : 3);
+		}
+		::_exit(4);
+	}
+	int status = 0;
+	ASSERT_EQ(::waitpid(child, &status, 0), child);
+	ASSERT_TRUE(WIFEXITED(status));
+	EXPECT_EQ(WEXITSTATUS(status), 0) << "2: cannot become nobody, 3: wrong error kind, 4: opened";
 }
 
 TEST_F(DeviceTest, IoctlOnAFileThatIsNotTheDeviceFails)
