@@ -7,6 +7,8 @@
 #define CRMOD_COMPAT_H
 
 #include <linux/capability.h>
+#include <linux/sched.h>
+#include <linux/version.h>
 
 /*
  * CAP_CHECKPOINT_RESTORE (5.9) lets a checkpoint/restart tool run without
@@ -19,6 +21,42 @@ static inline bool crmod_compat_capable(void)
 		return true;
 #endif
 	return capable(CAP_SYS_ADMIN);
+}
+
+/*
+ * The task's rseq registration (glibc registers one for every thread). The
+ * registered length is kept from 6.3; before, it was always 32 bytes.
+ */
+static inline void crmod_compat_rseq_get(struct task_struct *t, u64 *addr,
+					 u32 *len, u32 *sig)
+{
+	*addr = 0;
+	*len = 0;
+	*sig = 0;
+#ifdef CONFIG_RSEQ
+	*addr = (unsigned long)t->rseq;
+	*sig = t->rseq_sig;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	*len = t->rseq_len;
+#else
+	*len = t->rseq ? 32 : 0;
+#endif
+#endif
+}
+
+/* Only for current, past the point of no return. */
+static inline void crmod_compat_rseq_set(u64 addr, u32 len, u32 sig)
+{
+#ifdef CONFIG_RSEQ
+	current->rseq = (struct rseq __user *)(unsigned long)addr;
+	current->rseq_sig = sig;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	current->rseq_len = len;
+#endif
+	current->rseq_event_mask = 0;
+	/* The kernel fills in cpu_id before the task next runs in user mode. */
+	rseq_set_notify_resume(current);
+#endif
 }
 
 #endif /* CRMOD_COMPAT_H */

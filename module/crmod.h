@@ -4,6 +4,10 @@
 #define CRMOD_H
 
 #include <linux/crmod.h>
+#include <linux/types.h>
+
+struct file;
+struct task_struct;
 
 /* resolver.c */
 int crmod_resolve_symbols(void);
@@ -13,5 +17,164 @@ void crmod_describe_machine(struct crmod_machine *m);
 
 /* arch/<arch>/machine.c: fills m->arch and the arch part of m. */
 void crmod_arch_describe_machine(struct crmod_machine *m);
+
+/*
+ * image.c: writing and reading the image format. Every failure is explained
+ * in one line in the context's error buffer, which is what the user sees.
+ */
+struct cr_error {
+	char msg[CRMOD_ERROR_LEN];
+};
+
+__printf(2, 3) int cr_fail(struct cr_error *err, const char *fmt, ...);
+u32 cr_crc_update(u32 state, const void *buf, size_t len);
+#define CR_CRC_INIT	(~0U)
+#define cr_crc_final(state)	(~(state))
+const char *cr_section_name(u32 type);
+
+struct cr_writer {
+	struct file *file;
+	loff_t pos;
+	u64 sections;		/* sections written, END excluded */
+	u64 bytes;		/* bytes written */
+	struct cr_error *err;
+};
+
+int cr_write_header(struct cr_writer *w);
+int cr_write_section(struct cr_writer *w, u32 type, const void *payload,
+		     size_t len);
+/* A section whose payload is written in pieces; its CRC is known first. */
+int cr_begin_section(struct cr_writer *w, u32 type, u64 len, u32 crc);
+int cr_write_raw(struct cr_writer *w, const void *buf, size_t len);
+int cr_end_section(struct cr_writer *w, u64 len);
+int cr_write_end(struct cr_writer *w);
+
+struct cr_reader {
+	struct file *file;
+	loff_t pos;		/* of the next byte to read */
+	struct cr_error *err;
+};
+
+int cr_read_exact(struct cr_reader *r, void *buf, size_t len,
+		  const char *what);
+
+/* A file the image refers to, by path, with the identity it had. */
+struct cr_file_ref {
+	struct file *file;
+	struct crmod_file rec;
+	char *path;		/* kmalloc'd, NUL-terminated */
+};
+
+/* What a checkpoint gathers before it writes. */
+struct cr_ckpt {
+	struct task_struct *task;
+	struct mm_struct *mm;
+	struct cr_writer w;
+	struct cr_error *err;
+	struct cr_file_ref *files;
+	u32 nr_files, cap_files;
+	struct crmod_task task_rec;
+	struct crmod_vma *vmas;
+	u32 nr_vmas;
+	struct crmod_fd *fds;
+	u32 nr_fds;
+};
+
+/* Restart copies page content through a buffer of this size. */
+#define CR_COPY_BYTES	(256UL << 10)
+
+/* A run of pages in the image: where its content lies in the image file. */
+struct cr_run {
+	u64 addr;
+	u64 nr_pages;
+	loff_t data_pos;
+	u32 crc;		/* the section's payload CRC, to check again */
+	u32 section;		/* index, for messages */
+};
+
+/* What a restart has read, checked and opened before it changes anything. */
+struct cr_plan {
+	struct cr_reader r;
+	struct cr_error *err;
+	struct crmod_image_header hdr;
+	u32 page_size;
+	u32 section;		/* index of the section being read */
+	u32 cur_type;		/* and its type */
+	loff_t section_pos;	/* its offset in the image */
+	bool has_task;
+	struct crmod_task task;
+	struct cr_file_ref *files;
+	u32 nr_files;
+	struct crmod_vma *vmas;
+	u32 nr_vmas;
+	struct cr_run *runs;
+	u32 nr_runs, cap_runs;
+	u32 regs_type;
+	void *regs;
+	u32 regs_len;
+	bool has_signals;
+	struct crmod_signals signals;
+	struct crmod_fd *fds;
+	u32 nr_fds;
+	struct file **fd_files;	/* per fds[i]: opened, or NULL to inherit */
+	struct file *status;	/* where a late failure is told, or NULL */
+	void *buf;		/* CR_COPY_BYTES for page content */
+};
+
+/* Messages about the section being read name it and where it is. */
+#define cr_plan_fail(p, fmt, ...)					\
+	cr_fail((p)->err, "section %u (%s) at offset %lld: " fmt,	\
+		(p)->section, cr_section_name((p)->cur_type),		\
+		(p)->section_pos, ##__VA_ARGS__)
+
+/* files.c */
+int cr_file_register(struct cr_ckpt *ck, struct file *file, u32 kind,
+		     u32 *id);
+void cr_files_release(struct cr_file_ref *files, u32 nr);
+int cr_dump_fds(struct cr_ckpt *ck);
+int cr_write_files(struct cr_ckpt *ck);
+int cr_read_file(struct cr_plan *p, const void *payload, u64 len);
+int cr_plan_check_files(struct cr_plan *p);
+int cr_read_fds(struct cr_plan *p, const void *payload, u64 len);
+int cr_plan_open_fds(struct cr_plan *p);
+int cr_restore_fds(struct cr_plan *p);
+struct cr_file_ref *cr_plan_file(struct cr_plan *p, u32 id);
+
+/* mm.c */
+int cr_dump_vmas(struct cr_ckpt *ck);
+int cr_dump_pages(struct cr_ckpt *ck);
+int cr_read_vmas(struct cr_plan *p, const void *payload, u64 len);
+int cr_read_pages(struct cr_plan *p, u64 len, u32 crc_expected);
+int cr_plan_check_mm(struct cr_plan *p);
+int cr_restore_mm(struct cr_plan *p);
+
+/* task.c */
+int cr_dump_task(struct cr_ckpt *ck);
+int cr_read_task(struct cr_plan *p, const void *payload, u64 len);
+int cr_plan_check_task(struct cr_plan *p);
+void cr_restore_task(struct cr_plan *p);
+
+/* signals.c */
+int cr_dump_signals(struct cr_ckpt *ck);
+int cr_read_signals(struct cr_plan *p, const void *payload, u64 len);
+void cr_restore_signals(struct cr_plan *p);
+
+/*
+ * arch/<arch>/regs.c. Dumping writes the arch's REGS section. Restoring
+ * runs last: it loads the registers, the blocked mask and the alternate
+ * signal stack through the kernel's own rt_sigreturn, and returns what the
+ * ioctl must return so that the restarted process sees its own registers.
+ */
+int cr_arch_dump_regs(struct cr_ckpt *ck);
+u32 cr_arch_regs_section(void);
+int cr_arch_check_regs(struct cr_plan *p);
+int cr_arch_restore_regs(struct cr_plan *p, long *retval);
+/* The kernel's mprotect and mremap, for the restarting task itself. */
+long cr_arch_mprotect(unsigned long start, size_t len, unsigned long prot);
+long cr_arch_mremap(unsigned long old, unsigned long len, unsigned long new);
+
+/* checkpoint.c, restart.c: the two big ioctls. */
+long crmod_ioc_checkpoint(void __user *uarg);
+long crmod_ioc_restart(void __user *uarg);
 
 #endif /* CRMOD_H */

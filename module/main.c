@@ -24,10 +24,21 @@ static_assert(sizeof(struct crmod_ppc_machine) <= 256);
 static_assert(sizeof(struct crmod_image_header) == 384);
 static_assert(sizeof(struct crmod_section_header) == 24);
 static_assert(sizeof(struct crmod_image_trailer) == 16);
+static_assert(sizeof(struct crmod_task) % 8 == 0);
+static_assert(sizeof(struct crmod_file) == 48);
+static_assert(sizeof(struct crmod_vma) == 40);
+static_assert(sizeof(struct crmod_pages) == 16);
+static_assert(sizeof(struct crmod_x86_regs) % 8 == 0);
+static_assert(sizeof(struct crmod_ppc_regs) % 8 == 0);
+static_assert(sizeof(struct crmod_signals) == 64 * 32 + 32);
+static_assert(sizeof(struct crmod_fd) == 32);
+static_assert(sizeof(struct crmod_checkpoint_args) == 24 + CRMOD_ERROR_LEN);
+static_assert(sizeof(struct crmod_restart_args) == 24);
 
 static u64 crmod_features(void)
 {
-	u64 features = CRMOD_FEAT_MACHINE;
+	u64 features = CRMOD_FEAT_MACHINE | CRMOD_FEAT_CHECKPOINT |
+		       CRMOD_FEAT_RESTART;
 
 #ifdef CRMOD_TEST
 	features |= CRMOD_FEAT_TEST_HOOKS;
@@ -74,6 +85,10 @@ static long crmod_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return crmod_ioc_version(uarg);
 	case CRCTL_IOC_MACHINE:
 		return crmod_ioc_machine(uarg);
+	case CRCTL_IOC_CHECKPOINT:
+		return crmod_ioc_checkpoint(uarg);
+	case CRCTL_IOC_RESTART:
+		return crmod_ioc_restart(uarg);
 #ifdef CRMOD_TEST
 	case CRCTL_IOC_TEST_WARN:
 		return crmod_ioc_test_warn();

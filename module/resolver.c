@@ -20,8 +20,24 @@
 #include "crmod.h"
 #include "resolver.h"
 
+int (*crmod_sym_replace_fd)(unsigned int fd, struct file *file,
+			    unsigned int flags);
+int (*crmod_sym_replace_mm_exe_file)(struct mm_struct *mm,
+				     struct file *new_exe_file);
+void (*crmod_sym___set_task_comm)(struct task_struct *tsk, const char *from,
+				  bool exec);
+void (*crmod_sym_set_fs_pwd)(struct fs_struct *fs, const struct path *path);
 #ifdef CONFIG_X86_64
 u32 *crmod_sym_elf_hwcap2;
+crmod_syscall_fn crmod_sym___x64_sys_rt_sigreturn;
+crmod_syscall_fn crmod_sym___x64_sys_arch_prctl;
+crmod_syscall_fn crmod_sym___x64_sys_mprotect;
+crmod_syscall_fn crmod_sym___x64_sys_mremap;
+#endif
+#ifdef CONFIG_PPC64
+crmod_syscall_fn crmod_sym_sys_rt_sigreturn;
+crmod_syscall_fn crmod_sym_sys_mprotect;
+crmod_syscall_fn crmod_sym_sys_mremap;
 #endif
 
 struct crmod_symbol {
@@ -32,9 +48,22 @@ struct crmod_symbol {
 #define CRMOD_SYMBOL(name) { #name, (void **)&crmod_sym_##name }
 
 /* Everything crmod needs that the kernel does not export. */
-static const struct crmod_symbol crmod_symbols[] __maybe_unused = {
+static const struct crmod_symbol crmod_symbols[] = {
+	CRMOD_SYMBOL(replace_fd),
+	CRMOD_SYMBOL(replace_mm_exe_file),
+	CRMOD_SYMBOL(__set_task_comm),
+	CRMOD_SYMBOL(set_fs_pwd),
 #ifdef CONFIG_X86_64
 	CRMOD_SYMBOL(elf_hwcap2),
+	CRMOD_SYMBOL(__x64_sys_rt_sigreturn),
+	CRMOD_SYMBOL(__x64_sys_arch_prctl),
+	CRMOD_SYMBOL(__x64_sys_mprotect),
+	CRMOD_SYMBOL(__x64_sys_mremap),
+#endif
+#ifdef CONFIG_PPC64
+	CRMOD_SYMBOL(sys_rt_sigreturn),
+	CRMOD_SYMBOL(sys_mprotect),
+	CRMOD_SYMBOL(sys_mremap),
 #endif
 };
 

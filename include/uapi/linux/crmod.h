@@ -19,17 +19,13 @@
 /* Bumped on any incompatible change to the ioctls or their structures. */
 #define CRMOD_ABI_VERSION	1
 
-/*
- * Image format version the module reads and writes. 0: none yet, the module
- * cannot checkpoint or restart; CRMOD_IMAGE_FORMAT below is the format that
- * user space already decodes (crctl info).
- */
-#define CRMOD_IMAGE_VERSION	0
+/* Image format version the module reads and writes: CRMOD_IMAGE_FORMAT. */
+#define CRMOD_IMAGE_VERSION	1
 
 /* Bits of crmod_version.features: what this module can do. */
 #define CRMOD_FEAT_MACHINE	(1ULL << 0)	/* CRCTL_IOC_MACHINE */
-#define CRMOD_FEAT_CHECKPOINT	(1ULL << 1)	/* not yet implemented */
-#define CRMOD_FEAT_RESTART	(1ULL << 2)	/* not yet implemented */
+#define CRMOD_FEAT_CHECKPOINT	(1ULL << 1)	/* CRCTL_IOC_CHECKPOINT */
+#define CRMOD_FEAT_RESTART	(1ULL << 2)	/* CRCTL_IOC_RESTART */
 #define CRMOD_FEAT_TEST_HOOKS	(1ULL << 63)	/* built with CRMOD_TEST=1 */
 
 struct crmod_version {
@@ -130,8 +126,19 @@ struct crmod_image_header {
 	__u32 header_crc;	/* CRC32C of every byte before this field */
 };
 
-/* crmod_section_header.type */
-#define CRMOD_SEC_END		1	/* payload: struct crmod_image_trailer */
+/*
+ * crmod_section_header.type. A checkpoint writes TASK, one FILE per file it
+ * refers to, VMAS, PAGES runs, the arch's REGS, SIGNALS, FDS, then END.
+ */
+#define CRMOD_SEC_END		1	/* struct crmod_image_trailer */
+#define CRMOD_SEC_TASK		2	/* struct crmod_task */
+#define CRMOD_SEC_FILE		3	/* struct crmod_file, then the path */
+#define CRMOD_SEC_VMAS		4	/* struct crmod_vma[] */
+#define CRMOD_SEC_PAGES		5	/* struct crmod_pages, then the pages */
+#define CRMOD_SEC_REGS_X86	6	/* struct crmod_x86_regs, then XSAVE */
+#define CRMOD_SEC_REGS_PPC	7	/* struct crmod_ppc_regs */
+#define CRMOD_SEC_SIGNALS	8	/* struct crmod_signals */
+#define CRMOD_SEC_FDS		9	/* struct crmod_fd[] */
 
 struct crmod_section_header {
 	__u32 type;		/* CRMOD_SEC_* */
@@ -146,10 +153,196 @@ struct crmod_image_trailer {
 	__u64 image_bytes;	/* bytes before the END section's header */
 };
 
+#define CRMOD_AUXV_WORDS	128	/* room for any arch's saved auxv */
+#define CRMOD_RLIMITS		16	/* RLIM_NLIMITS on every arch crmod knows */
+
+/* The process: identity, the mm fields behind /proc/PID/{cmdline,environ,..} */
+struct crmod_task {
+	char comm[16];		/* NUL-terminated */
+	__u32 pid;		/* at checkpoint; informative */
+	__u32 personality;
+	__s32 nice;
+	__u32 umask;
+	__u32 exe_file;		/* crmod_file.id of /proc/PID/exe */
+	__u32 cwd_file;		/* crmod_file.id of the working directory */
+	__u32 auxv_words;	/* used words of auxv, pairs ending AT_NULL */
+	__u32 reserved;		/* 0 */
+	__u64 start_code, end_code, start_data, end_data;
+	__u64 start_brk, brk, start_stack;
+	__u64 arg_start, arg_end, env_start, env_end;
+	__u64 auxv[CRMOD_AUXV_WORDS];
+	__u64 rlim_cur[CRMOD_RLIMITS];
+	__u64 rlim_max[CRMOD_RLIMITS];
+	__u64 rseq;		/* registered struct rseq, 0 if none */
+	__u32 rseq_len;
+	__u32 rseq_sig;
+};
+
+/* crmod_file.kind */
+#define CRMOD_FILE_REGULAR	1	/* opened by path, identity checked */
+#define CRMOD_FILE_DIRECTORY	2	/* the cwd */
+
+/*
+ * A file the process refers to (exe, mapping, fd, cwd). Followed by the
+ * path, path_len bytes including the terminating NUL. Restart refuses the
+ * image unless the file at that path still has the same identity.
+ */
+struct crmod_file {
+	__u32 id;		/* 1.. in image order; 0 means "no file" */
+	__u32 kind;		/* CRMOD_FILE_* */
+	__u64 size;
+	__s64 mtime_sec;
+	__u32 mtime_nsec;
+	__u32 mode;		/* st_mode */
+	__u64 ino;		/* informative: inode numbers change on copy */
+	__u32 path_len;
+	__u32 reserved;		/* 0 */
+};
+
+/* crmod_vma.prot, as PROT_* */
+#define CRMOD_PROT_READ		0x1
+#define CRMOD_PROT_WRITE	0x2
+#define CRMOD_PROT_EXEC		0x4
+
+/* crmod_vma.flags */
+#define CRMOD_VMA_SHARED	(1U << 0)	/* MAP_SHARED, else private */
+#define CRMOD_VMA_GROWSDOWN	(1U << 1)	/* a stack */
+#define CRMOD_VMA_VDSO		(1U << 2)	/* the kernel's vDSO text */
+#define CRMOD_VMA_VVAR		(1U << 3)	/* the vDSO's data pages */
+#define CRMOD_VMA_HEAP		(1U << 4)	/* inside [start_brk, brk) */
+#define CRMOD_VMA_KNOWN_FLAGS	0x1f
+
+/* One mapping, as /proc/PID/maps shows it. Sorted, never overlapping. */
+struct crmod_vma {
+	__u64 start;
+	__u64 end;
+	__u64 pgoff;		/* file offset in pages; 0 for anonymous */
+	__u32 prot;		/* CRMOD_PROT_* */
+	__u32 flags;		/* CRMOD_VMA_* */
+	__u32 file;		/* crmod_file.id, 0 for anonymous */
+	__u32 reserved;		/* 0 */
+};
+
+/*
+ * A run of pages the process touched, followed by nr_pages * page_size
+ * bytes of content. Always inside one private or shared-anonymous VMA.
+ */
+struct crmod_pages {
+	__u64 addr;
+	__u64 nr_pages;
+};
+
+/* x86_64 registers as the task last left user mode, then the XSAVE area. */
+struct crmod_x86_regs {
+	__u64 r15, r14, r13, r12, bp, bx, r11, r10;
+	__u64 r9, r8, ax, cx, dx, si, di;
+	__u64 orig_ax;		/* syscall number if stopped in one, else -1 */
+	__u64 ip, cs, flags, sp, ss;
+	__u64 fs_base, gs_base;
+	__u16 fs, gs, ds, es;
+	__u32 xsave_size;	/* bytes of XSAVE area that follow */
+	__u32 reserved;		/* 0 */
+};
+
+/* crmod_ppc_regs.flags: which optional registers the kernel exposed */
+#define CRMOD_PPC_HAS_VMX	(1U << 0)
+#define CRMOD_PPC_HAS_VSX	(1U << 1)
+
+/* ppc64 registers, with FP, VMX and VSX state. */
+struct crmod_ppc_regs {
+	__u64 gpr[32];
+	__u64 nip, msr, orig_gpr3, ctr, link, xer, ccr, softe;
+	__u64 trap, dar, dsisr, result;
+	__u64 fpr[32];
+	__u64 fpscr;
+	__u64 vr[32][2];	/* VR0-31, as the kernel stores them */
+	__u64 vscr[2];
+	__u32 vrsave;
+	__u32 flags;		/* CRMOD_PPC_HAS_* */
+	__u64 vsx_low[32];	/* doubleword 1 of VSR0-31 */
+};
+
+#define CRMOD_NSIG		64
+
+struct crmod_sigaction {
+	__u64 handler;		/* SIG_DFL 0, SIG_IGN 1, or an address */
+	__u64 flags;		/* SA_* */
+	__u64 restorer;
+	__u64 mask;		/* signals 1..64 as bits 0..63 */
+};
+
+/* Signal state. Entry i of action is signal i + 1. */
+struct crmod_signals {
+	struct crmod_sigaction action[CRMOD_NSIG];
+	__u64 blocked;
+	__u64 altstack_sp;
+	__u64 altstack_size;
+	__u32 altstack_flags;	/* SS_* */
+	__u32 reserved;		/* 0 */
+};
+
+/* crmod_fd.kind */
+#define CRMOD_FD_FILE		1	/* crmod_fd.file, reopened by path */
+#define CRMOD_FD_DEVNULL	2
+#define CRMOD_FD_DEVZERO	3
+#define CRMOD_FD_INHERIT	4	/* a terminal or outside pipe: restart */
+					/* hands over its own fd of this number */
+
+#define CRMOD_FD_CLOEXEC	(1U << 0)
+
+struct crmod_fd {
+	__u32 fd;
+	__u32 kind;		/* CRMOD_FD_* */
+	__u32 file_flags;	/* O_* as open(2) takes them */
+	__u32 fd_flags;		/* CRMOD_FD_CLOEXEC */
+	__s64 pos;
+	__u32 file;		/* crmod_file.id for CRMOD_FD_FILE */
+	__u32 reserved;		/* 0 */
+};
+
 #define CRCTL_IOC_MAGIC		0xCE
 
 #define CRCTL_IOC_VERSION	_IOR(CRCTL_IOC_MAGIC, 0x01, struct crmod_version)
 #define CRCTL_IOC_MACHINE	_IOR(CRCTL_IOC_MAGIC, 0x02, struct crmod_machine)
+
+/* Room for the one-line reason the module gives when it refuses. */
+#define CRMOD_ERROR_LEN		256
+
+/*
+ * Checkpoint: the caller must have the target ptrace-stopped (PTRACE_SEIZE
+ * then PTRACE_INTERRUPT), which both freezes it and proves the caller may
+ * inspect it. The image is written to fd from its current position; it may
+ * be a pipe or a socket. The target is not changed.
+ */
+struct crmod_checkpoint_args {
+	__u32 pid;		/* in the caller's pid namespace */
+	__s32 fd;		/* where the image goes */
+	__u64 flags;		/* none defined: must be 0 */
+	__u64 image_bytes;	/* out: bytes written */
+	char error[CRMOD_ERROR_LEN];	/* out: why, when it fails */
+};
+
+/*
+ * Restart: the calling process becomes the one in the image. fd must be
+ * seekable (crctl copies a pipe to a memfd first): the module reads and
+ * checks the whole image, and every file it names, before it changes the
+ * caller. If that fails the ioctl returns an error, explains it in error,
+ * and the caller is as it was. Past that point it does not return to the
+ * caller: it returns into the restarted process, or the caller is killed.
+ */
+struct crmod_restart_args {
+	__s32 fd;		/* the image */
+	__s32 status_fd;	/* -1, or where a failure past the point of */
+				/* no return is told, one line, before SIGKILL */
+	__u32 flags;		/* none defined: must be 0 */
+	__u32 reserved;		/* 0 */
+	__u64 error;		/* user pointer to char[CRMOD_ERROR_LEN] */
+};
+
+#define CRCTL_IOC_CHECKPOINT	_IOWR(CRCTL_IOC_MAGIC, 0x03, \
+				      struct crmod_checkpoint_args)
+#define CRCTL_IOC_RESTART	_IOW(CRCTL_IOC_MAGIC, 0x04, \
+				     struct crmod_restart_args)
 
 /*
  * Test builds only (CRMOD_FEAT_TEST_HOOKS); -ENOTTY otherwise. Makes the

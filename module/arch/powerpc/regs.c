@@ -1,0 +1,268 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crmod: ppc64 registers. Checkpoint reads them through the kernel's own
+ * ptrace regsets (GPRs, FP, VMX, VSX). Restart writes them as the ucontext
+ * of a signal frame and lets the kernel's rt_sigreturn load them, with the
+ * blocked mask and the alternate signal stack; it marks the task so that
+ * every register, r3 included, is restored on the way back to user mode.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/elf.h>
+#include <linux/mman.h>
+#include <linux/ptrace.h>
+#include <linux/regset.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/cputable.h>
+#include <asm/ucontext.h>
+
+#include "../../crmod.h"
+#include "../../resolver.h"
+
+#define CR_TRAP_SC	0xc00	/* sc: errors as positive r3 with CR0.SO */
+#define CR_TRAP_SCV	0x3000	/* scv: errors as negative r3 */
+#define CR_CR0_SO	0x10000000UL
+
+/* The image's VR area: VR0-31, VSCR, then VRSAVE in the first word. */
+struct cr_ppc_vmx {
+	u64 vr[32][2];
+	u64 vscr[2];
+	u32 vrsave;
+	u32 pad[3];
+};
+
+static long cr_syscall(crmod_syscall_fn fn, unsigned long a, unsigned long b,
+		       unsigned long c, unsigned long d, unsigned long e)
+{
+	struct pt_regs regs = {};
+
+	regs.gpr[3] = a;
+	regs.gpr[4] = b;
+	regs.gpr[5] = c;
+	regs.gpr[6] = d;
+	regs.gpr[7] = e;
+	return fn(&regs);
+}
+
+long cr_arch_mprotect(unsigned long start, size_t len, unsigned long prot)
+{
+	return cr_syscall(crmod_sym_sys_mprotect, start, len, prot, 0, 0);
+}
+
+long cr_arch_mremap(unsigned long old, unsigned long len, unsigned long new)
+{
+	return cr_syscall(crmod_sym_sys_mremap, old, len, len,
+			  MREMAP_MAYMOVE | MREMAP_FIXED, new);
+}
+
+u32 cr_arch_regs_section(void)
+{
+	return CRMOD_SEC_REGS_PPC;
+}
+
+static const struct user_regset *cr_regset(struct task_struct *t,
+					   unsigned int note)
+{
+	const struct user_regset_view *view = task_user_regset_view(t);
+	unsigned int i;
+
+	for (i = 0; i < view->n; i++)
+		if (view->regsets[i].core_note_type == note)
+			return &view->regsets[i];
+	return NULL;
+}
+
+static int cr_get(struct task_struct *t, unsigned int note, void *buf,
+		  unsigned int size)
+{
+	const struct user_regset *rs = cr_regset(t, note);
+
+	if (!rs || (rs->active && rs->active(t, rs) < 0))
+		return -ENODEV;
+	return regset_get(t, rs, size, buf) == size ? 0 : -EIO;
+}
+
+/*
+ * A task stopped inside an interrupted system call resumes, when no handler
+ * runs, by restarting it (or with EINTR where the call cannot restart by
+ * itself). The image records the registers it resumes with.
+ */
+static void cr_syscall_restart(struct crmod_ppc_regs *r)
+{
+	unsigned long trap = r->trap & ~0xfUL;
+	long err;
+
+	if (r->trap & 0x1)	/* no restart, as after sigreturn */
+		return;
+	if (trap == CR_TRAP_SC && (r->ccr & CR_CR0_SO))
+		err = -(long)r->gpr[3];
+	else if (trap == CR_TRAP_SCV)
+		err = (long)r->gpr[3];
+	else
+		return;
+	switch (err) {
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTARTNOHAND:
+		r->gpr[3] = r->orig_gpr3;
+		r->nip -= 4;	/* the sc or scv instruction */
+		break;
+	case -ERESTART_RESTARTBLOCK:
+		r->gpr[3] = trap == CR_TRAP_SC ? EINTR : -EINTR;
+		break;
+	}
+}
+
+int cr_arch_dump_regs(struct cr_ckpt *ck)
+{
+	struct crmod_ppc_regs *r;
+	struct cr_ppc_vmx *vmx;
+	int ret;
+
+	BUILD_BUG_ON(offsetof(struct crmod_ppc_regs, fpr) !=
+		     sizeof(struct user_pt_regs));
+	r = kzalloc(sizeof(*r), GFP_KERNEL);
+	vmx = kzalloc(sizeof(*vmx), GFP_KERNEL);
+	if (!r || !vmx) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	/* struct user_pt_regs is the start of crmod_ppc_regs, field by field. */
+	ret = cr_get(ck->task, NT_PRSTATUS, r, sizeof(struct user_pt_regs));
+	if (!ret)
+		ret = cr_get(ck->task, NT_PRFPREG, r->fpr,
+			     sizeof(r->fpr) + sizeof(r->fpscr));
+	if (ret) {
+		ret = cr_fail(ck->err, "cannot read the general or FP registers (%d)",
+			      ret);
+		goto out;
+	}
+	if (!cr_get(ck->task, NT_PPC_VMX, vmx, 34 * 16)) {
+		memcpy(r->vr, vmx->vr, sizeof(r->vr));
+		memcpy(r->vscr, vmx->vscr, sizeof(r->vscr));
+		r->vrsave = vmx->vrsave;
+		r->flags |= CRMOD_PPC_HAS_VMX;
+	}
+	if (!cr_get(ck->task, NT_PPC_VSX, r->vsx_low, sizeof(r->vsx_low)))
+		r->flags |= CRMOD_PPC_HAS_VSX;
+	cr_syscall_restart(r);
+	ret = cr_write_section(&ck->w, CRMOD_SEC_REGS_PPC, r, sizeof(*r));
+out:
+	kfree(vmx);
+	kfree(r);
+	return ret;
+}
+
+int cr_arch_check_regs(struct cr_plan *p)
+{
+	const struct crmod_ppc_machine *img = &p->hdr.machine.ppc;
+	const struct crmod_ppc_regs *r = p->regs;
+	struct crmod_machine me;
+	u64 lack;
+
+	if (!r)
+		return cr_fail(p->err, "the image has no REGS_PPC section");
+	if (p->regs_len != sizeof(*r))
+		return cr_fail(p->err, "section REGS_PPC: length %u, expected %zu",
+			       p->regs_len, sizeof(*r));
+	if (r->flags & ~(u32)(CRMOD_PPC_HAS_VMX | CRMOD_PPC_HAS_VSX))
+		return cr_fail(p->err, "section REGS_PPC: unknown flags %#x",
+			       r->flags);
+	crmod_describe_machine(&me);
+	lack = img->hwcap & ~me.ppc.hwcap;
+	if (lack)
+		return cr_fail(p->err, "this CPU lacks features the image's CPU had: AT_HWCAP bits %#llx",
+			       lack);
+	lack = img->hwcap2 & ~me.ppc.hwcap2;
+	if (lack)
+		return cr_fail(p->err, "this CPU lacks features the image's CPU had: AT_HWCAP2 bits %#llx",
+			       lack);
+	if (((r->flags & CRMOD_PPC_HAS_VMX) && !cpu_has_feature(CPU_FTR_ALTIVEC)) ||
+	    ((r->flags & CRMOD_PPC_HAS_VSX) && !cpu_has_feature(CPU_FTR_VSX)))
+		return cr_fail(p->err, "the image holds VMX/VSX state this CPU cannot load");
+	if (!(r->msr & MSR_LE))
+		return cr_fail(p->err, "section REGS_PPC: a big-endian process; crmod restarts little-endian ones");
+	if (r->nip >= TASK_SIZE || r->gpr[1] >= TASK_SIZE)
+		return cr_fail(p->err, "section REGS_PPC: nip or r1 outside user space");
+	return 0;
+}
+
+int cr_arch_restore_regs(struct cr_plan *p, long *retval)
+{
+	const struct crmod_ppc_regs *r = p->regs;
+	struct pt_regs *regs = current_pt_regs();
+	unsigned long map, map_len, v_off, v_user;
+	struct ucontext *uc;
+	struct sigcontext *sc;
+	u8 *v;
+	int ret = 0;
+
+	uc = kzalloc(sizeof(*uc), GFP_KERNEL);
+	if (!uc)
+		return -ENOMEM;
+	map_len = PAGE_ALIGN(sizeof(*uc));
+	map = vm_mmap(NULL, 0, map_len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(map)) {
+		ret = cr_fail(p->err, "no room for the register frame (%ld)",
+			      (long)map);
+		goto out;
+	}
+
+	uc->uc_stack.ss_sp = (void __user *)(unsigned long)p->signals.altstack_sp;
+	uc->uc_stack.ss_size = p->signals.altstack_size;
+	uc->uc_stack.ss_flags = p->signals.altstack_flags & ~SS_ONSTACK;
+	uc->uc_sigmask.sig[0] = p->signals.blocked &
+				~(sigmask(SIGKILL) | sigmask(SIGSTOP));
+	sc = &uc->uc_mcontext;
+	memcpy(sc->gp_regs, r->gpr, sizeof(r->gpr));
+	sc->gp_regs[PT_NIP] = r->nip;
+	sc->gp_regs[PT_MSR] = r->msr & MSR_LE;
+	sc->gp_regs[PT_ORIG_R3] = r->orig_gpr3;
+	sc->gp_regs[PT_CTR] = r->ctr;
+	sc->gp_regs[PT_LNK] = r->link;
+	sc->gp_regs[PT_XER] = r->xer;
+	sc->gp_regs[PT_CCR] = r->ccr;
+	sc->gp_regs[PT_DAR] = r->dar;
+	sc->gp_regs[PT_DSISR] = r->dsisr;
+	sc->gp_regs[PT_RESULT] = r->result;
+	/* fpr[] then fpscr, as elf_fpregset_t lays them out. */
+	memcpy(sc->fp_regs, r->fpr, sizeof(r->fpr) + sizeof(r->fpscr));
+
+	/* The VR area is the first quadword boundary inside vmx_reserve. */
+	v_off = offsetof(struct ucontext, uc_mcontext.vmx_reserve);
+	v_user = ALIGN(map + v_off, 16);
+	v = (u8 *)uc + (v_user - map);
+	if (r->flags & CRMOD_PPC_HAS_VMX) {
+		struct cr_ppc_vmx *vmx = (struct cr_ppc_vmx *)v;
+
+		memcpy(vmx->vr, r->vr, sizeof(r->vr));
+		memcpy(vmx->vscr, r->vscr, sizeof(r->vscr));
+		vmx->vrsave = r->vrsave;
+		sc->gp_regs[PT_MSR] |= MSR_VEC;
+	}
+	if (r->flags & CRMOD_PPC_HAS_VSX) {
+		memcpy(v + ELF_NVRREG * 16, r->vsx_low, sizeof(r->vsx_low));
+		sc->gp_regs[PT_MSR] |= MSR_VSX;
+	}
+	sc->v_regs = (void __user *)v_user;
+
+	if (copy_to_user((void __user *)map, uc, sizeof(*uc))) {
+		ret = cr_fail(p->err, "cannot write the register frame");
+		goto unmap;
+	}
+	/* rt_sigreturn finds the ucontext at the stack pointer. */
+	regs->gpr[1] = map;
+	*retval = crmod_sym_sys_rt_sigreturn(regs);
+	if (sigismember(&current->pending.signal, SIGSEGV))
+		ret = cr_fail(p->err, "the kernel refused the register state (rt_sigreturn)");
+unmap:
+	if (vm_munmap(map, map_len) && !ret)
+		ret = cr_fail(p->err, "cannot unmap the register frame");
+out:
+	kfree(uc);
+	return ret;
+}

@@ -1,0 +1,347 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crmod: x86_64 registers. Checkpoint reads them through the kernel's own
+ * ptrace regsets (general registers with fs/gs base, the XSAVE area in the
+ * ptrace ABI format). Restart writes them as a signal frame and lets the
+ * kernel's rt_sigreturn load them: it is the kernel's one path that loads a
+ * whole user context into the running task, checks XSAVE data it is given,
+ * and sets the blocked mask and alternate signal stack with it.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/elf.h>
+#include <linux/mman.h>
+#include <linux/ptrace.h>
+#include <linux/regset.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task_stack.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <asm/unaligned.h>
+#include <asm/prctl.h>
+#include <asm/segment.h>
+#include <asm/sigframe.h>
+#include <asm/user.h>
+
+#include "../../crmod.h"
+#include "../../resolver.h"
+
+#define CR_FXSAVE_SIZE		512
+#define CR_XSAVE_HDR_SIZE	64
+#define CR_XSAVE_MAX		(64 << 10)
+/* XSTATE_BV, XCOMP_BV and reserved words of the XSAVE header. */
+#define CR_XSTATE_BV_OFF	512
+#define CR_XCOMP_BV_OFF		520
+#define CR_X87_SSE		0x3ULL
+#define CR_MXCSR_OFF		24
+
+/* CPUID bits that describe the OS or the hypervisor, not the CPU. */
+static const u32 cr_cpuid_ignore[CRMOD_CPUID_WORDS] = {
+	[CRMOD_CPUID_1_ECX] = BIT(27) | BIT(31),	/* OSXSAVE, hypervisor */
+	[CRMOD_CPUID_7_0_ECX] = BIT(4),			/* OSPKE */
+};
+
+static const char *const cr_cpuid_word_name[CRMOD_CPUID_WORDS] = {
+	[CRMOD_CPUID_1_ECX] = "CPUID.1.ECX",
+	[CRMOD_CPUID_1_EDX] = "CPUID.1.EDX",
+	[CRMOD_CPUID_7_0_EBX] = "CPUID.(7,0).EBX",
+	[CRMOD_CPUID_7_0_ECX] = "CPUID.(7,0).ECX",
+	[CRMOD_CPUID_7_0_EDX] = "CPUID.(7,0).EDX",
+	[CRMOD_CPUID_7_1_EAX] = "CPUID.(7,1).EAX",
+	[CRMOD_CPUID_D_1_EAX] = "CPUID.(0xd,1).EAX",
+	[CRMOD_CPUID_80000001_ECX] = "CPUID.0x80000001.ECX",
+	[CRMOD_CPUID_80000001_EDX] = "CPUID.0x80000001.EDX",
+};
+
+static long cr_syscall(long (*fn)(const struct pt_regs *), unsigned long a,
+		       unsigned long b, unsigned long c, unsigned long d,
+		       unsigned long e)
+{
+	struct pt_regs regs = {
+		.di = a, .si = b, .dx = c, .r10 = d, .r8 = e,
+	};
+
+	return fn(&regs);
+}
+
+long cr_arch_mprotect(unsigned long start, size_t len, unsigned long prot)
+{
+	return cr_syscall(crmod_sym___x64_sys_mprotect, start, len, prot, 0, 0);
+}
+
+long cr_arch_mremap(unsigned long old, unsigned long len, unsigned long new)
+{
+	return cr_syscall(crmod_sym___x64_sys_mremap, old, len, len,
+			  MREMAP_MAYMOVE | MREMAP_FIXED, new);
+}
+
+u32 cr_arch_regs_section(void)
+{
+	return CRMOD_SEC_REGS_X86;
+}
+
+static const struct user_regset *cr_regset(struct task_struct *t,
+					   unsigned int note)
+{
+	const struct user_regset_view *view = task_user_regset_view(t);
+	unsigned int i;
+
+	for (i = 0; i < view->n; i++)
+		if (view->regsets[i].core_note_type == note)
+			return &view->regsets[i];
+	return NULL;
+}
+
+/*
+ * A task stopped inside a system call that a signal interrupted resumes,
+ * when no handler runs, by restarting it (or with -EINTR where the call
+ * cannot restart by itself). The image records the registers it resumes
+ * with, as the signal code would set them.
+ */
+static void cr_syscall_restart(struct crmod_x86_regs *r)
+{
+	if ((long)r->orig_ax < 0)
+		return;
+	switch ((long)r->ax) {
+	case -ERESTARTSYS:
+	case -ERESTARTNOINTR:
+	case -ERESTARTNOHAND:
+		r->ax = r->orig_ax;
+		r->ip -= 2;	/* the syscall instruction */
+		break;
+	case -ERESTART_RESTARTBLOCK:
+		r->ax = -EINTR;
+		break;
+	}
+	r->orig_ax = -1;
+}
+
+int cr_arch_dump_regs(struct cr_ckpt *ck)
+{
+	const struct user_regset *gp = cr_regset(ck->task, NT_PRSTATUS);
+	const struct user_regset *fp = cr_regset(ck->task, NT_X86_XSTATE);
+	struct user_regs_struct u;
+	struct crmod_x86_regs *r;
+	unsigned int fp_size;
+	int got, ret;
+
+	if (!gp || regset_get(ck->task, gp, sizeof(u), &u) != sizeof(u))
+		return cr_fail(ck->err, "cannot read the general registers");
+	if (!fp || !boot_cpu_has(X86_FEATURE_XSAVE))
+		fp = cr_regset(ck->task, NT_PRFPREG);
+	if (!fp)
+		return cr_fail(ck->err, "cannot find the FPU register set");
+	fp_size = fp->n * fp->size;
+	if (fp_size > CR_XSAVE_MAX)
+		return cr_fail(ck->err, "FPU state of %u bytes", fp_size);
+
+	r = kzalloc(sizeof(*r) + fp_size, GFP_KERNEL);
+	if (!r)
+		return -ENOMEM;
+	got = regset_get(ck->task, fp, fp_size, r + 1);
+	if (got != fp_size) {
+		ret = cr_fail(ck->err, "cannot read the FPU registers (%d)", got);
+		goto out;
+	}
+	r->r15 = u.r15; r->r14 = u.r14; r->r13 = u.r13; r->r12 = u.r12;
+	r->bp = u.bp; r->bx = u.bx; r->r11 = u.r11; r->r10 = u.r10;
+	r->r9 = u.r9; r->r8 = u.r8; r->ax = u.ax; r->cx = u.cx;
+	r->dx = u.dx; r->si = u.si; r->di = u.di; r->orig_ax = u.orig_ax;
+	r->ip = u.ip; r->cs = u.cs; r->flags = u.flags; r->sp = u.sp;
+	r->ss = u.ss; r->fs_base = u.fs_base; r->gs_base = u.gs_base;
+	r->fs = u.fs; r->gs = u.gs; r->ds = u.ds; r->es = u.es;
+	r->xsave_size = fp_size;
+	cr_syscall_restart(r);
+	ret = cr_write_section(&ck->w, CRMOD_SEC_REGS_X86, r,
+			       sizeof(*r) + fp_size);
+out:
+	kfree(r);
+	return ret;
+}
+
+static u64 cr_xstate_bv(const struct crmod_x86_regs *r)
+{
+	const u8 *xsave = (const u8 *)(r + 1);
+
+	if (r->xsave_size < CR_FXSAVE_SIZE + CR_XSAVE_HDR_SIZE)
+		return CR_X87_SSE;
+	return get_unaligned_le64(xsave + CR_XSTATE_BV_OFF);
+}
+
+int cr_arch_check_regs(struct cr_plan *p)
+{
+	const struct crmod_x86_machine *img = &p->hdr.machine.x86;
+	const struct crmod_x86_regs *r = p->regs;
+	struct crmod_machine me;
+	const u8 *xsave;
+	u64 bv;
+	int i;
+
+	if (!r)
+		return cr_fail(p->err, "the image has no REGS_X86 section");
+	crmod_describe_machine(&me);
+	for (i = 0; i < CRMOD_CPUID_WORDS; i++) {
+		u32 lack = img->cpuid[i] & ~me.x86.cpuid[i] &
+			   ~cr_cpuid_ignore[i];
+
+		if (lack)
+			return cr_fail(p->err, "this CPU lacks features the image's CPU had: %s bits %#010x",
+				       cr_cpuid_word_name[i], lack);
+	}
+	if (r->xsave_size != p->regs_len - sizeof(*r) ||
+	    (r->xsave_size != CR_FXSAVE_SIZE &&
+	     r->xsave_size < CR_FXSAVE_SIZE + CR_XSAVE_HDR_SIZE))
+		return cr_fail(p->err, "section REGS_X86: XSAVE area of %u bytes in a section of %u",
+			       r->xsave_size, p->regs_len);
+	xsave = (const u8 *)(r + 1);
+	bv = cr_xstate_bv(r);
+	if (bv & ~(me.x86.xcr0 | CR_X87_SSE))
+		return cr_fail(p->err, "the image holds register state this CPU cannot load: XSTATE_BV %#llx, this CPU's XCR0 %#llx",
+			       bv, me.x86.xcr0);
+	if (r->xsave_size > CR_FXSAVE_SIZE &&
+	    memchr_inv(xsave + CR_XCOMP_BV_OFF, 0,
+		       CR_XSAVE_HDR_SIZE - (CR_XCOMP_BV_OFF - CR_XSTATE_BV_OFF)))
+		return cr_fail(p->err, "section REGS_X86: the XSAVE header is not in standard form");
+	if (get_unaligned_le32(xsave + CR_MXCSR_OFF) & 0xffff0000)
+		return cr_fail(p->err, "section REGS_X86: MXCSR %#x has reserved bits set",
+			       get_unaligned_le32(xsave + CR_MXCSR_OFF));
+	if (r->cs != __USER_CS || r->ss != __USER_DS)
+		return cr_fail(p->err, "section REGS_X86: segments cs %#llx ss %#llx: only 64-bit processes can restart",
+			       r->cs, r->ss);
+	if (r->ip >= TASK_SIZE_MAX || r->sp >= TASK_SIZE_MAX ||
+	    r->fs_base >= TASK_SIZE_MAX || r->gs_base >= TASK_SIZE_MAX)
+		return cr_fail(p->err, "section REGS_X86: ip, sp, fs_base or gs_base outside user space");
+	/* The ioctl return path turns this one value into -ENOTTY. */
+	if (r->ax == (u64)-ENOIOCTLCMD)
+		return cr_fail(p->err, "section REGS_X86: rax holds %lld, which crmod cannot hand back through an ioctl",
+			       (long long)r->ax);
+	return 0;
+}
+
+/* The XSAVE area as this CPU's rt_sigreturn expects it. */
+static int cr_fill_fpstate(struct cr_plan *p, u8 *buf, u32 size)
+{
+	const struct crmod_x86_regs *r = p->regs;
+	struct _fpx_sw_bytes *sw;
+	struct crmod_machine me;
+
+	memcpy(buf, r + 1, min(size, r->xsave_size));
+	sw = (struct _fpx_sw_bytes *)(buf + offsetof(struct fxregs_state,
+						     sw_reserved));
+	memset(sw, 0, sizeof(*sw));
+	if (size == CR_FXSAVE_SIZE)
+		return 0;	/* a legacy FXSAVE frame */
+	crmod_describe_machine(&me);
+	if (r->xsave_size == CR_FXSAVE_SIZE) {
+		memset(buf + CR_FXSAVE_SIZE, 0, size - CR_FXSAVE_SIZE);
+		put_unaligned_le64(CR_X87_SSE, buf + CR_XSTATE_BV_OFF);
+	}
+	sw->magic1 = FP_XSTATE_MAGIC1;
+	sw->extended_size = size + FP_XSTATE_MAGIC2_SIZE;
+	sw->xfeatures = me.x86.xcr0;
+	sw->xstate_size = size;
+	put_unaligned(FP_XSTATE_MAGIC2, (u32 *)(buf + size));
+	return 0;
+}
+
+static int cr_set_base(struct cr_plan *p, int code, u64 base, const char *what)
+{
+	long ret = cr_syscall(crmod_sym___x64_sys_arch_prctl, code, base, 0, 0, 0);
+
+	if (ret)
+		return cr_fail(p->err, "setting %s to %#llx: error %ld", what,
+			       base, ret);
+	return 0;
+}
+
+int cr_arch_restore_regs(struct cr_plan *p, long *retval)
+{
+	const struct crmod_x86_regs *r = p->regs;
+	struct pt_regs *regs = current_pt_regs();
+	struct crmod_machine me;
+	struct rt_sigframe *kf;
+	unsigned long map, map_len, fp_addr, frame;
+	u32 fp_size;
+	u8 *fp;
+	int ret;
+
+	crmod_describe_machine(&me);
+	fp_size = me.x86.xcr0 ? max_t(u32, me.x86.xsave_size,
+				      CR_FXSAVE_SIZE + CR_XSAVE_HDR_SIZE) :
+		  CR_FXSAVE_SIZE;
+	ret = cr_set_base(p, ARCH_SET_FS, r->fs_base, "fs_base");
+	if (!ret)
+		ret = cr_set_base(p, ARCH_SET_GS, r->gs_base, "gs_base");
+	if (ret)
+		return ret;
+
+	kf = kzalloc(sizeof(*kf), GFP_KERNEL);
+	fp = kzalloc(fp_size + FP_XSTATE_MAGIC2_SIZE, GFP_KERNEL);
+	if (!kf || !fp) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	cr_fill_fpstate(p, fp, fp_size);
+
+	/* A scratch mapping holds the frame: the image's memory is final. */
+	map_len = PAGE_ALIGN(fp_size + FP_XSTATE_MAGIC2_SIZE + 64 +
+			     sizeof(*kf) + 64);
+	map = vm_mmap(NULL, 0, map_len, PROT_READ | PROT_WRITE,
+		      MAP_PRIVATE | MAP_ANONYMOUS, 0);
+	if (IS_ERR_VALUE(map)) {
+		ret = cr_fail(p->err, "no room for the register frame (%ld)",
+			      (long)map);
+		goto out;
+	}
+	fp_addr = map;		/* page-aligned, as XRSTOR needs 64 */
+	frame = ALIGN(fp_addr + fp_size + FP_XSTATE_MAGIC2_SIZE, 64);
+
+	kf->uc.uc_flags = UC_SIGCONTEXT_SS | UC_STRICT_RESTORE_SS |
+			  (fp_size > CR_FXSAVE_SIZE ? UC_FP_XSTATE : 0);
+	kf->uc.uc_stack.ss_sp = (void __user *)(unsigned long)p->signals.altstack_sp;
+	kf->uc.uc_stack.ss_size = p->signals.altstack_size;
+	kf->uc.uc_stack.ss_flags = p->signals.altstack_flags & ~SS_ONSTACK;
+	kf->uc.uc_mcontext.r8 = r->r8;
+	kf->uc.uc_mcontext.r9 = r->r9;
+	kf->uc.uc_mcontext.r10 = r->r10;
+	kf->uc.uc_mcontext.r11 = r->r11;
+	kf->uc.uc_mcontext.r12 = r->r12;
+	kf->uc.uc_mcontext.r13 = r->r13;
+	kf->uc.uc_mcontext.r14 = r->r14;
+	kf->uc.uc_mcontext.r15 = r->r15;
+	kf->uc.uc_mcontext.di = r->di;
+	kf->uc.uc_mcontext.si = r->si;
+	kf->uc.uc_mcontext.bp = r->bp;
+	kf->uc.uc_mcontext.bx = r->bx;
+	kf->uc.uc_mcontext.dx = r->dx;
+	kf->uc.uc_mcontext.ax = r->ax;
+	kf->uc.uc_mcontext.cx = r->cx;
+	kf->uc.uc_mcontext.sp = r->sp;
+	kf->uc.uc_mcontext.ip = r->ip;
+	kf->uc.uc_mcontext.flags = r->flags;
+	kf->uc.uc_mcontext.cs = __USER_CS;
+	kf->uc.uc_mcontext.ss = __USER_DS;
+	kf->uc.uc_mcontext.fpstate = fp_addr;
+	kf->uc.uc_sigmask.sig[0] = p->signals.blocked &
+				   ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
+
+	if (copy_to_user((void __user *)fp_addr, fp,
+			 fp_size + FP_XSTATE_MAGIC2_SIZE) ||
+	    copy_to_user((void __user *)frame, kf, sizeof(*kf))) {
+		ret = cr_fail(p->err, "cannot write the register frame");
+		goto unmap;
+	}
+
+	/* rt_sigreturn finds its frame one word below the stack pointer. */
+	regs->sp = frame + sizeof(long);
+	*retval = crmod_sym___x64_sys_rt_sigreturn(regs);
+	if (sigismember(&current->pending.signal, SIGSEGV))
+		ret = cr_fail(p->err, "the kernel refused the register state (rt_sigreturn)");
+unmap:
+	if (vm_munmap(map, map_len) && !ret)
+		ret = cr_fail(p->err, "cannot unmap the register frame");
+out:
+	kfree(kf);
+	kfree(fp);
+	return ret;
+}

@@ -1,0 +1,165 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crmod: CRCTL_IOC_CHECKPOINT. The caller holds the target in a ptrace
+ * stop, so it cannot run, and the caller has already passed the kernel's
+ * own ptrace access check. The target is only read, never changed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/pid.h>
+#include <linux/ptrace.h>
+#include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+
+#include "crmod.h"
+
+/* Is t stopped in a ptrace stop with the caller as its tracer? */
+static bool cr_traced_by_caller(struct task_struct *t)
+{
+	bool ok;
+
+	rcu_read_lock();
+	ok = t->ptrace && rcu_dereference(t->parent) == current &&
+	     task_is_traced(t);
+	rcu_read_unlock();
+	return ok;
+}
+
+static int cr_check_target(struct cr_ckpt *ck, pid_t pid)
+{
+	struct task_struct *t = ck->task;
+
+	if (t == current)
+		return cr_fail(ck->err, "a process cannot checkpoint itself");
+	if (!cr_traced_by_caller(t)) {
+		cr_fail(ck->err, "process %d is not held in a ptrace stop by the caller (PTRACE_SEIZE, then PTRACE_INTERRUPT)",
+			pid);
+		return -EPERM;
+	}
+	if (!thread_group_leader(t) || get_nr_threads(t) != 1)
+		return cr_fail(ck->err, "process %d has %d threads: crmod checkpoints single-threaded processes only",
+			       pid, get_nr_threads(t));
+	ck->mm = get_task_mm(t);
+	if (!ck->mm)
+		return cr_fail(ck->err, "process %d has no address space", pid);
+	if (atomic_read(&ck->mm->mm_users) > 2)
+		return cr_fail(ck->err, "process %d shares its address space with another process",
+			       pid);
+	return 0;
+}
+
+static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
+{
+	int ret;
+
+	ret = cr_check_target(ck, pid);
+	if (!ret)
+		ret = cr_dump_task(ck);
+	if (!ret)
+		ret = cr_dump_vmas(ck);
+	if (!ret)
+		ret = cr_dump_fds(ck);
+	if (!ret)
+		ret = cr_write_header(&ck->w);
+	if (!ret)
+		ret = cr_write_files(ck);
+	if (!ret)
+		ret = cr_write_section(&ck->w, CRMOD_SEC_TASK, &ck->task_rec,
+				       sizeof(ck->task_rec));
+	if (!ret)
+		ret = cr_write_section(&ck->w, CRMOD_SEC_VMAS, ck->vmas,
+				       ck->nr_vmas * sizeof(*ck->vmas));
+	if (!ret)
+		ret = cr_dump_pages(ck);
+	if (!ret)
+		ret = cr_arch_dump_regs(ck);
+	if (!ret)
+		ret = cr_dump_signals(ck);
+	if (!ret)
+		ret = cr_write_section(&ck->w, CRMOD_SEC_FDS, ck->fds,
+				       ck->nr_fds * sizeof(*ck->fds));
+	/* SIGKILL can end a ptrace stop: then what was read may be torn. */
+	if (!ret && !cr_traced_by_caller(ck->task))
+		ret = cr_fail(ck->err, "process %d left its ptrace stop during checkpoint",
+			      pid);
+	if (!ret)
+		ret = cr_write_end(&ck->w);
+	return ret;
+}
+
+long crmod_ioc_checkpoint(void __user *uarg)
+{
+	struct crmod_checkpoint_args args;
+	struct cr_error *err;
+	struct cr_ckpt *ck;
+	struct file *out;
+	long ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags)
+		return -EINVAL;
+	ck = kzalloc(sizeof(*ck), GFP_KERNEL);
+	err = kzalloc(sizeof(*err), GFP_KERNEL);
+	if (!ck || !err) {
+		ret = -ENOMEM;
+		goto free;
+	}
+	ck->err = err;
+	ck->w.err = err;
+
+	rcu_read_lock();
+	ck->task = pid_task(find_vpid(args.pid), PIDTYPE_PID);
+	if (ck->task)
+		get_task_struct(ck->task);
+	rcu_read_unlock();
+	if (!ck->task) {
+		cr_fail(err, "no process %u", args.pid);
+		ret = -ESRCH;
+		goto report;
+	}
+	out = fget(args.fd);
+	if (!out) {
+		cr_fail(err, "fd %d is not open", args.fd);
+		ret = -EBADF;
+		goto put_task;
+	}
+	if (!(out->f_mode & FMODE_WRITE)) {
+		cr_fail(err, "fd %d is not open for writing", args.fd);
+		ret = -EBADF;
+		goto put_file;
+	}
+	ck->w.file = out;
+	ck->w.pos = out->f_pos;
+
+	ret = cr_checkpoint(ck, args.pid);
+	if (!(out->f_mode & FMODE_STREAM))
+		out->f_pos = ck->w.pos;
+put_file:
+	fput(out);
+put_task:
+	put_task_struct(ck->task);
+report:
+	args.image_bytes = ck->w.bytes;
+	if (ret && !err->msg[0])
+		cr_fail(err, "error %ld", ret);
+	memcpy(args.error, err->msg, sizeof(args.error));
+	if (copy_to_user(uarg, &args, sizeof(args)))
+		ret = -EFAULT;
+free:
+	if (ck) {
+		if (ck->mm)
+			mmput(ck->mm);
+		cr_files_release(ck->files, ck->nr_files);
+		kvfree(ck->vmas);
+		kfree(ck->fds);
+	}
+	kfree(ck);
+	kfree(err);
+	return ret;
+}

@@ -1,0 +1,383 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crmod: CRCTL_IOC_RESTART. The calling process becomes the one in the
+ * image, in two phases, as execve does:
+ *
+ * 1. Read the whole image, check every CRC, length and field, the machine
+ *    and CPU it needs, and open and check every file it names. Nothing of
+ *    the caller changes; any failure returns with one line saying why.
+ * 2. Past the point of no return, replace the caller's memory, fds,
+ *    identity, signal state and registers. A failure here cannot be
+ *    undone: the caller is told on status_fd and killed.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/file.h>
+#include <linux/fs.h>
+#include <linux/sched/signal.h>
+#include <linux/slab.h>
+#include <linux/uaccess.h>
+#include <linux/vmalloc.h>
+
+#include "crmod.h"
+
+/* Sections other than PAGES are read whole into memory; none is bigger. */
+#define CR_SMALL_SECTION_MAX	(16UL << 20)
+
+static int cr_read_header(struct cr_plan *p)
+{
+	struct crmod_image_header *h = &p->hdr;
+	struct crmod_machine me;
+	u32 crc;
+	int ret;
+
+	ret = cr_read_exact(&p->r, h, sizeof(*h), "the image header");
+	if (ret)
+		return ret;
+	if (memcmp(h->magic, CRMOD_IMAGE_MAGIC, sizeof(h->magic)))
+		return cr_fail(p->err, "not a crmod image: bad magic");
+	if (h->format_version != CRMOD_IMAGE_FORMAT)
+		return cr_fail(p->err, "image format %u; this module reads format %d",
+			       h->format_version, CRMOD_IMAGE_FORMAT);
+	if (h->header_size != sizeof(*h))
+		return cr_fail(p->err, "header size %u, expected %zu",
+			       h->header_size, sizeof(*h));
+	crc = cr_crc_final(cr_crc_update(CR_CRC_INIT, h,
+				offsetof(struct crmod_image_header, header_crc)));
+	if (crc != h->header_crc)
+		return cr_fail(p->err, "header CRC32C %#010x, expected %#010x",
+			       crc, h->header_crc);
+	if (h->flags || h->reserved)
+		return cr_fail(p->err, "header flags %#llx, reserved %#x: unknown to this module",
+			       h->flags, h->reserved);
+
+	crmod_describe_machine(&me);
+	if (h->machine.arch != me.arch)
+		return cr_fail(p->err, "the image is for arch %u, this machine is arch %u (%s)",
+			       h->machine.arch, me.arch,
+			       me.arch == CRMOD_ARCH_X86_64 ? "x86_64" : "ppc64");
+	if (h->machine.word_size != me.word_size ||
+	    h->machine.endian != me.endian)
+		return cr_fail(p->err, "the image is %u-bit %s-endian, this machine %u-bit %s-endian",
+			       h->machine.word_size,
+			       h->machine.endian == CRMOD_ENDIAN_BIG ? "big" : "little",
+			       me.word_size,
+			       me.endian == CRMOD_ENDIAN_BIG ? "big" : "little");
+	if (h->machine.page_size != me.page_size)
+		return cr_fail(p->err, "the image has %u-byte pages, this kernel %u-byte pages",
+			       h->machine.page_size, me.page_size);
+	p->page_size = me.page_size;
+	return 0;
+}
+
+static int cr_read_small(struct cr_plan *p, u64 len, u32 crc_expected)
+{
+	void *payload;
+	u32 crc;
+	int ret;
+
+	if (len > CR_SMALL_SECTION_MAX)
+		return cr_plan_fail(p, "length %llu is absurd for this section (at most %lu)",
+				    len, CR_SMALL_SECTION_MAX);
+	payload = kvmalloc(len ?: 1, GFP_KERNEL);
+	if (!payload)
+		return -ENOMEM;
+	ret = cr_read_exact(&p->r, payload, len, "a section payload");
+	if (ret)
+		goto out;
+	crc = cr_crc_final(cr_crc_update(CR_CRC_INIT, payload, len));
+	if (crc != crc_expected) {
+		ret = cr_plan_fail(p, "payload CRC32C %#010x, expected %#010x",
+				   crc, crc_expected);
+		goto out;
+	}
+	switch (p->cur_type) {
+	case CRMOD_SEC_TASK:
+		ret = cr_read_task(p, payload, len);
+		break;
+	case CRMOD_SEC_FILE:
+		ret = cr_read_file(p, payload, len);
+		break;
+	case CRMOD_SEC_VMAS:
+		ret = cr_read_vmas(p, payload, len);
+		break;
+	case CRMOD_SEC_SIGNALS:
+		ret = cr_read_signals(p, payload, len);
+		break;
+	case CRMOD_SEC_FDS:
+		ret = cr_read_fds(p, payload, len);
+		break;
+	default:	/* the arch's registers */
+		if (p->regs) {
+			ret = cr_plan_fail(p, "a second register section");
+			break;
+		}
+		p->regs = payload;
+		p->regs_len = len;
+		p->regs_type = p->cur_type;
+		return 0;
+	}
+out:
+	kvfree(payload);
+	return ret;
+}
+
+static int cr_read_trailer(struct cr_plan *p, u64 len, u32 crc_expected,
+			   loff_t end_pos)
+{
+	struct crmod_image_trailer t;
+	u8 extra;
+	u32 crc;
+	int ret;
+
+	if (len != sizeof(t))
+		return cr_plan_fail(p, "length %llu, expected %zu", len,
+				    sizeof(t));
+	ret = cr_read_exact(&p->r, &t, sizeof(t), "the trailer");
+	if (ret)
+		return ret;
+	crc = cr_crc_final(cr_crc_update(CR_CRC_INIT, &t, sizeof(t)));
+	if (crc != crc_expected)
+		return cr_plan_fail(p, "payload CRC32C %#010x, expected %#010x",
+				    crc, crc_expected);
+	if (t.sections != p->section)
+		return cr_plan_fail(p, "the trailer counts %llu sections, the image has %u",
+				    t.sections, p->section);
+	if (t.image_bytes != end_pos)
+		return cr_plan_fail(p, "the trailer counts %llu bytes before it, the image has %lld",
+				    t.image_bytes, end_pos);
+	if (kernel_read(p->r.file, &extra, 1, &p->r.pos) != 0)
+		return cr_fail(p->err, "data after the END section at offset %lld",
+			       p->r.pos - 1);
+	return 0;
+}
+
+/* Phase 1a: every section, in order, checked as it is read. */
+static int cr_read_image(struct cr_plan *p)
+{
+	loff_t start = p->r.pos;
+	int ret;
+
+	ret = cr_read_header(p);
+	for (p->section = 0; !ret; p->section++) {
+		struct crmod_section_header s;
+		u8 pad[CRMOD_IMAGE_ALIGN];
+		u32 crc;
+
+		p->section_pos = p->r.pos - start;
+		p->cur_type = 0;
+		ret = cr_read_exact(&p->r, &s, sizeof(s), "a section header");
+		if (ret)
+			break;
+		crc = cr_crc_final(cr_crc_update(CR_CRC_INIT, &s,
+				offsetof(struct crmod_section_header, header_crc)));
+		if (crc != s.header_crc) {
+			ret = cr_plan_fail(p, "header CRC32C %#010x, expected %#010x",
+					   crc, s.header_crc);
+			break;
+		}
+		p->cur_type = s.type;
+		if (s.flags) {
+			ret = cr_plan_fail(p, "flags %#x: unknown", s.flags);
+			break;
+		}
+		if (s.length > CRMOD_IMAGE_SECTION_MAX) {
+			ret = cr_plan_fail(p, "length %llu is absurd (at most %llu)",
+					   s.length, CRMOD_IMAGE_SECTION_MAX);
+			break;
+		}
+		switch (s.type) {
+		case CRMOD_SEC_END:
+			return cr_read_trailer(p, s.length, s.payload_crc,
+					       p->section_pos);
+		case CRMOD_SEC_PAGES:
+			ret = cr_read_pages(p, s.length, s.payload_crc);
+			break;
+		case CRMOD_SEC_TASK:
+		case CRMOD_SEC_FILE:
+		case CRMOD_SEC_VMAS:
+		case CRMOD_SEC_SIGNALS:
+		case CRMOD_SEC_FDS:
+			ret = cr_read_small(p, s.length, s.payload_crc);
+			break;
+		case CRMOD_SEC_REGS_X86:
+		case CRMOD_SEC_REGS_PPC:
+			if (s.type != cr_arch_regs_section()) {
+				ret = cr_plan_fail(p, "registers of another arch");
+				break;
+			}
+			ret = cr_read_small(p, s.length, s.payload_crc);
+			break;
+		default:
+			ret = cr_plan_fail(p, "unknown section type %u", s.type);
+			break;
+		}
+		if (ret)
+			break;
+		if (ALIGN(s.length, CRMOD_IMAGE_ALIGN) != s.length) {
+			size_t n = ALIGN(s.length, CRMOD_IMAGE_ALIGN) - s.length;
+
+			ret = cr_read_exact(&p->r, pad, n, "padding");
+			if (!ret && memchr_inv(pad, 0, n))
+				ret = cr_plan_fail(p, "padding after the payload is not zero");
+		}
+		if (!ret && fatal_signal_pending(current))
+			ret = -EINTR;
+	}
+	return ret;
+}
+
+/* Phase 1b: what the sections say, checked against this machine. */
+static int cr_check_plan(struct cr_plan *p)
+{
+	int ret;
+
+	ret = cr_plan_check_files(p);
+	if (!ret)
+		ret = cr_plan_check_task(p);
+	if (!ret)
+		ret = cr_plan_check_mm(p);
+	if (!ret && !p->has_signals)
+		ret = cr_fail(p->err, "the image has no SIGNALS section");
+	if (!ret && refcount_read(&current->sighand->count) != 1)
+		ret = cr_fail(p->err, "the restarting process shares its signal handlers");
+	if (!ret)
+		ret = cr_arch_check_regs(p);
+	if (!ret && !p->fds)
+		ret = cr_fail(p->err, "the image has no FDS section");
+	if (!ret)
+		ret = cr_plan_open_fds(p);
+	return ret;
+}
+
+/* Phase 2. */
+static int cr_apply(struct cr_plan *p, long *retval)
+{
+	int ret;
+
+	ret = cr_restore_mm(p);
+	if (!ret)
+		ret = cr_restore_fds(p);
+	if (ret)
+		return ret;
+	cr_restore_task(p);
+	cr_restore_signals(p);
+	return cr_arch_restore_regs(p, retval);
+}
+
+static void cr_plan_free(struct cr_plan *p)
+{
+	u32 i;
+
+	for (i = 0; p->fd_files && i < p->nr_fds; i++)
+		if (p->fd_files[i])
+			fput(p->fd_files[i]);
+	kfree(p->fd_files);
+	kfree(p->fds);
+	cr_files_release(p->files, p->nr_files);
+	kvfree(p->vmas);
+	kvfree(p->runs);
+	kvfree(p->regs);
+	kvfree(p->buf);
+	if (p->status)
+		fput(p->status);
+	if (p->r.file)
+		fput(p->r.file);
+	kfree(p);
+}
+
+static void cr_die(struct cr_plan *p, int ret)
+{
+	if (!p->err->msg[0])
+		cr_fail(p->err, "error %d", ret);
+	pr_info("restart of pid %d failed after the point of no return: %s\n",
+		task_pid_nr(current), p->err->msg);
+	if (p->status) {
+		loff_t pos = 0;
+		size_t len = strlen(p->err->msg);
+
+		p->err->msg[len] = '\n';
+		kernel_write(p->status, p->err->msg, len + 1, &pos);
+	}
+	force_sig(SIGKILL);
+}
+
+long crmod_ioc_restart(void __user *uarg)
+{
+	struct crmod_restart_args args;
+	struct cr_error *err;
+	struct cr_plan *p;
+	long retval = 0;
+	int ret;
+
+	if (copy_from_user(&args, uarg, sizeof(args)))
+		return -EFAULT;
+	if (args.flags || args.reserved)
+		return -EINVAL;
+	p = kzalloc(sizeof(*p), GFP_KERNEL);
+	err = kzalloc(sizeof(*err), GFP_KERNEL);
+	if (!p || !err) {
+		kfree(p);
+		kfree(err);
+		return -ENOMEM;
+	}
+	p->err = err;
+	p->r.err = err;
+	p->buf = kvmalloc(CR_COPY_BYTES, GFP_KERNEL);
+	if (!p->buf) {
+		ret = -ENOMEM;
+		goto refuse;
+	}
+
+	p->r.file = fget(args.fd);
+	if (!p->r.file) {
+		ret = cr_fail(err, "image fd %d is not open", args.fd);
+		ret = -EBADF;
+		goto refuse;
+	}
+	if (!(p->r.file->f_mode & FMODE_READ) ||
+	    !(p->r.file->f_mode & FMODE_LSEEK) ||
+	    (p->r.file->f_mode & FMODE_STREAM)) {
+		cr_fail(err, "the image must be a readable, seekable file (crctl copies a pipe to memory first)");
+		ret = -ESPIPE;
+		goto refuse;
+	}
+	p->r.pos = p->r.file->f_pos;
+	if (args.status_fd >= 0) {
+		p->status = fget(args.status_fd);
+		if (!p->status || !(p->status->f_mode & FMODE_WRITE)) {
+			cr_fail(err, "status fd %d is not open for writing",
+				args.status_fd);
+			ret = -EBADF;
+			goto refuse;
+		}
+	}
+
+	ret = cr_read_image(p);
+	if (!ret)
+		ret = cr_check_plan(p);
+	if (ret)
+		goto refuse;
+
+	/* The point of no return. */
+	ret = cr_apply(p, &retval);
+	if (ret) {
+		cr_die(p, ret);
+		cr_plan_free(p);
+		kfree(err);
+		return -EINTR;
+	}
+	cr_plan_free(p);
+	kfree(err);
+	return retval;
+
+refuse:
+	if (!err->msg[0])
+		cr_fail(err, "error %d", ret);
+	if (args.error &&
+	    copy_to_user(u64_to_user_ptr(args.error), err->msg, sizeof(err->msg)))
+		ret = -EFAULT;
+	cr_plan_free(p);
+	kfree(err);
+	return ret;
+}

@@ -1,0 +1,110 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crmod: signal dispositions, the blocked mask and the alternate signal
+ * stack. Restart installs the dispositions here; the blocked mask and the
+ * alternate stack go in with the registers, through rt_sigreturn.
+ */
+#define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
+
+#include <linux/sched/signal.h>
+#include <linux/signal.h>
+#include <linux/slab.h>
+
+#include "crmod.h"
+
+static_assert(_NSIG == CRMOD_NSIG);
+static_assert(_NSIG_WORDS == 1);
+
+/* SA_* flags user space may set; anything else in an image is corruption. */
+#define CR_SA_KNOWN (SA_NOCLDSTOP | SA_NOCLDWAIT | SA_SIGINFO | SA_ONSTACK | \
+		     SA_RESTART | SA_NODEFER | SA_RESETHAND | SA_EXPOSE_TAGBITS | \
+		     SA_UNSUPPORTED | CR_SA_RESTORER)
+#ifdef SA_RESTORER
+#define CR_SA_RESTORER SA_RESTORER
+#else
+#define CR_SA_RESTORER 0
+#endif
+
+int cr_dump_signals(struct cr_ckpt *ck)
+{
+	struct task_struct *t = ck->task;
+	struct crmod_signals *s;
+	int i, ret;
+
+	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	if (!s)
+		return -ENOMEM;
+	spin_lock_irq(&t->sighand->siglock);
+	for (i = 0; i < _NSIG; i++) {
+		const struct sigaction *sa = &t->sighand->action[i].sa;
+
+		s->action[i].handler = (unsigned long)sa->sa_handler;
+		s->action[i].flags = sa->sa_flags;
+#ifdef __ARCH_HAS_SA_RESTORER
+		s->action[i].restorer = (unsigned long)sa->sa_restorer;
+#endif
+		s->action[i].mask = sa->sa_mask.sig[0];
+	}
+	s->blocked = t->blocked.sig[0];
+	spin_unlock_irq(&t->sighand->siglock);
+	s->altstack_sp = t->sas_ss_sp;
+	s->altstack_size = t->sas_ss_size;
+	s->altstack_flags = t->sas_ss_flags;
+	if (!t->sas_ss_size)
+		s->altstack_flags |= SS_DISABLE;
+	ret = cr_write_section(&ck->w, CRMOD_SEC_SIGNALS, s, sizeof(*s));
+	kfree(s);
+	return ret;
+}
+
+int cr_read_signals(struct cr_plan *p, const void *payload, u64 len)
+{
+	const struct crmod_signals *s = payload;
+	int i;
+
+	if (p->has_signals)
+		return cr_plan_fail(p, "a second SIGNALS section");
+	if (len != sizeof(*s))
+		return cr_plan_fail(p, "length %llu, expected %zu", len,
+				    sizeof(*s));
+	for (i = 0; i < _NSIG; i++) {
+		if (s->action[i].flags & ~(u64)CR_SA_KNOWN)
+			return cr_plan_fail(p, "signal %d: unknown flags %#llx",
+					    i + 1, s->action[i].flags);
+		if (s->action[i].handler >= TASK_SIZE)
+			return cr_plan_fail(p, "signal %d: handler %#llx outside user space",
+					    i + 1, s->action[i].handler);
+	}
+	if (s->altstack_flags & ~(u32)(SS_DISABLE | SS_ONSTACK | SS_AUTODISARM))
+		return cr_plan_fail(p, "unknown alternate stack flags %#x",
+				    s->altstack_flags);
+	if (s->reserved)
+		return cr_plan_fail(p, "reserved field is %u", s->reserved);
+	p->signals = *s;
+	p->has_signals = true;
+	return 0;
+}
+
+/* Past the point of no return: the image's dispositions replace ours. */
+void cr_restore_signals(struct cr_plan *p)
+{
+	struct k_sigaction *action = current->sighand->action;
+	int i;
+
+	spin_lock_irq(&current->sighand->siglock);
+	for (i = 0; i < _NSIG; i++) {
+		const struct crmod_sigaction *in = &p->signals.action[i];
+		struct sigaction *sa = &action[i].sa;
+
+		if (sig_kernel_only(i + 1))
+			continue;
+		sa->sa_handler = (__sighandler_t)(unsigned long)in->handler;
+		sa->sa_flags = in->flags;
+#ifdef __ARCH_HAS_SA_RESTORER
+		sa->sa_restorer = (__sigrestore_t)(unsigned long)in->restorer;
+#endif
+		sa->sa_mask.sig[0] = in->mask;
+		sigdelsetmask(&sa->sa_mask, sigmask(SIGKILL) | sigmask(SIGSTOP));
+	}
+	spin_unlock_irq(&current->sighand->siglock);
+}
