@@ -37,12 +37,14 @@ static int cr_check_target(struct cr_ckpt *ck, pid_t pid)
 	if (t == current)
 		return cr_fail(ck->err, "a process cannot checkpoint itself");
 	if (!cr_traced_by_caller(t)) {
-		cr_fail(ck->err, "process %d is not held in a ptrace stop by the caller (PTRACE_SEIZE, then PTRACE_INTERRUPT)",
+		cr_fail(ck->err,
+			"process %d is not held in a ptrace stop by the caller (PTRACE_SEIZE, then PTRACE_INTERRUPT)",
 			pid);
 		return -EPERM;
 	}
 	if (!thread_group_leader(t) || get_nr_threads(t) != 1)
-		return cr_fail(ck->err, "process %d has %d threads: crmod checkpoints single-threaded processes only",
+		return cr_fail(ck->err,
+			       "process %d has %d threads: crmod checkpoints single-threaded processes only",
 			       pid, get_nr_threads(t));
 	ck->mm = get_task_mm(t);
 	if (!ck->mm)
@@ -80,6 +82,10 @@ static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
 		ret = cr_arch_dump_regs(ck);
 	if (!ret)
 		ret = cr_dump_signals(ck);
+	if (!ret)
+		ret = cr_dump_pending(ck);
+	if (!ret)
+		ret = cr_dump_creds(ck);
 	if (!ret)
 		ret = cr_write_section(&ck->w, CRMOD_SEC_FDS, ck->fds,
 				       ck->nr_fds * sizeof(*ck->fds));

@@ -23,6 +23,30 @@ static inline bool crmod_compat_capable(void)
 	return capable(CAP_SYS_ADMIN);
 }
 
+/* Capability sets as one 64-bit mask (kernel_cap_t became a u64 in 6.3). */
+static inline u64 crmod_compat_cap_get(kernel_cap_t cap)
+{
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	return cap.val;
+#else
+	return cap.cap[0] | (u64)cap.cap[1] << 32;
+#endif
+}
+
+static inline kernel_cap_t crmod_compat_cap_make(u64 mask)
+{
+	kernel_cap_t cap;
+
+	mask &= GENMASK_ULL(CAP_LAST_CAP, 0);
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	cap.val = mask;
+#else
+	cap.cap[0] = lower_32_bits(mask);
+	cap.cap[1] = upper_32_bits(mask);
+#endif
+	return cap;
+}
+
 /*
  * The task's rseq registration (glibc registers one for every thread). The
  * registered length is kept from 6.3; before, it was always 32 bytes.

@@ -28,6 +28,7 @@ struct cr_error {
 
 __printf(2, 3) int cr_fail(struct cr_error *err, const char *fmt, ...);
 u32 cr_crc_update(u32 state, const void *buf, size_t len);
+u32 cr_crc(const void *buf, size_t len);	/* of one buffer, final */
 #define CR_CRC_INIT	(~0U)
 #define cr_crc_final(state)	(~(state))
 const char *cr_section_name(u32 type);
@@ -112,6 +113,9 @@ struct cr_plan {
 	u32 regs_type;
 	void *regs;
 	u32 regs_len;
+	struct crmod_creds *creds;	/* then its groups */
+	struct crmod_pending_signal *pending;
+	u32 nr_pending;
 	bool has_signals;
 	struct crmod_signals signals;
 	struct crmod_fd *fds;
@@ -121,11 +125,8 @@ struct cr_plan {
 	void *buf;		/* CR_COPY_BYTES for page content */
 };
 
-/* Messages about the section being read name it and where it is. */
-#define cr_plan_fail(p, fmt, ...)					\
-	cr_fail((p)->err, "section %u (%s) at offset %lld: " fmt,	\
-		(p)->section, cr_section_name((p)->cur_type),		\
-		(p)->section_pos, ##__VA_ARGS__)
+/* A failure in the section being read: names it and where it is. */
+__printf(2, 3) int cr_plan_fail(struct cr_plan *p, const char *fmt, ...);
 
 /* files.c */
 int cr_file_register(struct cr_ckpt *ck, struct file *file, u32 kind,
@@ -154,10 +155,19 @@ int cr_read_task(struct cr_plan *p, const void *payload, u64 len);
 int cr_plan_check_task(struct cr_plan *p);
 void cr_restore_task(struct cr_plan *p);
 
+/* creds.c */
+int cr_dump_creds(struct cr_ckpt *ck);
+int cr_read_creds(struct cr_plan *p, const void *payload, u64 len);
+int cr_plan_check_creds(struct cr_plan *p);
+int cr_restore_creds(struct cr_plan *p);
+
 /* signals.c */
 int cr_dump_signals(struct cr_ckpt *ck);
 int cr_read_signals(struct cr_plan *p, const void *payload, u64 len);
 void cr_restore_signals(struct cr_plan *p);
+int cr_dump_pending(struct cr_ckpt *ck);
+int cr_read_pending(struct cr_plan *p, const void *payload, u64 len);
+void cr_restore_pending(struct cr_plan *p);
 
 /*
  * arch/<arch>/regs.c. Dumping writes the arch's REGS section. Restoring

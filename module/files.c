@@ -322,7 +322,8 @@ int cr_plan_check_files(struct cr_plan *p)
 			flags |= O_DIRECTORY;
 		f = filp_open(ref->path, flags, 0);
 		if (IS_ERR(f)) {
-			cr_fail(p->err, "%s: cannot open it (error %ld): it vanished or is not accessible",
+			cr_fail(p->err,
+				"%s: cannot open it (error %ld): it vanished or is not accessible",
 				ref->path, PTR_ERR(f));
 			return PTR_ERR(f);
 		}
@@ -332,17 +333,20 @@ int cr_plan_check_files(struct cr_plan *p)
 			return cr_fail(p->err, "%s: cannot stat it (%d)",
 				       ref->path, ret);
 		if ((st.mode & S_IFMT) != (ref->rec.mode & S_IFMT))
-			return cr_fail(p->err, "%s changed since the checkpoint: file type %o, was %o",
+			return cr_fail(p->err,
+				       "%s changed since the checkpoint: file type %o, was %o",
 				       ref->path, st.mode & S_IFMT,
 				       ref->rec.mode & S_IFMT);
 		if (ref->rec.kind == CRMOD_FILE_DIRECTORY)
 			continue;
 		if (st.size != ref->rec.size)
-			return cr_fail(p->err, "%s changed since the checkpoint: size %lld, was %llu",
+			return cr_fail(p->err,
+				       "%s changed since the checkpoint: size %lld, was %llu",
 				       ref->path, st.size, ref->rec.size);
 		if (st.mtime.tv_sec != ref->rec.mtime_sec ||
 		    st.mtime.tv_nsec != ref->rec.mtime_nsec)
-			return cr_fail(p->err, "%s changed since the checkpoint: modified at %lld.%09ld, was %lld.%09u",
+			return cr_fail(p->err,
+				       "%s changed since the checkpoint: modified at %lld.%09ld, was %lld.%09u",
 				       ref->path, st.mtime.tv_sec,
 				       st.mtime.tv_nsec, ref->rec.mtime_sec,
 				       ref->rec.mtime_nsec);
@@ -413,13 +417,15 @@ int cr_plan_open_fds(struct cr_plan *p)
 		struct file *f;
 
 		if (fd->fd >= nofile)
-			return cr_fail(p->err, "fd %u is beyond the restarting process's open file limit %lu",
+			return cr_fail(p->err,
+				       "fd %u is beyond the restarting process's open file limit %lu",
 				       fd->fd, nofile);
 		switch (fd->kind) {
 		case CRMOD_FD_INHERIT:
 			f = fget(fd->fd);
 			if (!f)
-				return cr_fail(p->err, "fd %u was a terminal or a pipe, to be taken from the restarting process, which has no fd %u",
+				return cr_fail(p->err,
+					       "fd %u was a terminal or a pipe, to be taken from the restarting process, which has no fd %u",
 					       fd->fd, fd->fd);
 			fput(f);
 			continue;
@@ -433,7 +439,8 @@ int cr_plan_open_fds(struct cr_plan *p)
 			struct cr_file_ref *ref = cr_plan_file(p, fd->file);
 
 			if (!ref || ref->rec.kind != CRMOD_FILE_REGULAR)
-				return cr_fail(p->err, "fd %u refers to file %u, which the image does not define as a regular file",
+				return cr_fail(p->err,
+					       "fd %u refers to file %u, which the image does not define as a regular file",
 					       fd->fd, fd->file);
 			path = ref->path;
 		}

@@ -33,7 +33,7 @@ u32 cr_crc_update(u32 state, const void *buf, size_t len)
 	return __crc32c_le(state, buf, len);
 }
 
-static u32 cr_crc(const void *buf, size_t len)
+u32 cr_crc(const void *buf, size_t len)
 {
 	return cr_crc_final(cr_crc_update(CR_CRC_INIT, buf, len));
 }
@@ -50,6 +50,8 @@ const char *cr_section_name(u32 type)
 	case CRMOD_SEC_REGS_PPC: return "REGS_PPC";
 	case CRMOD_SEC_SIGNALS: return "SIGNALS";
 	case CRMOD_SEC_FDS: return "FDS";
+	case CRMOD_SEC_CREDS: return "CREDS";
+	case CRMOD_SEC_PENDING: return "PENDING";
 	default: return "unknown";
 	}
 }
@@ -157,7 +159,8 @@ int cr_read_exact(struct cr_reader *r, void *buf, size_t len,
 			return n;
 		}
 		if (n == 0)
-			return cr_fail(r->err, "image truncated: %s at offset %lld needs %zu more bytes",
+			return cr_fail(r->err,
+				       "image truncated: %s at offset %lld needs %zu more bytes",
 				       what, start, len);
 		buf += n;
 		len -= n;

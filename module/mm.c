@@ -69,12 +69,14 @@ static int cr_dump_vma(struct cr_ckpt *ck, struct vm_area_struct *vma,
 		else if (!strcmp(special, "[vvar]"))
 			rec->flags |= CRMOD_VMA_VVAR;
 		else
-			return cr_fail(ck->err, "mapping %#lx-%#lx is %s: crmod cannot checkpoint that",
+			return cr_fail(ck->err,
+				       "mapping %#lx-%#lx is %s: crmod cannot checkpoint that",
 				       vma->vm_start, vma->vm_end, special);
 		return 0;
 	}
 	if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP))
-		return cr_fail(ck->err, "mapping %#lx-%#lx is of a device: crmod cannot checkpoint that",
+		return cr_fail(ck->err,
+			       "mapping %#lx-%#lx is of a device: crmod cannot checkpoint that",
 			       vma->vm_start, vma->vm_end);
 	if (vma->vm_file && !cr_vma_is_shared_anon(vma)) {
 		rec->pgoff = vma->vm_pgoff;
@@ -256,13 +258,16 @@ int cr_read_vmas(struct cr_plan *p, const void *payload, u64 len)
 		const struct crmod_vma *v = &vmas[i];
 
 		if ((v->start | v->end) & page_mask || v->start >= v->end)
-			return cr_plan_fail(p, "mapping %llu: %#llx-%#llx is not a page-aligned range",
+			return cr_plan_fail(p,
+					    "mapping %llu: %#llx-%#llx is not a page-aligned range",
 					    i, v->start, v->end);
 		if (v->end > TASK_SIZE)
-			return cr_plan_fail(p, "mapping %llu: %#llx-%#llx is beyond this kernel's user address space",
+			return cr_plan_fail(p,
+					    "mapping %llu: %#llx-%#llx is beyond this kernel's user address space",
 					    i, v->start, v->end);
 		if (i && v->start < vmas[i - 1].end)
-			return cr_plan_fail(p, "mapping %llu at %#llx overlaps or precedes the one before",
+			return cr_plan_fail(p,
+					    "mapping %llu at %#llx overlaps or precedes the one before",
 					    i, v->start);
 		if (v->prot & ~(u32)(CRMOD_PROT_READ | CRMOD_PROT_WRITE |
 				     CRMOD_PROT_EXEC))
@@ -413,14 +418,16 @@ int cr_plan_check_mm(struct cr_plan *p)
 		if (v->flags & CRMOD_VMA_VDSO) {
 			nr_vdso++;
 			if (len != vdso_len)
-				return cr_fail(p->err, "the image's vDSO is %llu bytes, this kernel's %lu: restart on the kernel the checkpoint was taken on",
+				return cr_fail(p->err,
+					       "the image's vDSO is %llu bytes, this kernel's %lu: restart on the kernel the checkpoint was taken on",
 					       len, vdso_len);
 			continue;
 		}
 		if (v->flags & CRMOD_VMA_VVAR) {
 			nr_vvar++;
 			if (len != vvar_len)
-				return cr_fail(p->err, "the image's vvar is %llu bytes, this kernel's %lu: restart on the kernel the checkpoint was taken on",
+				return cr_fail(p->err,
+					       "the image's vvar is %llu bytes, this kernel's %lu: restart on the kernel the checkpoint was taken on",
 					       len, vvar_len);
 			continue;
 		}
@@ -428,7 +435,8 @@ int cr_plan_check_mm(struct cr_plan *p)
 			continue;
 		ref = cr_plan_file(p, v->file);
 		if (!ref || ref->rec.kind != CRMOD_FILE_REGULAR)
-			return cr_fail(p->err, "mapping %#llx-%#llx refers to file %u, which the image does not define as a regular file",
+			return cr_fail(p->err,
+				       "mapping %#llx-%#llx refers to file %u, which the image does not define as a regular file",
 				       v->start, v->end, v->file);
 		if ((v->flags & CRMOD_VMA_SHARED) && (v->prot & CRMOD_PROT_WRITE) &&
 		    !(ref->file->f_mode & FMODE_WRITE)) {
@@ -436,7 +444,8 @@ int cr_plan_check_mm(struct cr_plan *p)
 			struct file *f = filp_open(ref->path, O_RDWR | O_LARGEFILE, 0);
 
 			if (IS_ERR(f)) {
-				cr_fail(p->err, "%s: cannot open it for writing, as its shared mapping needs (error %ld)",
+				cr_fail(p->err,
+					"%s: cannot open it for writing, as its shared mapping needs (error %ld)",
 					ref->path, PTR_ERR(f));
 				return PTR_ERR(f);
 			}
@@ -446,7 +455,8 @@ int cr_plan_check_mm(struct cr_plan *p)
 	}
 	if (nr_vdso > 1 || nr_vvar > 1 || (nr_vdso && !vdso_len) ||
 	    (nr_vvar && !vvar_len))
-		return cr_fail(p->err, "the image has %u vDSO and %u vvar mappings; this kernel gives a process %u and %u",
+		return cr_fail(p->err,
+			       "the image has %u vDSO and %u vvar mappings; this kernel gives a process %u and %u",
 			       nr_vdso, nr_vvar, !!vdso_len, !!vvar_len);
 
 	for (i = 0; i < p->nr_runs; i++) {
@@ -455,10 +465,12 @@ int cr_plan_check_mm(struct cr_plan *p)
 		const struct crmod_vma *v = cr_plan_vma_at(p, r->addr);
 
 		if (!v || end > v->end || end < r->addr)
-			return cr_fail(p->err, "section %u (PAGES): pages %#llx-%#llx are not inside one mapping",
+			return cr_fail(p->err,
+				       "section %u (PAGES): pages %#llx-%#llx are not inside one mapping",
 				       r->section, r->addr, end);
 		if (!cr_vma_has_content(v))
-			return cr_fail(p->err, "section %u (PAGES): pages at %#llx are in a mapping that holds no content of its own",
+			return cr_fail(p->err,
+				       "section %u (PAGES): pages at %#llx are in a mapping that holds no content of its own",
 				       r->section, r->addr);
 	}
 	return 0;
@@ -621,7 +633,8 @@ static int cr_fill_run(struct cr_plan *p, const struct cr_run *run)
 	}
 	/* The image was checked, but it is a file: it may have changed. */
 	if (cr_crc_final(crc) != run->crc)
-		return cr_fail(p->err, "section %u (PAGES) changed while restarting: CRC32C %#010x, expected %#010x",
+		return cr_fail(p->err,
+			       "section %u (PAGES) changed while restarting: CRC32C %#010x, expected %#010x",
 			       run->section, cr_crc_final(crc), run->crc);
 	return 0;
 }
@@ -649,11 +662,12 @@ static int cr_restore_mm_fields(struct cr_plan *p, struct mm_struct *mm)
 	mmap_write_unlock(mm);
 
 	if (t->exe_file) {
-		ret = crmod_sym_replace_mm_exe_file(mm,
-					cr_plan_file(p, t->exe_file)->file);
+		struct cr_file_ref *exe = cr_plan_file(p, t->exe_file);
+
+		ret = crmod_sym_replace_mm_exe_file(mm, exe->file);
 		if (ret)
 			cr_fail(p->err, "setting the executable to %s: error %d",
-				cr_plan_file(p, t->exe_file)->path, ret);
+				exe->path, ret);
 	}
 	return ret;
 }

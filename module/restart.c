@@ -21,6 +21,19 @@
 
 #include "crmod.h"
 
+int cr_plan_fail(struct cr_plan *p, const char *fmt, ...)
+{
+	char what[CRMOD_ERROR_LEN];
+	va_list args;
+
+	va_start(args, fmt);
+	vsnprintf(what, sizeof(what), fmt, args);
+	va_end(args);
+	return cr_fail(p->err, "section %u (%s) at offset %lld: %s",
+		       p->section, cr_section_name(p->cur_type),
+		       p->section_pos, what);
+}
+
 /* Sections other than PAGES are read whole into memory; none is bigger. */
 #define CR_SMALL_SECTION_MAX	(16UL << 20)
 
@@ -42,8 +55,7 @@ static int cr_read_header(struct cr_plan *p)
 	if (h->header_size != sizeof(*h))
 		return cr_fail(p->err, "header size %u, expected %zu",
 			       h->header_size, sizeof(*h));
-	crc = cr_crc_final(cr_crc_update(CR_CRC_INIT, h,
-				offsetof(struct crmod_image_header, header_crc)));
+	crc = cr_crc(h, offsetof(struct crmod_image_header, header_crc));
 	if (crc != h->header_crc)
 		return cr_fail(p->err, "header CRC32C %#010x, expected %#010x",
 			       crc, h->header_crc);
@@ -58,7 +70,8 @@ static int cr_read_header(struct cr_plan *p)
 			       me.arch == CRMOD_ARCH_X86_64 ? "x86_64" : "ppc64");
 	if (h->machine.word_size != me.word_size ||
 	    h->machine.endian != me.endian)
-		return cr_fail(p->err, "the image is %u-bit %s-endian, this machine %u-bit %s-endian",
+		return cr_fail(p->err,
+			       "the image is %u-bit %s-endian, this machine %u-bit %s-endian",
 			       h->machine.word_size,
 			       h->machine.endian == CRMOD_ENDIAN_BIG ? "big" : "little",
 			       me.word_size,
@@ -107,6 +120,12 @@ static int cr_read_small(struct cr_plan *p, u64 len, u32 crc_expected)
 	case CRMOD_SEC_FDS:
 		ret = cr_read_fds(p, payload, len);
 		break;
+	case CRMOD_SEC_CREDS:
+		ret = cr_read_creds(p, payload, len);
+		break;
+	case CRMOD_SEC_PENDING:
+		ret = cr_read_pending(p, payload, len);
+		break;
 	default:	/* the arch's registers */
 		if (p->regs) {
 			ret = cr_plan_fail(p, "a second register section");
@@ -144,7 +163,8 @@ static int cr_read_trailer(struct cr_plan *p, u64 len, u32 crc_expected,
 		return cr_plan_fail(p, "the trailer counts %llu sections, the image has %u",
 				    t.sections, p->section);
 	if (t.image_bytes != end_pos)
-		return cr_plan_fail(p, "the trailer counts %llu bytes before it, the image has %lld",
+		return cr_plan_fail(p,
+				    "the trailer counts %llu bytes before it, the image has %lld",
 				    t.image_bytes, end_pos);
 	if (kernel_read(p->r.file, &extra, 1, &p->r.pos) != 0)
 		return cr_fail(p->err, "data after the END section at offset %lld",
@@ -169,8 +189,8 @@ static int cr_read_image(struct cr_plan *p)
 		ret = cr_read_exact(&p->r, &s, sizeof(s), "a section header");
 		if (ret)
 			break;
-		crc = cr_crc_final(cr_crc_update(CR_CRC_INIT, &s,
-				offsetof(struct crmod_section_header, header_crc)));
+		crc = cr_crc(&s, offsetof(struct crmod_section_header,
+					  header_crc));
 		if (crc != s.header_crc) {
 			ret = cr_plan_fail(p, "header CRC32C %#010x, expected %#010x",
 					   crc, s.header_crc);
@@ -198,6 +218,8 @@ static int cr_read_image(struct cr_plan *p)
 		case CRMOD_SEC_VMAS:
 		case CRMOD_SEC_SIGNALS:
 		case CRMOD_SEC_FDS:
+		case CRMOD_SEC_CREDS:
+		case CRMOD_SEC_PENDING:
 			ret = cr_read_small(p, s.length, s.payload_crc);
 			break;
 		case CRMOD_SEC_REGS_X86:
@@ -243,6 +265,8 @@ static int cr_check_plan(struct cr_plan *p)
 		ret = cr_fail(p->err, "the restarting process shares its signal handlers");
 	if (!ret)
 		ret = cr_arch_check_regs(p);
+	if (!ret)
+		ret = cr_plan_check_creds(p);
 	if (!ret && !p->fds)
 		ret = cr_fail(p->err, "the image has no FDS section");
 	if (!ret)
@@ -262,7 +286,13 @@ static int cr_apply(struct cr_plan *p, long *retval)
 		return ret;
 	cr_restore_task(p);
 	cr_restore_signals(p);
-	return cr_arch_restore_regs(p, retval);
+	ret = cr_arch_restore_regs(p, retval);
+	if (!ret)
+		cr_restore_pending(p);
+	/* Last: the steps before may need what the caller is allowed. */
+	if (!ret)
+		ret = cr_restore_creds(p);
+	return ret;
 }
 
 static void cr_plan_free(struct cr_plan *p)
@@ -278,6 +308,8 @@ static void cr_plan_free(struct cr_plan *p)
 	kvfree(p->vmas);
 	kvfree(p->runs);
 	kvfree(p->regs);
+	kfree(p->creds);
+	kfree(p->pending);
 	kvfree(p->buf);
 	if (p->status)
 		fput(p->status);
@@ -338,7 +370,8 @@ long crmod_ioc_restart(void __user *uarg)
 	if (!(p->r.file->f_mode & FMODE_READ) ||
 	    !(p->r.file->f_mode & FMODE_LSEEK) ||
 	    (p->r.file->f_mode & FMODE_STREAM)) {
-		cr_fail(err, "the image must be a readable, seekable file (crctl copies a pipe to memory first)");
+		cr_fail(err,
+			"the image must be a readable, seekable file (crctl copies a pipe to memory first)");
 		ret = -ESPIPE;
 		goto refuse;
 	}

@@ -140,7 +140,7 @@ int cr_read_task(struct cr_plan *p, const void *payload, u64 len)
 		return cr_plan_fail(p, "mm fields out of order or beyond the user address space");
 	if (t->nice < MIN_NICE || t->nice > MAX_NICE)
 		return cr_plan_fail(p, "nice %d is out of range", t->nice);
-	if (t->umask & ~S_IRWXUGO)
+	if (t->umask & ~0777)
 		return cr_plan_fail(p, "umask %#o is out of range", t->umask);
 	if (t->reserved)
 		return cr_plan_fail(p, "reserved field is %u", t->reserved);
@@ -166,10 +166,12 @@ int cr_plan_check_task(struct cr_plan *p)
 	if (!p->has_task)
 		return cr_fail(p->err, "the image has no TASK section");
 	if (p->task.exe_file && (!exe || exe->rec.kind != CRMOD_FILE_REGULAR))
-		return cr_fail(p->err, "section TASK: the executable is file %u, which the image does not define",
+		return cr_fail(p->err,
+			       "section TASK: the executable is file %u, which the image does not define",
 			       p->task.exe_file);
 	if (p->task.cwd_file && (!cwd || cwd->rec.kind != CRMOD_FILE_DIRECTORY))
-		return cr_fail(p->err, "section TASK: the working directory is file %u, which the image does not define",
+		return cr_fail(p->err,
+			       "section TASK: the working directory is file %u, which the image does not define",
 			       p->task.cwd_file);
 	if (current->fs->users != 1)
 		return cr_fail(p->err, "the restarting process shares its fs_struct");

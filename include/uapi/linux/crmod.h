@@ -139,6 +139,8 @@ struct crmod_image_header {
 #define CRMOD_SEC_REGS_PPC	7	/* struct crmod_ppc_regs */
 #define CRMOD_SEC_SIGNALS	8	/* struct crmod_signals */
 #define CRMOD_SEC_FDS		9	/* struct crmod_fd[] */
+#define CRMOD_SEC_CREDS		10	/* struct crmod_creds, then groups */
+#define CRMOD_SEC_PENDING	11	/* struct crmod_pending_signal[] */
 
 struct crmod_section_header {
 	__u32 type;		/* CRMOD_SEC_* */
@@ -176,6 +178,23 @@ struct crmod_task {
 	__u64 rseq;		/* registered struct rseq, 0 if none */
 	__u32 rseq_len;
 	__u32 rseq_sig;
+};
+
+/*
+ * Credentials, as the checkpointing caller's user namespace sees them.
+ * Followed by ngroups __u32 supplementary group ids. Restart grants them
+ * only when the restarting caller could take them itself.
+ */
+struct crmod_creds {
+	__u32 uid, euid, suid, fsuid;
+	__u32 gid, egid, sgid, fsgid;
+	__u64 cap_inheritable;
+	__u64 cap_permitted;
+	__u64 cap_effective;
+	__u64 cap_bset;
+	__u64 cap_ambient;
+	__u32 securebits;
+	__u32 ngroups;
 };
 
 /* crmod_file.kind */
@@ -279,6 +298,18 @@ struct crmod_signals {
 	__u64 altstack_size;
 	__u32 altstack_flags;	/* SS_* */
 	__u32 reserved;		/* 0 */
+};
+
+/* crmod_pending_signal.flags */
+#define CRMOD_SIG_SHARED	(1U << 0)	/* pending for the whole process */
+
+/* A signal queued but not delivered, with its siginfo_t as user space
+ * sees it.
+ */
+struct crmod_pending_signal {
+	__u32 signo;
+	__u32 flags;		/* CRMOD_SIG_* */
+	__u8 info[128];		/* siginfo_t */
 };
 
 /* crmod_fd.kind */

@@ -174,17 +174,20 @@ int cr_arch_check_regs(struct cr_plan *p)
 	crmod_describe_machine(&me);
 	lack = img->hwcap & ~me.ppc.hwcap;
 	if (lack)
-		return cr_fail(p->err, "this CPU lacks features the image's CPU had: AT_HWCAP bits %#llx",
+		return cr_fail(p->err,
+			       "this CPU lacks features the image's CPU had: AT_HWCAP bits %#llx",
 			       lack);
 	lack = img->hwcap2 & ~me.ppc.hwcap2;
 	if (lack)
-		return cr_fail(p->err, "this CPU lacks features the image's CPU had: AT_HWCAP2 bits %#llx",
+		return cr_fail(p->err,
+			       "this CPU lacks features the image's CPU had: AT_HWCAP2 bits %#llx",
 			       lack);
 	if (((r->flags & CRMOD_PPC_HAS_VMX) && !cpu_has_feature(CPU_FTR_ALTIVEC)) ||
 	    ((r->flags & CRMOD_PPC_HAS_VSX) && !cpu_has_feature(CPU_FTR_VSX)))
 		return cr_fail(p->err, "the image holds VMX/VSX state this CPU cannot load");
 	if (!(r->msr & MSR_LE))
-		return cr_fail(p->err, "section REGS_PPC: a big-endian process; crmod restarts little-endian ones");
+		return cr_fail(p->err,
+			       "section REGS_PPC: a big-endian process; crmod restarts little-endian ones");
 	if (r->nip >= TASK_SIZE || r->gpr[1] >= TASK_SIZE)
 		return cr_fail(p->err, "section REGS_PPC: nip or r1 outside user space");
 	return 0;

@@ -185,35 +185,42 @@ int cr_arch_check_regs(struct cr_plan *p)
 			   ~cr_cpuid_ignore[i];
 
 		if (lack)
-			return cr_fail(p->err, "this CPU lacks features the image's CPU had: %s bits %#010x",
+			return cr_fail(p->err,
+				       "this CPU lacks features the image's CPU had: %s bits %#010x",
 				       cr_cpuid_word_name[i], lack);
 	}
 	if (r->xsave_size != p->regs_len - sizeof(*r) ||
 	    (r->xsave_size != CR_FXSAVE_SIZE &&
 	     r->xsave_size < CR_FXSAVE_SIZE + CR_XSAVE_HDR_SIZE))
-		return cr_fail(p->err, "section REGS_X86: XSAVE area of %u bytes in a section of %u",
+		return cr_fail(p->err,
+			       "section REGS_X86: XSAVE area of %u bytes in a section of %u",
 			       r->xsave_size, p->regs_len);
 	xsave = (const u8 *)(r + 1);
 	bv = cr_xstate_bv(r);
 	if (bv & ~(me.x86.xcr0 | CR_X87_SSE))
-		return cr_fail(p->err, "the image holds register state this CPU cannot load: XSTATE_BV %#llx, this CPU's XCR0 %#llx",
+		return cr_fail(p->err,
+			       "the image holds register state this CPU cannot load: XSTATE_BV %#llx, this CPU's XCR0 %#llx",
 			       bv, me.x86.xcr0);
 	if (r->xsave_size > CR_FXSAVE_SIZE &&
 	    memchr_inv(xsave + CR_XCOMP_BV_OFF, 0,
 		       CR_XSAVE_HDR_SIZE - (CR_XCOMP_BV_OFF - CR_XSTATE_BV_OFF)))
-		return cr_fail(p->err, "section REGS_X86: the XSAVE header is not in standard form");
+		return cr_fail(p->err,
+			       "section REGS_X86: the XSAVE header is not in standard form");
 	if (get_unaligned_le32(xsave + CR_MXCSR_OFF) & 0xffff0000)
 		return cr_fail(p->err, "section REGS_X86: MXCSR %#x has reserved bits set",
 			       get_unaligned_le32(xsave + CR_MXCSR_OFF));
 	if (r->cs != __USER_CS || r->ss != __USER_DS)
-		return cr_fail(p->err, "section REGS_X86: segments cs %#llx ss %#llx: only 64-bit processes can restart",
+		return cr_fail(p->err,
+			       "section REGS_X86: segments cs %#llx ss %#llx: only 64-bit processes can restart",
 			       r->cs, r->ss);
 	if (r->ip >= TASK_SIZE_MAX || r->sp >= TASK_SIZE_MAX ||
 	    r->fs_base >= TASK_SIZE_MAX || r->gs_base >= TASK_SIZE_MAX)
-		return cr_fail(p->err, "section REGS_X86: ip, sp, fs_base or gs_base outside user space");
+		return cr_fail(p->err,
+			       "section REGS_X86: ip, sp, fs_base or gs_base outside user space");
 	/* The ioctl return path turns this one value into -ENOTTY. */
 	if (r->ax == (u64)-ENOIOCTLCMD)
-		return cr_fail(p->err, "section REGS_X86: rax holds %lld, which crmod cannot hand back through an ioctl",
+		return cr_fail(p->err,
+			       "section REGS_X86: rax holds %lld, which crmod cannot hand back through an ioctl",
 			       (long long)r->ax);
 	return 0;
 }
