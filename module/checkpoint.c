@@ -71,6 +71,8 @@ static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
 	if (!ret)
 		ret = cr_write_files(ck);
 	if (!ret)
+		ret = cr_write_pipes(ck);
+	if (!ret)
 		ret = cr_write_section(&ck->w, CRMOD_SEC_TASK, &ck->task_rec,
 				       sizeof(ck->task_rec));
 	if (!ret)
@@ -164,6 +166,7 @@ free:
 		cr_files_release(ck->files, ck->nr_files);
 		kvfree(ck->vmas);
 		kfree(ck->fds);
+		cr_pipes_release(ck->pipes, ck->nr_pipes);
 	}
 	kfree(ck);
 	kfree(err);

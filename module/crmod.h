@@ -66,6 +66,20 @@ struct cr_file_ref {
 	char *path;		/* kmalloc'd, NUL-terminated */
 };
 
+/* A pipe the process holds, by its pipe_inode_info. */
+struct cr_pipe_ref {
+	struct file *file;	/* keeps the pipe alive */
+	struct pipe_inode_info *pipe;
+	fmode_t ends;		/* FMODE_READ | FMODE_WRITE seen in the fds */
+	u32 id;			/* in the image; 0: not kept */
+};
+
+struct cr_plan_pipe {
+	struct crmod_pipe rec;
+	void *data;
+	struct file *end[2];	/* read, write */
+};
+
 /* What a checkpoint gathers before it writes. */
 struct cr_ckpt {
 	struct task_struct *task;
@@ -79,6 +93,8 @@ struct cr_ckpt {
 	u32 nr_vmas;
 	struct crmod_fd *fds;
 	u32 nr_fds;
+	struct cr_pipe_ref *pipes;
+	u32 nr_pipes;
 };
 
 /* Restart copies page content through a buffer of this size. */
@@ -116,6 +132,8 @@ struct cr_plan {
 	struct crmod_creds *creds;	/* then its groups */
 	struct crmod_pending_signal *pending;
 	u32 nr_pending;
+	struct cr_plan_pipe *pipes;
+	u32 nr_pipes;
 	bool has_signals;
 	struct crmod_signals signals;
 	struct crmod_fd *fds;
@@ -140,6 +158,17 @@ int cr_read_fds(struct cr_plan *p, const void *payload, u64 len);
 int cr_plan_open_fds(struct cr_plan *p);
 int cr_restore_fds(struct cr_plan *p);
 struct cr_file_ref *cr_plan_file(struct cr_plan *p, u32 id);
+
+/* pipes.c */
+bool cr_is_pipe(struct file *file);
+int cr_pipe_register(struct cr_ckpt *ck, struct file *file, u32 *id);
+int cr_pipes_resolve(struct cr_ckpt *ck);
+int cr_write_pipes(struct cr_ckpt *ck);
+void cr_pipes_release(struct cr_pipe_ref *pipes, u32 nr);
+int cr_read_pipe(struct cr_plan *p, const void *payload, u64 len);
+int cr_plan_open_pipes(struct cr_plan *p);
+struct file *cr_plan_pipe_end(struct cr_plan *p, const struct crmod_fd *fd);
+void cr_plan_pipes_free(struct cr_plan *p);
 
 /* mm.c */
 int cr_dump_vmas(struct cr_ckpt *ck);

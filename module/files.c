@@ -203,7 +203,13 @@ static int cr_dump_fd(struct cr_ckpt *ck, unsigned int fd, struct file *file,
 	rec->file_flags = file->f_flags & CR_FD_FILE_FLAGS;
 	rec->pos = file->f_pos;
 
-	if (S_ISREG(inode->i_mode)) {
+	if (cr_is_pipe(file)) {
+		rec->kind = CRMOD_FD_PIPE;
+		rec->pos = 0;
+		ret = cr_pipe_register(ck, file, &rec->file);
+		if (ret)
+			return ret;
+	} else if (S_ISREG(inode->i_mode)) {
 		rec->kind = CRMOD_FD_FILE;
 		ret = cr_file_register(ck, file, CRMOD_FILE_REGULAR,
 				       &rec->file);
@@ -251,7 +257,7 @@ int cr_dump_fds(struct cr_ckpt *ck)
 		if (ret)
 			break;
 	}
-	return ret;
+	return ret ?: cr_pipes_resolve(ck);
 }
 
 /* Restart. */
@@ -373,7 +379,7 @@ int cr_read_fds(struct cr_plan *p, const void *payload, u64 len)
 		if (i && fd->fd <= fds[i - 1].fd)
 			return cr_plan_fail(p, "fd entry %llu: fd %u after fd %u: not sorted",
 					    i, fd->fd, fds[i - 1].fd);
-		if (fd->kind < CRMOD_FD_FILE || fd->kind > CRMOD_FD_INHERIT)
+		if (fd->kind < CRMOD_FD_FILE || fd->kind > CRMOD_FD_PIPE)
 			return cr_plan_fail(p, "fd %u: unknown kind %u",
 					    fd->fd, fd->kind);
 		if (fd->fd_flags & ~CRMOD_FD_CLOEXEC)
@@ -382,9 +388,11 @@ int cr_read_fds(struct cr_plan *p, const void *payload, u64 len)
 		if (fd->file_flags & ~CR_FD_FILE_FLAGS)
 			return cr_plan_fail(p, "fd %u: unexpected open flags %#x",
 					    fd->fd, fd->file_flags);
-		if (fd->kind == CRMOD_FD_FILE && fd->file == 0)
+		if ((fd->kind == CRMOD_FD_FILE || fd->kind == CRMOD_FD_PIPE) &&
+		    fd->file == 0)
 			return cr_plan_fail(p, "fd %u: no file", fd->fd);
-		if (fd->kind != CRMOD_FD_FILE && fd->file)
+		if (fd->kind != CRMOD_FD_FILE && fd->kind != CRMOD_FD_PIPE &&
+		    fd->file)
 			return cr_plan_fail(p, "fd %u: file %u on an fd of kind %u",
 					    fd->fd, fd->file, fd->kind);
 		if (fd->pos < 0)
@@ -428,6 +436,14 @@ int cr_plan_open_fds(struct cr_plan *p)
 					       "fd %u was a terminal or a pipe, to be taken from the restarting process, which has no fd %u",
 					       fd->fd, fd->fd);
 			fput(f);
+			continue;
+		case CRMOD_FD_PIPE:
+			p->fd_files[i] = cr_plan_pipe_end(p, fd);
+			if (!p->fd_files[i])
+				return cr_fail(p->err,
+					       "fd %u refers to pipe %u with access mode %#o: the image has no such pipe end",
+					       fd->fd, fd->file,
+					       fd->file_flags & O_ACCMODE);
 			continue;
 		case CRMOD_FD_DEVNULL:
 			path = "/dev/null";

@@ -52,6 +52,7 @@ const char *cr_section_name(u32 type)
 	case CRMOD_SEC_FDS: return "FDS";
 	case CRMOD_SEC_CREDS: return "CREDS";
 	case CRMOD_SEC_PENDING: return "PENDING";
+	case CRMOD_SEC_PIPE: return "PIPE";
 	default: return "unknown";
 	}
 }

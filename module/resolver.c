@@ -27,6 +27,9 @@ int (*crmod_sym_replace_mm_exe_file)(struct mm_struct *mm,
 void (*crmod_sym___set_task_comm)(struct task_struct *tsk, const char *from,
 				  bool exec);
 void (*crmod_sym_set_fs_pwd)(struct fs_struct *fs, const struct path *path);
+int (*crmod_sym_create_pipe_files)(struct file **res, int flags);
+long (*crmod_sym_pipe_fcntl)(struct file *file, unsigned int cmd,
+			     unsigned long arg);
 #ifdef CONFIG_X86_64
 u32 *crmod_sym_elf_hwcap2;
 crmod_syscall_fn crmod_sym___x64_sys_rt_sigreturn;
@@ -53,6 +56,8 @@ static const struct crmod_symbol crmod_symbols[] = {
 	CRMOD_SYMBOL(replace_mm_exe_file),
 	CRMOD_SYMBOL(__set_task_comm),
 	CRMOD_SYMBOL(set_fs_pwd),
+	CRMOD_SYMBOL(create_pipe_files),
+	CRMOD_SYMBOL(pipe_fcntl),
 #ifdef CONFIG_X86_64
 	CRMOD_SYMBOL(elf_hwcap2),
 	CRMOD_SYMBOL(__x64_sys_rt_sigreturn),

@@ -30,6 +30,10 @@ extern int (*crmod_sym_replace_mm_exe_file)(struct mm_struct *mm,
 /* fs/exec.c: what /proc/PID/comm shows */
 extern void (*crmod_sym___set_task_comm)(struct task_struct *tsk,
 					 const char *from, bool exec);
+/* fs/pipe.c: a new pipe, and F_SETPIPE_SZ on it */
+extern int (*crmod_sym_create_pipe_files)(struct file **res, int flags);
+extern long (*crmod_sym_pipe_fcntl)(struct file *file, unsigned int cmd,
+				    unsigned long arg);
 /* fs/fs_struct.c: the working directory */
 extern void (*crmod_sym_set_fs_pwd)(struct fs_struct *fs,
 				    const struct path *path);

@@ -126,6 +126,9 @@ static int cr_read_small(struct cr_plan *p, u64 len, u32 crc_expected)
 	case CRMOD_SEC_PENDING:
 		ret = cr_read_pending(p, payload, len);
 		break;
+	case CRMOD_SEC_PIPE:
+		ret = cr_read_pipe(p, payload, len);
+		break;
 	default:	/* the arch's registers */
 		if (p->regs) {
 			ret = cr_plan_fail(p, "a second register section");
@@ -220,6 +223,7 @@ static int cr_read_image(struct cr_plan *p)
 		case CRMOD_SEC_FDS:
 		case CRMOD_SEC_CREDS:
 		case CRMOD_SEC_PENDING:
+		case CRMOD_SEC_PIPE:
 			ret = cr_read_small(p, s.length, s.payload_crc);
 			break;
 		case CRMOD_SEC_REGS_X86:
@@ -270,6 +274,8 @@ static int cr_check_plan(struct cr_plan *p)
 	if (!ret && !p->fds)
 		ret = cr_fail(p->err, "the image has no FDS section");
 	if (!ret)
+		ret = cr_plan_open_pipes(p);
+	if (!ret)
 		ret = cr_plan_open_fds(p);
 	return ret;
 }
@@ -310,6 +316,7 @@ static void cr_plan_free(struct cr_plan *p)
 	kvfree(p->regs);
 	kfree(p->creds);
 	kfree(p->pending);
+	cr_plan_pipes_free(p);
 	kvfree(p->buf);
 	if (p->status)
 		fput(p->status);

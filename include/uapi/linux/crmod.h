@@ -141,6 +141,7 @@ struct crmod_image_header {
 #define CRMOD_SEC_FDS		9	/* struct crmod_fd[] */
 #define CRMOD_SEC_CREDS		10	/* struct crmod_creds, then groups */
 #define CRMOD_SEC_PENDING	11	/* struct crmod_pending_signal[] */
+#define CRMOD_SEC_PIPE		12	/* struct crmod_pipe, then its bytes */
 
 struct crmod_section_header {
 	__u32 type;		/* CRMOD_SEC_* */
@@ -300,6 +301,17 @@ struct crmod_signals {
 	__u32 reserved;		/* 0 */
 };
 
+/*
+ * A pipe the process holds both ends of, with the bytes buffered in it.
+ * Its ids are apart from crmod_file ids: 1.. in image order.
+ */
+struct crmod_pipe {
+	__u32 id;
+	__u32 reserved;		/* 0 */
+	__u64 capacity;		/* bytes, as F_GETPIPE_SZ */
+	__u64 len;		/* buffered bytes that follow */
+};
+
 /* crmod_pending_signal.flags */
 #define CRMOD_SIG_SHARED	(1U << 0)	/* pending for the whole process */
 
@@ -318,6 +330,8 @@ struct crmod_pending_signal {
 #define CRMOD_FD_DEVZERO	3
 #define CRMOD_FD_INHERIT	4	/* a terminal or outside pipe: restart */
 					/* hands over its own fd of this number */
+#define CRMOD_FD_PIPE		5	/* an end of crmod_pipe crmod_fd.file: */
+					/* O_RDONLY the read end, O_WRONLY write */
 
 #define CRMOD_FD_CLOEXEC	(1U << 0)
 
