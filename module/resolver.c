@@ -36,6 +36,8 @@ crmod_syscall_fn crmod_sym___x64_sys_rt_sigreturn;
 crmod_syscall_fn crmod_sym___x64_sys_arch_prctl;
 crmod_syscall_fn crmod_sym___x64_sys_mprotect;
 crmod_syscall_fn crmod_sym___x64_sys_mremap;
+long (*crmod_sym_arch_ptrace)(struct task_struct *child, long request,
+			      unsigned long addr, unsigned long data);
 #endif
 #ifdef CONFIG_PPC64
 crmod_syscall_fn crmod_sym_sys_rt_sigreturn;
@@ -64,6 +66,7 @@ static const struct crmod_symbol crmod_symbols[] = {
 	CRMOD_SYMBOL(__x64_sys_arch_prctl),
 	CRMOD_SYMBOL(__x64_sys_mprotect),
 	CRMOD_SYMBOL(__x64_sys_mremap),
+	CRMOD_SYMBOL(arch_ptrace),
 #endif
 #ifdef CONFIG_PPC64
 	CRMOD_SYMBOL(sys_rt_sigreturn),

@@ -50,6 +50,9 @@ extern crmod_syscall_fn crmod_sym___x64_sys_rt_sigreturn;
 extern crmod_syscall_fn crmod_sym___x64_sys_arch_prctl;
 extern crmod_syscall_fn crmod_sym___x64_sys_mprotect;
 extern crmod_syscall_fn crmod_sym___x64_sys_mremap;
+/* arch/x86/kernel/ptrace.c: PTRACE_POKEUSER of the debug registers */
+extern long (*crmod_sym_arch_ptrace)(struct task_struct *child, long request,
+				     unsigned long addr, unsigned long data);
 #endif
 #ifdef CONFIG_PPC64
 extern crmod_syscall_fn crmod_sym_sys_rt_sigreturn;

@@ -262,11 +262,15 @@ struct crmod_x86_regs {
 	__u16 fs, gs, ds, es;
 	__u32 xsave_size;	/* bytes of XSAVE area that follow */
 	__u32 reserved;		/* 0 */
+	__u64 debugreg[8];	/* DR0-7 as PTRACE_PEEKUSER reads them */
 };
 
 /* crmod_ppc_regs.flags: which optional registers the kernel exposed */
 #define CRMOD_PPC_HAS_VMX	(1U << 0)
 #define CRMOD_PPC_HAS_VSX	(1U << 1)
+#define CRMOD_PPC_HAS_TAR	(1U << 2)	/* ISA 2.07: POWER8 on */
+#define CRMOD_PPC_HAS_DSCR	(1U << 3)	/* set by the process */
+#define CRMOD_PPC_HAS_PPR	(1U << 4)
 
 /* ppc64 registers, with FP, VMX and VSX state. */
 struct crmod_ppc_regs {
@@ -280,6 +284,9 @@ struct crmod_ppc_regs {
 	__u32 vrsave;
 	__u32 flags;		/* CRMOD_PPC_HAS_* */
 	__u64 vsx_low[32];	/* doubleword 1 of VSR0-31 */
+	__u64 tar;		/* target address register */
+	__u64 dscr;		/* data stream control */
+	__u64 ppr;		/* program priority */
 };
 
 #define CRMOD_NSIG		64

@@ -148,6 +148,17 @@ int cr_arch_dump_regs(struct cr_ckpt *ck)
 	}
 	if (!cr_get(ck->task, NT_PPC_VSX, r->vsx_low, sizeof(r->vsx_low)))
 		r->flags |= CRMOD_PPC_HAS_VSX;
+	/* Saved in the thread when the stopped target was switched out. */
+	if (cpu_has_feature(CPU_FTR_ARCH_207S)) {
+		r->tar = ck->task->thread.tar;
+		r->flags |= CRMOD_PPC_HAS_TAR;
+	}
+	if (cpu_has_feature(CPU_FTR_DSCR) && ck->task->thread.dscr_inherit) {
+		r->dscr = ck->task->thread.dscr;
+		r->flags |= CRMOD_PPC_HAS_DSCR;
+	}
+	r->ppr = ck->task->thread.regs->ppr;
+	r->flags |= CRMOD_PPC_HAS_PPR;
 	cr_syscall_restart(r);
 	ret = cr_write_section(&ck->w, CRMOD_SEC_REGS_PPC, r, sizeof(*r));
 out:
@@ -168,7 +179,9 @@ int cr_arch_check_regs(struct cr_plan *p)
 	if (p->regs_len != sizeof(*r))
 		return cr_fail(p->err, "section REGS_PPC: length %u, expected %zu",
 			       p->regs_len, sizeof(*r));
-	if (r->flags & ~(u32)(CRMOD_PPC_HAS_VMX | CRMOD_PPC_HAS_VSX))
+	if (r->flags & ~(u32)(CRMOD_PPC_HAS_VMX | CRMOD_PPC_HAS_VSX |
+			      CRMOD_PPC_HAS_TAR | CRMOD_PPC_HAS_DSCR |
+			      CRMOD_PPC_HAS_PPR))
 		return cr_fail(p->err, "section REGS_PPC: unknown flags %#x",
 			       r->flags);
 	crmod_describe_machine(&me);
@@ -185,12 +198,33 @@ int cr_arch_check_regs(struct cr_plan *p)
 	if (((r->flags & CRMOD_PPC_HAS_VMX) && !cpu_has_feature(CPU_FTR_ALTIVEC)) ||
 	    ((r->flags & CRMOD_PPC_HAS_VSX) && !cpu_has_feature(CPU_FTR_VSX)))
 		return cr_fail(p->err, "the image holds VMX/VSX state this CPU cannot load");
+	if (((r->flags & CRMOD_PPC_HAS_TAR) && !cpu_has_feature(CPU_FTR_ARCH_207S)) ||
+	    ((r->flags & CRMOD_PPC_HAS_DSCR) && !cpu_has_feature(CPU_FTR_DSCR)))
+		return cr_fail(p->err, "the image holds TAR/DSCR state this CPU does not have");
 	if (!(r->msr & MSR_LE))
 		return cr_fail(p->err,
 			       "section REGS_PPC: a big-endian process; crmod restarts little-endian ones");
 	if (r->nip >= TASK_SIZE || r->gpr[1] >= TASK_SIZE)
 		return cr_fail(p->err, "section REGS_PPC: nip or r1 outside user space");
 	return 0;
+}
+
+/* The SPRs rt_sigreturn leaves alone: into the thread and the CPU. */
+static void cr_restore_sprs(const struct crmod_ppc_regs *r)
+{
+	preempt_disable();
+	if (r->flags & CRMOD_PPC_HAS_TAR) {
+		current->thread.tar = r->tar;
+		mtspr(SPRN_TAR, r->tar);
+	}
+	if (r->flags & CRMOD_PPC_HAS_DSCR) {
+		current->thread.dscr = r->dscr;
+		current->thread.dscr_inherit = 1;
+		mtspr(SPRN_DSCR, r->dscr);
+	}
+	preempt_enable();
+	if (r->flags & CRMOD_PPC_HAS_PPR)
+		current_pt_regs()->ppr = r->ppr;
 }
 
 int cr_arch_restore_regs(struct cr_plan *p, long *retval)
@@ -262,6 +296,8 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 	*retval = crmod_sym_sys_rt_sigreturn(regs);
 	if (sigismember(&current->pending.signal, SIGSEGV))
 		ret = cr_fail(p->err, "the kernel refused the register state (rt_sigreturn)");
+	else
+		cr_restore_sprs(r);
 unmap:
 	if (vm_munmap(map, map_len) && !ret)
 		ret = cr_fail(p->err, "cannot unmap the register frame");

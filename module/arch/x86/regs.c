@@ -18,6 +18,9 @@
 #include <linux/slab.h>
 #include <linux/uaccess.h>
 #include <asm/unaligned.h>
+#include <asm/debugreg.h>
+#include <linux/perf_event.h>
+#include <asm/hw_breakpoint.h>
 #include <asm/prctl.h>
 #include <asm/segment.h>
 #include <asm/sigframe.h>
@@ -116,6 +119,43 @@ static void cr_syscall_restart(struct crmod_x86_regs *r)
 	r->orig_ax = -1;
 }
 
+/* Hardware breakpoints a debugger set through ptrace (DR0-3, DR6, DR7). */
+static void cr_dump_debugregs(struct task_struct *t, struct crmod_x86_regs *r)
+{
+	struct thread_struct *thread = &t->thread;
+	int i;
+
+	for (i = 0; i < HBP_NUM; i++) {
+		struct perf_event *bp = thread->ptrace_bps[i];
+
+		if (bp)
+			r->debugreg[i] = bp->hw.info.address;
+	}
+	r->debugreg[6] = thread->virtual_dr6 ^ DR6_RESERVED;
+	r->debugreg[7] = thread->ptrace_dr7;
+}
+
+static int cr_restore_debugregs(struct cr_plan *p)
+{
+	const struct crmod_x86_regs *r = p->regs;
+	static const int order[] = { 0, 1, 2, 3, 6, 7 };	/* DR7 enables */
+	int i;
+
+	if (!r->debugreg[7])
+		return 0;
+	for (i = 0; i < ARRAY_SIZE(order); i++) {
+		int n = order[i];
+		long ret = crmod_sym_arch_ptrace(current, PTRACE_POKEUSR,
+						 offsetof(struct user, u_debugreg[n]),
+						 r->debugreg[n]);
+
+		if (ret)
+			return cr_fail(p->err, "setting debug register %d to %#llx: error %ld",
+				       n, r->debugreg[n], ret);
+	}
+	return 0;
+}
+
 int cr_arch_dump_regs(struct cr_ckpt *ck)
 {
 	const struct user_regset *gp = cr_regset(ck->task, NT_PRSTATUS);
@@ -151,6 +191,7 @@ int cr_arch_dump_regs(struct cr_ckpt *ck)
 	r->ss = u.ss; r->fs_base = u.fs_base; r->gs_base = u.gs_base;
 	r->fs = u.fs; r->gs = u.gs; r->ds = u.ds; r->es = u.es;
 	r->xsave_size = fp_size;
+	cr_dump_debugregs(ck->task, r);
 	cr_syscall_restart(r);
 	ret = cr_write_section(&ck->w, CRMOD_SEC_REGS_X86, r,
 			       sizeof(*r) + fp_size);
@@ -217,6 +258,12 @@ int cr_arch_check_regs(struct cr_plan *p)
 	    r->fs_base >= TASK_SIZE_MAX || r->gs_base >= TASK_SIZE_MAX)
 		return cr_fail(p->err,
 			       "section REGS_X86: ip, sp, fs_base or gs_base outside user space");
+	for (i = 0; i < HBP_NUM; i++) {
+		if (r->debugreg[i] >= TASK_SIZE_MAX)
+			return cr_fail(p->err,
+				       "section REGS_X86: debug register %d holds %#llx, outside user space",
+				       i, r->debugreg[i]);
+	}
 	/* The ioctl return path turns this one value into -ENOTTY. */
 	if (r->ax == (u64)-ENOIOCTLCMD)
 		return cr_fail(p->err,
@@ -279,6 +326,8 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 	ret = cr_set_base(p, ARCH_SET_FS, r->fs_base, "fs_base");
 	if (!ret)
 		ret = cr_set_base(p, ARCH_SET_GS, r->gs_base, "gs_base");
+	if (!ret)
+		ret = cr_restore_debugregs(p);
 	if (ret)
 		return ret;
 
