@@ -73,7 +73,8 @@ int cr_file_register(struct cr_ckpt *ck, struct file *file, u32 kind,
 		return cr_fail(ck->err, "a file's path is too long (%ld)",
 			       PTR_ERR(path));
 	}
-	if (d_unlinked(file->f_path.dentry)) {
+	/* Pseudo files (memfd, shmem) have no link though not "unlinked". */
+	if (d_unlinked(file->f_path.dentry) || !file_inode(file)->i_nlink) {
 		cr_fail(ck->err, "%s was deleted: restart could not find it",
 			path);
 		kfree(buf);

@@ -38,7 +38,10 @@ static const char *cr_vma_special_name(struct vm_area_struct *vma)
 	return NULL;
 }
 
-/* MAP_SHARED|MAP_ANONYMOUS memory is an unlinked shmem file "dev/zero". */
+/*
+ * MAP_SHARED|MAP_ANONYMOUS memory is backed by a kernel-internal shmem file
+ * named "dev/zero", which has no link anywhere.
+ */
 static bool cr_vma_is_shared_anon(struct vm_area_struct *vma)
 {
 	struct dentry *dentry;
@@ -46,7 +49,8 @@ static bool cr_vma_is_shared_anon(struct vm_area_struct *vma)
 	if (!vma->vm_file || !(vma->vm_flags & VM_MAYSHARE))
 		return false;
 	dentry = vma->vm_file->f_path.dentry;
-	return d_unlinked(dentry) && !strcmp(dentry->d_name.name, "dev/zero");
+	return file_inode(vma->vm_file)->i_nlink == 0 &&
+	       !strcmp(dentry->d_name.name, "dev/zero");
 }
 
 static int cr_dump_vma(struct cr_ckpt *ck, struct vm_area_struct *vma,
@@ -62,6 +66,8 @@ static int cr_dump_vma(struct cr_ckpt *ck, struct vm_area_struct *vma,
 		rec->flags |= CRMOD_VMA_SHARED;
 	if (vma->vm_flags & VM_GROWSDOWN)
 		rec->flags |= CRMOD_VMA_GROWSDOWN;
+	if (vma->vm_flags & VM_ACCOUNT)
+		rec->flags |= CRMOD_VMA_ACCOUNT;
 
 	if (special) {
 		if (!strcmp(special, "[vdso]"))
@@ -577,12 +583,24 @@ static int cr_place_specials(struct cr_plan *p, struct mm_struct *mm)
 	return 0;
 }
 
-/* Content needs write access while it is copied in; mprotect follows. */
+/*
+ * Content is copied in through write access, and mprotect follows, where
+ * the mapping had been writable (so it is accounted, as it was) or is
+ * shared. Otherwise (text a debugger patched) it is mapped as it was and
+ * written as ptrace writes, so that its flags stay as they were: mappings
+ * with different flags must not merge where the original's did not.
+ */
+static bool cr_fill_by_force(const struct crmod_vma *v)
+{
+	return !(v->flags & (CRMOD_VMA_ACCOUNT | CRMOD_VMA_SHARED)) &&
+	       !(v->prot & CRMOD_PROT_WRITE);
+}
+
 static unsigned long cr_map_prot(const struct crmod_vma *v)
 {
 	unsigned long prot = v->prot;
 
-	if (cr_vma_has_content(v))
+	if (cr_vma_has_content(v) && !cr_fill_by_force(v))
 		prot |= PROT_READ | PROT_WRITE;
 	return prot;
 }
@@ -615,6 +633,7 @@ static int cr_fill_run(struct cr_plan *p, const struct cr_run *run)
 	u64 left = run->nr_pages * p->page_size;
 	u32 crc = cr_crc_update(CR_CRC_INIT, &hdr, sizeof(hdr));
 	unsigned long addr = run->addr;
+	bool by_force = cr_fill_by_force(cr_plan_vma_at(p, run->addr));
 	int ret;
 
 	p->r.pos = run->data_pos;
@@ -625,9 +644,15 @@ static int cr_fill_run(struct cr_plan *p, const struct cr_run *run)
 		if (ret)
 			return ret;
 		crc = cr_crc_update(crc, p->buf, chunk);
-		if (copy_to_user((void __user *)addr, p->buf, chunk))
+		if (by_force) {
+			if (access_process_vm(current, addr, p->buf, chunk,
+					      FOLL_FORCE | FOLL_WRITE) != chunk)
+				return cr_fail(p->err, "writing memory at %#lx failed",
+					       addr);
+		} else if (copy_to_user((void __user *)addr, p->buf, chunk)) {
 			return cr_fail(p->err, "writing memory at %#lx failed",
 				       addr);
+		}
 		addr += chunk;
 		left -= chunk;
 	}

@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
-# crctl info on the host: images of both arches decode; a truncated, a
-# bit-flipped and a foreign file are refused with exit 7 and a precise reason.
+# crctl info on the host: images of both arches decode, with the sections of
+# a whole process; a truncated, a bit-flipped and a foreign file are refused
+# with exit 7 and a precise reason, by info and by restart's own check
+# (which needs no module).
 set -uo pipefail
 crctl=$1 make_image=$2
 dir=$(mktemp -d)
@@ -15,6 +17,20 @@ for arch in x86 ppc; do
 	grep -q '"valid": true' "$dir/out.json" || fail "--json does not say valid"
 done
 grep -q power10 "$dir/out" || fail "ppc image: platform not shown"
+
+for arch in x86 ppc; do
+	"$make_image" "$arch" "$dir/$arch-process.cr" process || fail "make_test_image $arch process"
+	"$crctl" info "$dir/$arch-process.cr" > "$dir/out" || fail "crctl info $arch-process.cr exited $?"
+	grep -q '^  comm  *counter$' "$dir/out" || fail "$arch process: no comm"
+	grep -q '^pages: 2 runs, 3 pages' "$dir/out" || fail "$arch process: no pages summary"
+	grep -q 'file 2 (/var/log/counter.log)$' "$dir/out" || fail "$arch process: fd 4's file not shown"
+	"$crctl" info --json "$dir/$arch-process.cr" > "$dir/out.json" || fail "crctl info --json ($arch process)"
+	for key in task files vmas pages signals pending creds pipes fds; do
+		grep -q "^  \"$key\": " "$dir/out.json" || fail "$arch process: no \"$key\" in the JSON"
+	done
+done
+grep -q '^x86_64 registers:' <("$crctl" info "$dir/x86-process.cr") || fail "x86 registers not shown"
+grep -q '^ppc64 registers:' <("$crctl" info "$dir/ppc-process.cr") || fail "ppc registers not shown"
 
 expect_refused() { # file, text the reason must contain
 	local status=0
@@ -33,4 +49,19 @@ expect_refused "$dir/foreign.cr" "header at offset 0: truncated"
 status=0
 "$crctl" info "$dir/missing.cr" 2>/dev/null || status=$?
 [[ $status == 1 ]] || fail "a missing file: exit status $status, want 1"
+
+# restart checks the image itself before it opens the device: one line, exit 7
+restart_refused() { # file, text the reason must contain
+	local status=0
+	"$crctl" restart - < "$1" > "$dir/out" 2> "$dir/err" || status=$?
+	cat "$dir/err"
+	[[ $status == 7 ]] || fail "restart $1: exit status $status, want 7"
+	[[ $(wc -l < "$dir/err") == 1 ]] && grep -q -- "^crctl: restart refused: .*$2" "$dir/err" ||
+		fail "restart $1: want one line 'crctl: restart refused: ...$2'"
+	[[ ! -s $dir/out ]] || fail "restart $1: printed on stdout"
+}
+head -c 5000 "$dir/x86-process.cr" > "$dir/truncated.cr"
+restart_refused "$dir/truncated.cr" "truncated"
+restart_refused "$dir/flipped.cr" "payload CRC32C mismatch: stored"
+restart_refused "$dir/x86.cr" "section 0 (unknown type 0x100) at offset 384: restart does not know this section type"
 echo "crctl info: all cases behave"

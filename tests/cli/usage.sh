@@ -1,7 +1,6 @@
 #!/usr/bin/env bash
-# crctl's command line: help and version succeed; a bad command line, and a
-# subcommand that does not exist yet (checkpoint, restart), exit 1 with a
-# message and no output on stdout.
+# crctl's command line: help and version succeed; a bad command line exits 1
+# with a message and no output on stdout.
 set -uo pipefail
 crctl=$1
 fail() { echo "FAIL: $*"; exit 1; }
@@ -22,8 +21,13 @@ refused() {
 }
 refused
 refused frobnicate
-refused checkpoint 1 -o /tmp/x.cr
-refused restart /tmp/x.cr
+refused checkpoint
+refused checkpoint notapid
+refused checkpoint 0
+refused checkpoint 1 --no-such-flag
+refused restart
+refused restart /nonexistent/x.cr
+refused restart --stdin
 refused check --no-such-flag
 refused info
 echo "crctl usage: all cases behave"

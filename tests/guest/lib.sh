@@ -23,3 +23,148 @@ arch_key() {
 	*) fail "unknown arch $(uname -m)" ;;
 	esac
 }
+
+# ---- checkpoint/restart (the cr_* cases) ----
+# cr-target (tests/guest/cr_target.c) sets up state, writes its pid to a
+# ready file, waits to be checkpointed and, restarted, checks that state and
+# prints "PASS <mode>" or "FAIL <mode>: ...".
+TARGET_PID=
+TARGET_MODE=
+TARGET_LOG=
+TARGET_IN=/dev/null	# the target's stdin
+TARGET_BIN=cr-target
+TARGET_AS=		# e.g. "cr-runas 65534 65534"
+RESTART_STATUS=
+# how long an unrestarted target waits before it gives up (TCG is slow)
+export CR_TARGET_TIMEOUT=${CR_TARGET_TIMEOUT:-120}
+
+# State letter of /proc/PID/stat (R, S, T, t, Z, ...), empty when gone.
+proc_state() {
+	sed -n 's/.*) \([A-Za-z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null || true
+}
+
+# start_target MODE [ARG...]: start cr-target MODE in the background and
+# return once it is ready. Sets TARGET_PID (not printed for a command
+# substitution: the target would be a subshell's child, and the case could
+# not reap it or tell a zombie from a live process).
+# Its stdout and stderr are a FIFO that a cat copies to $TARGET_LOG: a
+# checkpoint records stdio that is a pipe or terminal as inherited, so the
+# restarted process writes to crctl's stdout; a regular file there would be
+# reopened by path instead.
+start_target() {
+	TARGET_MODE=$1
+	shift
+	TARGET_LOG=/tmp/target-$TARGET_MODE.log
+	_ready=/tmp/ready-$TARGET_MODE
+	_fifo=/tmp/target-$TARGET_MODE.fifo
+	rm -f "$_ready" "$_ready.tmp" "$_fifo"
+	mkfifo "$_fifo"
+	cat "$_fifo" > "$TARGET_LOG" 3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+	# only 0-2: a case's own descriptors would become part of the image
+	$TARGET_AS "$TARGET_BIN" "$TARGET_MODE" "$_ready" "$@" \
+		< "$TARGET_IN" > "$_fifo" 2>&1 \
+		3>&- 4>&- 5>&- 6>&- 7>&- 8>&- 9>&- &
+	TARGET_PID=$!
+	_i=0
+	while [ ! -s "$_ready" ]; do
+		case "$(proc_state "$TARGET_PID")" in
+		'' | Z) cat "$TARGET_LOG" 2>/dev/null; fail "cr-target $TARGET_MODE exited before it was ready" ;;
+		esac
+		_i=$((_i + 1))
+		[ $_i -le 600 ] || fail "cr-target $TARGET_MODE not ready after 60 s"
+		sleep 0.1
+	done
+	[ "$(cat "$_ready")" = "$TARGET_PID" ] ||
+		fail "the ready file says pid $(cat "$_ready"), but cr-target was started as $TARGET_PID"
+	# into its wait (regs: its spin loop) before anyone checkpoints it
+	sleep 1
+	ok "cr-target $TARGET_MODE $* ready, pid $TARGET_PID"
+}
+
+# target_gone: the target is dead (or a zombie) within 10 s; reaps it and
+# checks that SIGKILL ended it.
+target_gone() {
+	_i=0
+	while :; do
+		case "$(proc_state "$TARGET_PID")" in
+		'' | Z) break ;;
+		esac
+		_i=$((_i + 1))
+		[ $_i -le 100 ] || fail "pid $TARGET_PID still running (state $(proc_state "$TARGET_PID"))"
+		sleep 0.1
+	done
+	_st=0
+	wait "$TARGET_PID" || _st=$?
+	[ "$_st" = 137 ] || { cat "$TARGET_LOG"; fail "pid $TARGET_PID ended with status $_st, want 137 (SIGKILL)"; }
+}
+
+# checkpoint_kill IMAGE: crctl checkpoint --kill the target into IMAGE;
+# exit 0, an image crctl info accepts, and the original is gone.
+checkpoint_kill() {
+	_st=0
+	crctl checkpoint "$TARGET_PID" -o "$1" --kill 2> /tmp/checkpoint.err || _st=$?
+	cat /tmp/checkpoint.err
+	[ "$_st" = 0 ] || { cat "$TARGET_LOG"; fail "crctl checkpoint $TARGET_PID -o $1 --kill exited $_st"; }
+	[ -s "$1" ] || fail "crctl checkpoint wrote nothing to $1"
+	target_gone
+	check_image "$1"
+	ok "checkpointed pid $TARGET_PID to $1 ($(wc -c < "$1") bytes); the original is gone"
+}
+
+# check_image IMAGE: crctl info decodes it.
+check_image() {
+	crctl info "$1" > /tmp/info.txt 2>&1 || { cat /tmp/info.txt; fail "crctl info refuses $1, which crctl checkpoint wrote"; }
+}
+
+# restart_image IMAGE OUT [STDIN]: crctl restart IMAGE, stdout to OUT,
+# stderr to OUT.err (both shown); its exit status in RESTART_STATUS.
+restart_image() {
+	RESTART_STATUS=0
+	timeout 120 crctl restart "$1" < "${3:-/dev/null}" > "$2" 2> "$2.err" || RESTART_STATUS=$?
+	cat "$2" "$2.err"
+}
+
+# expect_pass MODE OUT: crctl restart exited 0 and the restarted target,
+# under a new pid, said PASS MODE. EXPECT_NEW_PID=0: in another boot the
+# same pid number may come back by chance.
+expect_pass() {
+	[ "$RESTART_STATUS" = 0 ] || fail "crctl restart exited $RESTART_STATUS, want 0"
+	grep -qx "PASS $1" "$2" || fail "no 'PASS $1' from the restarted target"
+	_line=$(grep '^restarted: pid ' "$2" | head -n 1)
+	[ -n "$_line" ] || fail "the restarted target did not report its pid"
+	_old=$(echo "$_line" | cut -d' ' -f3)
+	_new=$(echo "$_line" | cut -d' ' -f5)
+	[ "$_old" = "$TARGET_PID" ] || fail "restarted from pid $_old, but pid $TARGET_PID was checkpointed"
+	[ "${EXPECT_NEW_PID:-1}" = 0 ] || [ "$_new" != "$_old" ] ||
+		fail "the restarted process has the old pid $_old"
+	ok "restarted as pid $_new (was $_old): PASS $1"
+}
+
+# checkpoint_restart MODE [ARG...]: the plain round trip: start, checkpoint
+# --kill, restart, PASS.
+checkpoint_restart() {
+	start_target "$@"
+	checkpoint_kill "/tmp/$1.cr"
+	restart_image "/tmp/$1.cr" "/tmp/$1.out"
+	expect_pass "$1" "/tmp/$1.out"
+}
+
+# count_value FILE: the number count mode last wrote (0 if none yet).
+count_value() {
+	cat "$1" 2>/dev/null || echo 0
+}
+
+# wait_count FILE N: until count mode has counted to N (at most 30 s).
+wait_count() {
+	_i=0
+	while [ "$(count_value "$1")" -lt "$2" ]; do
+		_i=$((_i + 1))
+		[ $_i -le 300 ] || fail "the counter in $1 is at $(count_value "$1") after 30 s, want $2"
+		sleep 0.1
+	done
+}
+
+# restarted_at OUT: the counter value a restarted count target reported.
+restarted_at() {
+	sed -n 's/^count: restarted at \([0-9]*\)$/\1/p' "$1"
+}

@@ -10,6 +10,8 @@ root=$1 build=$2 src=$3 output=$4 module=$5
 release=$(cat "$root/release")
 stage=$(mktemp -d)
 trap 'rm -rf "$stage"' EXIT
+# mktemp made it 0700: the guest's / would shut out every user but root
+chmod 755 "$stage"
 
 mkdir -p "$stage"/{bin,sbin,dev,proc,sys,tmp,shared,tests,lib/modules/boot}
 install_file() { [[ -f $1 ]] || { echo "mkinitramfs: missing $1" >&2; exit 1; }; cp "$1" "$2"; }
@@ -22,11 +24,14 @@ for applet in $(busybox --list | grep -vx busybox); do
 done
 install_file "$build/tests/guest/crmod-init" "$stage/init"
 install_file "$build/tests/guest/crmod-ioctl-test" "$stage/bin/crmod-ioctl-test"
+for prog in cr-target cr-image-tool cr-restart-probe cr-runas crmod-bench; do
+	install_file "$build/tests/guest/$prog" "$stage/bin/$prog"
+done
 install_file "$build/userspace/crctl" "$stage/bin/crctl"
 install_file "$build/userspace/jsoncheck" "$stage/bin/jsoncheck"
 install_file "$module" "$stage/lib/modules/crmod.ko"
 install_file "$src/tests/guest/lib.sh" "$stage/tests/lib.sh"
-cp "$src"/tests/guest/cases/* "$stage/tests/"
+cp "$src"/tests/guest/cases/* "$src"/bench/guest/* "$stage/tests/"
 
 # The shared disk's driver stack, in load order (virtio_blk needs the rest).
 n=0

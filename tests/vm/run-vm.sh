@@ -4,7 +4,7 @@
 #
 #   run-vm.sh --arch x86_64|ppc64le --build DIR --out DIR --tests a,b,c
 #             [--cpu MODEL] [--disk-in FILE] [--timeout SECONDS] [--hang]
-#             [--module crmod.ko]
+#             [--module crmod.ko] [--mem MiB]
 #
 # --build is that arch's CMake build folder (module, crctl, guest programs);
 # --module boots another crmod.ko than the one built there (e.g. dkms's).
@@ -16,7 +16,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
-arch= build= out= tests= cpu= disk_in= timeout= hang=0 module=
+arch= build= out= tests= cpu= disk_in= timeout= hang=0 module= mem=1024
 while [[ $# -gt 0 ]]; do
 	case "$1" in
 	--arch) arch=$2; shift 2 ;;
@@ -28,6 +28,7 @@ while [[ $# -gt 0 ]]; do
 	--timeout) timeout=$2; shift 2 ;;
 	--hang) hang=1; shift ;;
 	--module) module=$2; shift 2 ;;
+	--mem) mem=$2; shift 2 ;;
 	*) echo "run-vm: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -37,12 +38,12 @@ done
 case "$arch" in
 x86_64)
 	debarch=amd64
-	qemu=(qemu-system-x86_64 -accel tcg -cpu "${cpu:-max,erms=off}" -m 1024)
+	qemu=(qemu-system-x86_64 -accel tcg -cpu "${cpu:-max,erms=off}" -m "$mem")
 	console=ttyS0 results_dev=/dev/ttyS1 kernel_glob='boot/vmlinuz-*'
 	: "${timeout:=240}" ;;
 ppc64le)
 	debarch=ppc64el
-	qemu=(qemu-system-ppc64 -accel tcg -M pseries -cpu "${cpu:-power9}" -m 1024 -vga none)
+	qemu=(qemu-system-ppc64 -accel tcg -M pseries -cpu "${cpu:-power9}" -m "$mem" -vga none)
 	console=hvc0 results_dev=/dev/hvc1 kernel_glob='boot/vmlinux-*'
 	: "${timeout:=420}" ;;
 *) echo "run-vm: unknown arch $arch" >&2; exit 2 ;;

@@ -1,9 +1,15 @@
 // crctl: the crmod command.
 //
 // Exit status: 0 success, 1 usage or other error, 3 module not loaded,
-// 4 permission denied, 5 module and crctl speak different ABI versions,
-// 6 device missing although the module is loaded, 7 the image is refused
-// (corrupt, truncated or of an unknown format).
+// 4 permission denied, 5 module and crctl speak different ABI versions (or
+// the module lacks checkpoint or restart), 6 device missing although the
+// module is loaded, 7 the image is refused (corrupt, truncated, of an unknown
+// format, of another kind of machine, or refused by the module), 8 a restart
+// failed after the point of no return (the restarting process was killed),
+// 9 a checkpoint failed, 10 no such process. crctl restart without --detach
+// exits with the restored process's own status (128 + N if signal N ended it).
+#include "commands.hpp"
+
 #include "crctl/describe.hpp"
 #include "crctl/device.hpp"
 #include "crctl/image.hpp"
@@ -15,35 +21,13 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <limits>
 #include <string>
 #include <string_view>
 
 namespace {
 
-enum ExitStatus {
-	exit_ok = 0,
-	exit_error = 1,
-	exit_not_loaded = 3,
-	exit_permission = 4,
-	exit_abi_mismatch = 5,
-	exit_device_missing = 6,
-	exit_bad_image = 7,
-};
-
-int exit_status_for(crctl::DeviceErrorKind kind)
-{
-	switch (kind) {
-	case crctl::DeviceErrorKind::module_not_loaded:
-		return exit_not_loaded;
-	case crctl::DeviceErrorKind::device_missing:
-		return exit_device_missing;
-	case crctl::DeviceErrorKind::permission_denied:
-		return exit_permission;
-	case crctl::DeviceErrorKind::other:
-		break;
-	}
-	return exit_error;
-}
+using namespace crctl::cli;
 
 // Errors go to stderr; with --json also to stdout as JSON, so that a
 // machine reading stdout always gets a document.
@@ -125,8 +109,11 @@ int main(int argc, char **argv)
 						      CRMOD_ABI_VERSION));
 	app.require_subcommand(1);
 	app.footer("Exit status: 0 ok, 1 error, 3 module not loaded, 4 permission denied,\n"
-		   "5 module/crctl ABI mismatch, 6 device missing, 7 image refused.\n"
-		   "Checkpoint and restart are not implemented yet.");
+		   "5 module/crctl ABI mismatch or the module lacks the feature, 6 device missing,\n"
+		   "7 image refused (corrupt, another machine's, or refused by the module),\n"
+		   "8 restart failed after the point of no return, 9 checkpoint failed,\n"
+		   "10 no such process. restart without --detach exits with the restored\n"
+		   "process's status (128+N if signal N killed it).");
 
 	bool as_json = false;
 	std::string device_path = crctl::Device::default_path;
@@ -139,12 +126,37 @@ int main(int argc, char **argv)
 	info->add_flag("--json", as_json, "Print JSON");
 	info->add_option("image", image_path, "The image file, or - for standard input")->required();
 
+	CheckpointOptions checkpoint_options;
+	auto *checkpoint = app.add_subcommand(
+		"checkpoint", "Write an image of a running process; it continues unchanged (or is killed)");
+	checkpoint->add_option("pid", checkpoint_options.pid, "The process")->required()->check(
+		CLI::Range(1, std::numeric_limits<pid_t>::max()));
+	checkpoint->add_option("-o,--output", checkpoint_options.output,
+			       "The image file (written beside it, renamed when complete), or - for "
+			       "standard output (not a terminal)")
+		->capture_default_str();
+	checkpoint->add_flag("--kill", checkpoint_options.kill, "Kill the process once its image is complete");
+
+	RestartOptions restart_options;
+	auto *restart = app.add_subcommand(
+		"restart", "Restart the process in an image; wait for it and exit with its status");
+	restart->add_option("image", restart_options.image, "The image file, or - for standard input")->required();
+	restart->add_flag("--detach", restart_options.detach, "Print the restored process's pid and exit");
+	restart->add_option("--stdin", restart_options.stdin_path,
+			    "Give the restored process this file as fd 0 (where the image inherits it)");
+	restart->add_option("--stdout", restart_options.stdout_path, "Likewise as fd 1 (created or truncated)");
+	restart->add_option("--stderr", restart_options.stderr_path, "Likewise as fd 2 (created or truncated)");
+
 	// CLI11 would only say "A subcommand is required": name what was asked.
-	if (argc > 1 && argv[1][0] != '-' && argv[1] != check->get_name() && argv[1] != info->get_name()) {
-		std::cerr << "crctl: unknown command '" << argv[1] << "' (commands: check, info)";
-		if (std::string_view(argv[1]) == "checkpoint" || std::string_view(argv[1]) == "restart")
-			std::cerr << "; checkpoint and restart are not implemented yet";
-		std::cerr << '\n';
+	auto is_command = [&](std::string_view word) {
+		for (const auto *command : {check, info, checkpoint, restart})
+			if (word == command->get_name())
+				return true;
+		return false;
+	};
+	if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
+		std::cerr << "crctl: unknown command '" << argv[1]
+			  << "' (commands: check, info, checkpoint, restart)\n";
 		return exit_error;
 	}
 	try {
@@ -157,5 +169,9 @@ int main(int argc, char **argv)
 		return run_check(device_path, as_json);
 	if (info->parsed())
 		return run_info(image_path, as_json);
+	if (checkpoint->parsed())
+		return run_reporting([&] { return run_checkpoint(checkpoint_options); });
+	if (restart->parsed())
+		return run_reporting([&] { return run_restart(restart_options); });
 	return exit_error;
 }

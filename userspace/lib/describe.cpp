@@ -1,36 +1,19 @@
 #include "crctl/describe.hpp"
 
+#include "format.hpp"
+
 #include <fmt/format.h>
 
-#include <algorithm>
 #include <array>
-#include <cstring>
 #include <span>
 #include <string_view>
 
 namespace crctl {
 
 using nlohmann::json;
+using namespace detail;
 
 namespace {
-
-std::string hex(std::uint64_t value) { return fmt::format("{:#x}", value); }
-
-std::string join(const std::vector<std::string> &words)
-{
-	std::string out;
-	for (const auto &w : words)
-		out += (out.empty() ? "" : " ") + w;
-	return out.empty() ? "(none)" : out;
-}
-
-// Copies a fixed-size, NUL-terminated field; never reads past its end.
-template <std::size_t N> std::string c_string(const char (&field)[N])
-{
-	return std::string(field, ::strnlen(field, N));
-}
-
-constexpr std::uint64_t bit(unsigned n) { return std::uint64_t{1} << n; }
 
 const std::vector<BitName> crmod_features = {
 	{CRMOD_FEAT_MACHINE, "machine"},
@@ -120,29 +103,20 @@ const std::vector<BitName> ppc_hwcap2 = {
 	{0x00080000, "htm-no-suspend"}, {0x00040000, "arch_3_1"}, {0x00020000, "mma"},
 };
 
-// Names of enumerated values: a lookup, so an unknown value is shown as such.
-struct ValueName {
-	std::uint32_t value;
-	const char *name;
-};
-
-const char *name_of(std::uint32_t value, std::span<const ValueName> names)
-{
-	auto found = std::ranges::find(names, value, &ValueName::value);
-	return found == names.end() ? nullptr : found->name;
-}
-
-std::string name_or_unknown(std::uint32_t value, std::span<const ValueName> names)
-{
-	const char *name = name_of(value, names);
-	return name ? name : fmt::format("unknown ({})", value);
-}
-
 constexpr ValueName arches[] = {{CRMOD_ARCH_X86_64, "x86_64"}, {CRMOD_ARCH_PPC64, "ppc64"}};
 constexpr ValueName endians[] = {{CRMOD_ENDIAN_LITTLE, "little"}, {CRMOD_ENDIAN_BIG, "big"}};
 
-std::string arch_name(std::uint32_t arch) { return name_or_unknown(arch, arches); }
-std::string endian_name(std::uint32_t endian) { return name_or_unknown(endian, endians); }
+// Signals 1-31 are numbered alike on x86_64 and powerpc (both follow
+// asm-generic); 32-64 are the real-time signals, named by number.
+constexpr ValueName signal_names[] = {
+	{1, "SIGHUP"},	   {2, "SIGINT"},     {3, "SIGQUIT"},	{4, "SIGILL"},	  {5, "SIGTRAP"},
+	{6, "SIGABRT"},	   {7, "SIGBUS"},     {8, "SIGFPE"},	{9, "SIGKILL"},	  {10, "SIGUSR1"},
+	{11, "SIGSEGV"},   {12, "SIGUSR2"},   {13, "SIGPIPE"},	{14, "SIGALRM"},  {15, "SIGTERM"},
+	{16, "SIGSTKFLT"}, {17, "SIGCHLD"},   {18, "SIGCONT"},	{19, "SIGSTOP"},  {20, "SIGTSTP"},
+	{21, "SIGTTIN"},   {22, "SIGTTOU"},   {23, "SIGURG"},	{24, "SIGXCPU"},  {25, "SIGXFSZ"},
+	{26, "SIGVTALRM"}, {27, "SIGPROF"},   {28, "SIGWINCH"}, {29, "SIGIO"},	  {30, "SIGPWR"},
+	{31, "SIGSYS"},
+};
 
 // AT_BASE_PLATFORM is the platform of the processor the PVR names, whatever
 // compatibility mode AT_PLATFORM reflects. The ABI carries only the raw PVR,
@@ -203,12 +177,6 @@ json ppc_json(const crmod_ppc_machine &p)
 	};
 }
 
-// "0x207 (x87 sse avx pkru)"
-std::string mask_text(std::uint64_t value, const std::vector<BitName> &table)
-{
-	return fmt::format("{} ({})", hex(value), join(bit_names(value, table)));
-}
-
 std::string image_version_text(std::uint32_t image_version)
 {
 	if (image_version == 0)
@@ -230,6 +198,20 @@ std::vector<std::string> bit_names(std::uint64_t value, const std::vector<BitNam
 std::vector<std::string> feature_names(std::uint64_t features)
 {
 	return bit_names(features, crmod_features);
+}
+
+std::vector<std::string> xsave_component_names(std::uint64_t mask)
+{
+	return bit_names(mask, xcr0_components);
+}
+
+std::string arch_name(std::uint32_t arch) { return name_or_unknown(arch, arches); }
+std::string endian_name(std::uint32_t endian) { return name_or_unknown(endian, endians); }
+
+std::string signal_name(std::uint32_t signo)
+{
+	const char *name = name_of(signo, signal_names);
+	return name ? name : fmt::format("SIG{}", signo);
 }
 
 bool abi_compatible(const crmod_version &version)
@@ -288,15 +270,6 @@ json check_error_json(const std::string &device, const std::string &message, boo
 	module["error"] = message;
 	return {{"tool", tool_json()}, {"module", module}};
 }
-
-namespace {
-
-void add_line(std::string &out, std::string_view label, const std::string &value)
-{
-	out += fmt::format("  {:<22} {}\n", label, value);
-}
-
-} // namespace
 
 std::string machine_text(const crmod_machine &m)
 {

@@ -86,4 +86,14 @@ crmod_machine Device::machine() const
 	return m;
 }
 
+int Device::checkpoint(crmod_checkpoint_args &args) const noexcept
+{
+	return ::ioctl(fd_, CRCTL_IOC_CHECKPOINT, &args) == 0 ? 0 : errno;
+}
+
+int Device::restart(const crmod_restart_args &args) const noexcept
+{
+	return ::ioctl(fd_, CRCTL_IOC_RESTART, &args) == 0 ? 0 : errno;
+}
+
 } // namespace crctl

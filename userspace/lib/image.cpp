@@ -3,6 +3,8 @@
 #include "crctl/crc32c.hpp"
 #include "crctl/describe.hpp"
 
+#include "process.hpp"
+
 #include <fmt/format.h>
 
 #include <array>
@@ -21,6 +23,8 @@ namespace {
 
 constexpr std::uint64_t header_bytes = sizeof(crmod_image_header);
 constexpr std::uint64_t section_header_bytes = sizeof(crmod_section_header);
+// The XSAVE area's legacy region (512 bytes) and its header's XSTATE_BV.
+constexpr std::uint64_t xsave_header_end = 512 + 8;
 
 template <typename T> std::span<const std::byte> bytes_of(const T &value, std::size_t count = sizeof(T))
 {
@@ -63,6 +67,7 @@ public:
 		}
 		check_nothing_after();
 		image.size = offset_;
+		image.process = decode_process(image.header.machine, image.sections);
 		return image;
 	}
 
@@ -136,7 +141,7 @@ private:
 		auto crc = crc32c(bytes_of(s, offsetof(crmod_section_header, header_crc)));
 		if (crc != s.header_crc)
 			throw ImageError(where, at, crc_mismatch("section header", s.header_crc, crc));
-		where += " (" + section_type_name(s.type) + ")";
+		where = section_where(index, s.type);
 		if (s.flags != 0)
 			throw ImageError(where, at, fmt::format("unknown flags {:#x}", s.flags));
 		if (s.length > CRMOD_IMAGE_SECTION_MAX)
@@ -144,32 +149,60 @@ private:
 					 fmt::format("length {} exceeds the section limit of {} bytes", s.length,
 						     CRMOD_IMAGE_SECTION_MAX));
 		offset_ += section_header_bytes;
-		read_payload(where, at, s);
-		SectionInfo info{s.type, at, s.length, s.payload_crc};
+		SectionInfo info{s.type, at, s.length, s.payload_crc, {}};
+		read_payload(where, at, s, info.data);
 		if (s.type == CRMOD_SEC_END) {
 			if (s.length != sizeof(crmod_image_trailer))
 				throw ImageError(where, at, fmt::format("END payload is {} bytes, expected {}",
 									s.length, sizeof(crmod_image_trailer)));
-			std::memcpy(&trailer_, payload_head_.data(), sizeof(trailer_));
+			std::memcpy(&trailer_, info.data.data(), sizeof(trailer_));
 		}
-		return {info, s.type == CRMOD_SEC_END};
+		return {std::move(info), s.type == CRMOD_SEC_END};
 	}
 
-	// Streams the payload through the CRC, keeping only its first bytes
-	// (all of END's).
-	void read_payload(const std::string &where, std::uint64_t at, const crmod_section_header &s)
+	// How much of a payload is kept for decoding: a page run's content, the
+	// XSAVE area beyond its header and a pipe's bytes are only checksummed.
+	static std::uint64_t kept_bytes(std::uint32_t type)
+	{
+		switch (type) {
+		case CRMOD_SEC_END:
+			return sizeof(crmod_image_trailer);
+		case CRMOD_SEC_PAGES:
+			return sizeof(crmod_pages);
+		case CRMOD_SEC_REGS_X86:
+			return sizeof(crmod_x86_regs) + xsave_header_end;
+		case CRMOD_SEC_PIPE:
+			return sizeof(crmod_pipe);
+		case CRMOD_SEC_CREDS:
+		case CRMOD_SEC_PENDING:
+		case CRMOD_SEC_TASK:
+		case CRMOD_SEC_FILE:
+		case CRMOD_SEC_VMAS:
+		case CRMOD_SEC_REGS_PPC:
+		case CRMOD_SEC_SIGNALS:
+		case CRMOD_SEC_FDS:
+			return CRMOD_IMAGE_SECTION_MAX;
+		default:
+			return 0;
+		}
+	}
+
+	// Streams the payload through the CRC, keeping its first kept_bytes.
+	void read_payload(const std::string &where, std::uint64_t at, const crmod_section_header &s,
+			  std::vector<std::byte> &kept)
 	{
 		Crc32c crc;
 		std::array<std::byte, 1 << 16> chunk;
 		std::uint64_t left = s.length;
-		payload_head_.fill(std::byte{0});
+		const std::uint64_t keep = std::min<std::uint64_t>(kept_bytes(s.type), s.length);
 		while (left > 0) {
 			auto want = std::min<std::uint64_t>(left, chunk.size());
 			auto got = read_some(in_, std::span(chunk).first(want));
 			crc.update(std::span(chunk).first(got));
-			if (left == s.length)
-				std::memcpy(payload_head_.data(), chunk.data(),
-					    std::min<std::uint64_t>(got, payload_head_.size()));
+			if (kept.size() < keep) {
+				auto more = std::min<std::uint64_t>(got, keep - kept.size());
+				kept.insert(kept.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(more));
+			}
 			offset_ += got;
 			left -= got;
 			if (got < want)
@@ -215,7 +248,6 @@ private:
 
 	std::istream &in_;
 	std::uint64_t offset_ = 0;
-	std::array<std::byte, sizeof(crmod_image_trailer)> payload_head_{};
 	crmod_image_trailer trailer_{};
 };
 
@@ -234,9 +266,36 @@ std::string section_type_name(std::uint32_t type)
 	switch (type) {
 	case CRMOD_SEC_END:
 		return "END";
+	case CRMOD_SEC_TASK:
+		return "TASK";
+	case CRMOD_SEC_FILE:
+		return "FILE";
+	case CRMOD_SEC_VMAS:
+		return "VMAS";
+	case CRMOD_SEC_PAGES:
+		return "PAGES";
+	case CRMOD_SEC_REGS_X86:
+		return "REGS_X86";
+	case CRMOD_SEC_REGS_PPC:
+		return "REGS_PPC";
+	case CRMOD_SEC_SIGNALS:
+		return "SIGNALS";
+	case CRMOD_SEC_FDS:
+		return "FDS";
+	case CRMOD_SEC_CREDS:
+		return "CREDS";
+	case CRMOD_SEC_PENDING:
+		return "PENDING";
+	case CRMOD_SEC_PIPE:
+		return "PIPE";
 	default:
 		return fmt::format("unknown type {:#x}", type);
 	}
+}
+
+std::string section_where(std::size_t index, std::uint32_t type)
+{
+	return fmt::format("section {} ({})", index, section_type_name(type));
 }
 
 nlohmann::json image_json(const ImageSummary &image)
@@ -247,7 +306,7 @@ nlohmann::json image_json(const ImageSummary &image)
 				    {"offset", s.offset},
 				    {"length", s.length},
 				    {"crc32c", fmt::format("{:#010x}", s.payload_crc)}});
-	return {
+	nlohmann::json out = {
 		{"valid", true},
 		{"format_version", image.header.format_version},
 		{"size", image.size},
@@ -255,6 +314,8 @@ nlohmann::json image_json(const ImageSummary &image)
 		{"machine", machine_json(image.header.machine)},
 		{"sections", sections},
 	};
+	out.update(detail::process_json(image.process, image.header.machine));
+	return out;
 }
 
 std::string image_text(const ImageSummary &image)
@@ -265,7 +326,24 @@ std::string image_text(const ImageSummary &image)
 	out += "sections:\n";
 	for (const auto &s : image.sections)
 		out += fmt::format("  {:>10}  {:<20} {} bytes\n", s.offset, section_type_name(s.type), s.length);
-	return out;
+	return out + detail::process_text(image.process, image.header.machine);
+}
+
+std::optional<std::string> machine_mismatch(const crmod_machine &image, const crmod_machine &host)
+{
+	if (image.arch != host.arch)
+		return fmt::format("the image was taken on {}, this machine is {}", arch_name(image.arch),
+				   arch_name(host.arch));
+	if (image.word_size != host.word_size)
+		return fmt::format("the image was taken on a {}-bit machine, this machine is {}-bit",
+				   image.word_size, host.word_size);
+	if (image.endian != host.endian)
+		return fmt::format("the image was taken on a {}-endian machine, this machine is {}-endian",
+				   endian_name(image.endian), endian_name(host.endian));
+	if (image.page_size != host.page_size)
+		return fmt::format("the image was taken with a page size of {} bytes, this machine's is {}",
+				   image.page_size, host.page_size);
+	return std::nullopt;
 }
 
 } // namespace crctl

@@ -2,37 +2,20 @@
 
 #include "image_builder.hpp"
 #include "machines.hpp"
+#include "read_image.hpp"
 
 #include <gtest/gtest.h>
-
-#include <sstream>
 
 namespace {
 
 using crctl::ImageError;
+using crctl::test::error_for;
 using crctl::test::ImageBuilder;
+using crctl::test::read;
 
 std::string good_image(const crmod_machine &machine)
 {
 	return ImageBuilder(machine).section(0x100, "task state").section(0x200, std::string(4096, 'p')).finish();
-}
-
-crctl::ImageSummary read(const std::string &bytes)
-{
-	std::istringstream in(bytes);
-	return crctl::read_image(in);
-}
-
-// The error read_image throws for bytes; fails the test if none.
-ImageError error_for(const std::string &bytes)
-{
-	try {
-		read(bytes);
-	} catch (const ImageError &e) {
-		return e;
-	}
-	ADD_FAILURE() << "a bad image was accepted";
-	return ImageError("none", 0, "none");
 }
 
 TEST(Image, ReadsImagesOfBothArches)

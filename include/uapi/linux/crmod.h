@@ -230,7 +230,9 @@ struct crmod_file {
 #define CRMOD_VMA_VDSO		(1U << 2)	/* the kernel's vDSO text */
 #define CRMOD_VMA_VVAR		(1U << 3)	/* the vDSO's data pages */
 #define CRMOD_VMA_HEAP		(1U << 4)	/* inside [start_brk, brk) */
-#define CRMOD_VMA_KNOWN_FLAGS	0x1f
+#define CRMOD_VMA_ACCOUNT	(1U << 5)	/* private, writable once: */
+						/* its memory is committed */
+#define CRMOD_VMA_KNOWN_FLAGS	0x3f
 
 /* One mapping, as /proc/PID/maps shows it. Sorted, never overlapping. */
 struct crmod_vma {

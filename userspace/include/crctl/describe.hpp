@@ -24,6 +24,14 @@ std::vector<std::string> bit_names(std::uint64_t value, const std::vector<BitNam
 
 // Names of the CRMOD_FEAT_* bits set in features.
 std::vector<std::string> feature_names(std::uint64_t features);
+// Names of the XSAVE state components (XCR0 / XSTATE_BV bits) set in mask.
+std::vector<std::string> xsave_component_names(std::uint64_t mask);
+// "x86_64", "ppc64", or "unknown (N)"; "little", "big", or "unknown (N)".
+std::string arch_name(std::uint32_t arch);
+std::string endian_name(std::uint32_t endian);
+// "SIGINT" for 2 (x86_64 and powerpc number signals alike); "SIG34" for the
+// real-time ones and anything else.
+std::string signal_name(std::uint32_t signo);
 // Does the module speak this crctl's ABI? If not, say what to do about it.
 bool abi_compatible(const crmod_version &version);
 std::string abi_mismatch_message(const crmod_version &version);

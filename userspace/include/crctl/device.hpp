@@ -45,6 +45,11 @@ public:
 
 	crmod_version version() const;
 	crmod_machine machine() const;
+	// CRCTL_IOC_CHECKPOINT and CRCTL_IOC_RESTART: 0, or the errno of the
+	// failure, which the module explains in args.error (a restart that
+	// succeeds does not return here: the caller has become the image).
+	int checkpoint(crmod_checkpoint_args &args) const noexcept;
+	int restart(const crmod_restart_args &args) const noexcept;
 	const std::filesystem::path &path() const noexcept { return path_; }
 
 private:

@@ -1,20 +1,25 @@
 // Reading checkpoint images (format v1, include/uapi/linux/crmod.h): every
-// length, checksum and count is checked, and a problem is named precisely.
+// length, checksum and count is checked, every section the format defines is
+// decoded and checked against the rules the header states, and a problem is
+// named precisely.
 #pragma once
 
 #include <linux/crmod.h>
 
 #include <nlohmann/json.hpp>
 
+#include <cstddef>
 #include <cstdint>
 #include <istream>
+#include <optional>
+#include <span>
 #include <stdexcept>
 #include <string>
 #include <vector>
 
 namespace crctl {
 
-// What is wrong with an image, and where: "header", "section 3 (END)" or
+// What is wrong with an image, and where: "header", "section 3 (VMAS)" or
 // "trailer", at a byte offset into the image.
 class ImageError : public std::runtime_error {
 public:
@@ -34,6 +39,42 @@ struct SectionInfo {
 	std::uint64_t offset;	// of the section header
 	std::uint64_t length;	// payload bytes
 	std::uint32_t payload_crc;
+	// The payload as far as it is decoded: all of it for most types, the
+	// struct crmod_pages of a PAGES run, the struct crmod_pipe of a PIPE,
+	// the registers and the XSAVE header of REGS_X86, nothing of a type
+	// this crctl does not know.
+	std::vector<std::byte> data;
+};
+
+// A FILE section.
+struct ImageFile {
+	crmod_file file;
+	std::string path;
+};
+
+// A CREDS section.
+struct ImageCreds {
+	crmod_creds creds;
+	std::vector<std::uint32_t> groups;
+};
+
+// The process state the sections describe, each as its section has it.
+struct ProcessState {
+	std::optional<crmod_task> task;
+	std::vector<ImageFile> files;	// files[i].file.id == i + 1
+	std::optional<std::vector<crmod_vma>> vmas;
+	std::vector<crmod_pages> pages;	// one per PAGES section, in image order
+	std::optional<crmod_x86_regs> x86_regs;
+	std::optional<std::uint64_t> xstate_bv;	// XSAVE header's, with an XSAVE area
+	std::optional<crmod_ppc_regs> ppc_regs;
+	std::optional<crmod_signals> signals;
+	std::optional<std::vector<crmod_pending_signal>> pending;
+	std::optional<ImageCreds> creds;
+	std::vector<crmod_pipe> pipes;	// pipes[i].id == i + 1
+	std::optional<std::vector<crmod_fd>> fds;
+
+	// The path of file id (1..), or nullptr for 0 and undefined ids.
+	const std::string *file_path(std::uint32_t id) const;
 };
 
 struct ImageSummary {
@@ -41,13 +82,26 @@ struct ImageSummary {
 	std::vector<SectionInfo> sections;	// END excluded
 	crmod_image_trailer trailer;
 	std::uint64_t size;
+	ProcessState process;
 };
 
 // Reads the whole image from in; throws ImageError on the first problem.
 ImageSummary read_image(std::istream &in);
 
+// Decodes and checks the sections of an image taken on machine (its page size
+// and arch, never this host's); read_image calls it once the framing is good.
+ProcessState decode_process(const crmod_machine &machine, std::span<const SectionInfo> sections);
+
+// "END", "TASK", .., or "unknown type 0x100".
 std::string section_type_name(std::uint32_t type);
+// "section 3 (VMAS)": how errors name a section.
+std::string section_where(std::size_t index, std::uint32_t type);
+
 nlohmann::json image_json(const ImageSummary &image);
 std::string image_text(const ImageSummary &image);
+
+// Why an image taken on `image` cannot be restarted on `host` (arch, word
+// size, byte order, page size), in one line; nullopt if they agree.
+std::optional<std::string> machine_mismatch(const crmod_machine &image, const crmod_machine &host);
 
 } // namespace crctl

@@ -1,0 +1,278 @@
+// crctl checkpoint PID [-o FILE] [--kill]: stop the process with ptrace, have
+// the module write its image, let it go (or kill it once the image is safe).
+#include "commands.hpp"
+
+#include "crctl/describe.hpp"
+#include "crctl/fd.hpp"
+
+#include <fmt/format.h>
+
+#include <csignal>
+#include <filesystem>
+#include <iostream>
+#include <string>
+#include <vector>
+
+#include <fcntl.h>
+#include <sys/ptrace.h>
+#include <sys/stat.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+namespace crctl::cli {
+
+namespace {
+
+// Blocks SIGINT, SIGTERM and SIGHUP (those not ignored) while it lives, so
+// that they are acted on only once the process is let go and no partial
+// image is left; restores the signal mask on destruction.
+class DeferredSignals {
+public:
+	DeferredSignals()
+	{
+		sigemptyset(&set_);
+		for (int sig : {SIGINT, SIGTERM, SIGHUP}) {
+			struct sigaction action {};
+			if (::sigaction(sig, nullptr, &action) == 0 && action.sa_handler != SIG_IGN)
+				sigaddset(&set_, sig);
+		}
+		::sigprocmask(SIG_BLOCK, &set_, &old_);
+	}
+	DeferredSignals(const DeferredSignals &) = delete;
+	DeferredSignals &operator=(const DeferredSignals &) = delete;
+	~DeferredSignals() { ::sigprocmask(SIG_SETMASK, &old_, nullptr); }
+
+	// The first of them that arrived meanwhile, or 0.
+	int pending() const
+	{
+		sigset_t pending;
+		::sigpending(&pending);
+		for (int sig : {SIGINT, SIGTERM, SIGHUP})
+			if (sigismember(&set_, sig) && sigismember(&pending, sig))
+				return sig;
+		return 0;
+	}
+
+private:
+	sigset_t set_{}, old_{};
+};
+
+// Where the image goes. A FILE is written as FILE.tmp-XXXXXX beside it
+// (mode 0600: an image holds the process's memory) and renamed over FILE
+// only by commit(); otherwise the temporary is removed. Standard output, or
+// a FILE that exists and is not a regular file (a FIFO, /dev/null), is
+// written in place; a regular file on standard output is cut back to where
+// it started if the checkpoint fails.
+class ImageOutput {
+public:
+	explicit ImageOutput(const std::string &path) : path_(path)
+	{
+		struct stat st {};
+		if (path == "-") {
+			name_ = "standard output";
+			fd_ = STDOUT_FILENO;
+		} else if (::stat(path.c_str(), &st) == 0 && !S_ISREG(st.st_mode)) {
+			owned_.reset(::open(path.c_str(), O_WRONLY | O_CLOEXEC));
+			if (!owned_)
+				throw CommandError(exit_error, fmt::format("cannot open {}: {}", path, errno_text(errno)));
+			fd_ = owned_.get();
+		} else {
+			std::vector<char> name(path.begin(), path.end());
+			for (char c : std::string(".tmp-XXXXXX"))
+				name.push_back(c);
+			name.push_back('\0');
+			owned_.reset(::mkostemp(name.data(), O_CLOEXEC));
+			if (!owned_)
+				throw CommandError(exit_error, fmt::format("cannot create {}: {}", name.data(),
+									   errno_text(errno)));
+			temp_ = name.data();
+			fd_ = owned_.get();
+		}
+		if (::isatty(fd_))
+			throw CommandError(exit_error, fmt::format("refusing to write an image to the terminal on {}: "
+								   "use -o FILE or redirect standard output",
+								   name_.empty() ? path : name_));
+		if (::fstat(fd_, &st) != 0)
+			throw CommandError(exit_error, fmt::format("cannot write to {}: {}", name(), errno_text(errno)));
+		regular_ = S_ISREG(st.st_mode);
+		// where the image will start: appends go to the end, whatever
+		// the offset says
+		if (regular_ && temp_.empty())
+			start_ = (::fcntl(fd_, F_GETFL) & O_APPEND) ? st.st_size : ::lseek(fd_, 0, SEEK_CUR);
+	}
+	ImageOutput(const ImageOutput &) = delete;
+	ImageOutput &operator=(const ImageOutput &) = delete;
+	~ImageOutput() { discard(); }
+
+	int fd() const noexcept { return fd_; }
+	const std::string &name() const noexcept { return name_.empty() ? path_ : name_; }
+
+	// The image is on disk, or an error says why not.
+	void sync() const
+	{
+		if (regular_ && ::fsync(fd_) != 0)
+			throw CommandError(exit_checkpoint_failed,
+					   fmt::format("cannot write {}: {}", name(), errno_text(errno)));
+	}
+
+	void commit()
+	{
+		if (!temp_.empty()) {
+			if (::rename(temp_.c_str(), path_.c_str()) != 0)
+				throw CommandError(exit_checkpoint_failed, fmt::format("cannot rename {} to {}: {}",
+										       temp_, path_, errno_text(errno)));
+			temp_.clear();
+			auto dir = std::filesystem::path(path_).parent_path();
+			UniqueFd dir_fd(::open(dir.empty() ? "." : dir.c_str(), O_RDONLY | O_DIRECTORY | O_CLOEXEC));
+			if (dir_fd)
+				::fsync(dir_fd.get());
+		}
+		committed_ = true;
+	}
+
+	// Leaves no partial image behind.
+	void discard() noexcept
+	{
+		if (committed_)
+			return;
+		if (!temp_.empty())
+			::unlink(temp_.c_str());
+		else if (start_ >= 0 && ::ftruncate(fd_, start_) == 0)
+			::lseek(fd_, start_, SEEK_SET);
+		temp_.clear();
+		start_ = -1;
+		committed_ = true;
+	}
+
+private:
+	std::string path_, name_, temp_;
+	UniqueFd owned_;
+	int fd_ = -1;
+	bool regular_ = false;
+	off_t start_ = -1;
+	bool committed_ = false;
+};
+
+// A process crctl traces (PTRACE_SEIZE): stopped by stop(), let go by
+// detach() or on destruction, unchanged.
+class Tracee {
+public:
+	explicit Tracee(pid_t pid) : pid_(pid)
+	{
+		if (::ptrace(PTRACE_SEIZE, pid, nullptr, nullptr) == 0) {
+			attached_ = true;
+			return;
+		}
+		int err = errno;
+		if (err == ESRCH)
+			throw CommandError(exit_no_process, fmt::format("no process {}", pid));
+		if (err == EPERM)
+			throw CommandError(exit_permission,
+					   fmt::format("cannot trace process {}: {} (crctl needs root or CAP_SYS_PTRACE, "
+						       "and the process must not be traced already, e.g. by a "
+						       "debugger)", pid, errno_text(err)));
+		throw CommandError(exit_error, fmt::format("cannot trace process {}: {}", pid, errno_text(err)));
+	}
+	Tracee(const Tracee &) = delete;
+	Tracee &operator=(const Tracee &) = delete;
+	~Tracee() { detach(); }
+
+	// Interrupts the process and waits until it is in a ptrace stop. A
+	// signal that arrives first is delivered as it would have been.
+	void stop()
+	{
+		if (::ptrace(PTRACE_INTERRUPT, pid_, nullptr, nullptr) != 0)
+			gone(errno_text(errno));
+		for (;;) {
+			int status = 0;
+			if (::waitpid(pid_, &status, __WALL) < 0) {
+				if (errno == EINTR)
+					continue;
+				gone(errno_text(errno));
+			}
+			if (WIFEXITED(status))
+				gone(fmt::format("it exited with status {}", WEXITSTATUS(status)));
+			if (WIFSIGNALED(status))
+				gone(fmt::format("it was killed by signal {}", WTERMSIG(status)));
+			if (!WIFSTOPPED(status))
+				continue;
+			if (status >> 16 != 0)
+				return;	// PTRACE_EVENT_STOP: our interrupt, or a group stop
+			// signal-delivery-stop: pass the signal on, the interrupt follows
+			if (::ptrace(PTRACE_CONT, pid_, nullptr, WSTOPSIG(status)) != 0)
+				gone(errno_text(errno));
+		}
+	}
+
+	void detach() noexcept
+	{
+		if (attached_)
+			::ptrace(PTRACE_DETACH, pid_, nullptr, nullptr);
+		attached_ = false;
+	}
+
+	// SIGKILL while it is still stopped, so that it runs no further.
+	void kill()
+	{
+		if (::kill(pid_, SIGKILL) != 0)
+			throw CommandError(exit_error, fmt::format("the image is complete, but killing process {} "
+								   "failed: {}", pid_, errno_text(errno)));
+		int status = 0;
+		while (::waitpid(pid_, &status, __WALL) >= 0 && !WIFEXITED(status) && !WIFSIGNALED(status))
+			;
+		attached_ = false;
+	}
+
+private:
+	[[noreturn]] void gone(const std::string &why)
+	{
+		attached_ = false;
+		throw CommandError(exit_no_process,
+				   fmt::format("process {} went away before it could be checkpointed: {}", pid_, why));
+	}
+
+	pid_t pid_;
+	bool attached_ = false;
+};
+
+} // namespace
+
+int run_checkpoint(const CheckpointOptions &o)
+{
+	// Declared first, destroyed last: a deferred signal acts only once the
+	// process is let go and the partial image removed.
+	DeferredSignals deferred;
+	// A reader of the image that goes away must fail the write, not kill crctl.
+	std::signal(SIGPIPE, SIG_IGN);
+	ImageOutput output(o.output);
+	auto device = open_device_for(CRMOD_FEAT_CHECKPOINT, "checkpoint");
+	Tracee tracee(o.pid);
+	tracee.stop();
+
+	crmod_checkpoint_args args{};
+	args.pid = static_cast<std::uint32_t>(o.pid);
+	args.fd = output.fd();
+	if (int err = device.checkpoint(args)) {
+		args.error[sizeof(args.error) - 1] = '\0';
+		std::string why = args.error[0] ? args.error : errno_text(err);
+		throw CommandError(err == EPERM || err == EACCES ? exit_permission : exit_checkpoint_failed,
+				   fmt::format("checkpoint of {} failed: {}", o.pid, why));
+	}
+	output.sync();
+	if (int sig = deferred.pending()) {
+		tracee.detach();
+		output.discard();
+		// Said now: unblocking the signal on return ends crctl by it.
+		std::cerr << fmt::format("crctl: checkpoint of {} interrupted by {}: no image written, the "
+					 "process continues\n", o.pid, signal_name(static_cast<std::uint32_t>(sig)));
+		return 128 + sig;
+	}
+	output.commit();
+	if (o.kill)
+		tracee.kill();
+	else
+		tracee.detach();
+	return exit_ok;
+}
+
+} // namespace crctl::cli

@@ -1,0 +1,31 @@
+// Reading test images, and catching what read_image refuses.
+#pragma once
+
+#include "crctl/image.hpp"
+
+#include <gtest/gtest.h>
+
+#include <sstream>
+#include <string>
+
+namespace crctl::test {
+
+inline ImageSummary read(const std::string &bytes)
+{
+	std::istringstream in(bytes);
+	return read_image(in);
+}
+
+// The error read_image throws for bytes; fails the test if none.
+inline ImageError error_for(const std::string &bytes)
+{
+	try {
+		read(bytes);
+	} catch (const ImageError &e) {
+		return e;
+	}
+	ADD_FAILURE() << "a bad image was accepted";
+	return ImageError("none", 0, "none");
+}
+
+} // namespace crctl::test
