@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # The main job: install everything, build, boot an x86_64 guest with Debian's
-# kernel and show crmod in it: a program runs, the module loads, crctl check
-# describes the machine.
+# kernel and show crmod in it: the module loads, a program runs, crctl
+# checkpoints it to a file and kills it, and crctl restart brings it back.
 set -euo pipefail
 src=$(cd "$(dirname "$0")" && pwd)
 build=${CRMOD_BUILD:-$src/build}

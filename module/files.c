@@ -204,7 +204,10 @@ static int cr_dump_fd(struct cr_ckpt *ck, unsigned int fd, struct file *file,
 	rec->file_flags = file->f_flags & CR_FD_FILE_FLAGS;
 	rec->pos = file->f_pos;
 
-	if (cr_is_pipe(file)) {
+	if (file->f_mode & FMODE_PATH) {
+		return cr_fail(ck->err, "fd %u is an O_PATH fd: crmod cannot checkpoint that yet",
+			       fd);
+	} else if (cr_is_pipe(file)) {
 		rec->kind = CRMOD_FD_PIPE;
 		rec->pos = 0;
 		ret = cr_pipe_register(ck, file, &rec->file);
