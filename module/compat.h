@@ -6,7 +6,10 @@
 #ifndef CRMOD_COMPAT_H
 #define CRMOD_COMPAT_H
 
+#include <linux/bvec.h>
 #include <linux/capability.h>
+#include <linux/fs.h>
+#include <linux/uio.h>
 #include <linux/sched.h>
 #include <linux/version.h>
 
@@ -21,6 +24,39 @@ static inline bool crmod_compat_capable(void)
 		return true;
 #endif
 	return capable(CAP_SYS_ADMIN);
+}
+
+/* Read from file straight into user memory (import_ubuf() from 6.4). */
+static inline ssize_t crmod_compat_read_user(struct file *file,
+					     void __user *buf, size_t len,
+					     loff_t *pos)
+{
+	struct iov_iter iter;
+	int ret;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 4, 0)
+	ret = import_ubuf(ITER_DEST, buf, len, &iter);
+#else
+	struct iovec iov;
+
+	ret = import_single_range(READ, buf, len, &iov, &iter);
+#endif
+	if (ret)
+		return ret;
+	return vfs_iter_read(file, &iter, pos, 0);
+}
+
+/* Write whole pages to a file in one call (ITER_SOURCE from 6.3). */
+static inline ssize_t crmod_compat_write_pages(struct file *file,
+					       struct bio_vec *bv,
+					       unsigned long n, loff_t *pos)
+{
+	struct iov_iter iter;
+#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 3, 0)
+	iov_iter_bvec(&iter, ITER_SOURCE, bv, n, n * PAGE_SIZE);
+#else
+	iov_iter_bvec(&iter, WRITE, bv, n, n * PAGE_SIZE);
+#endif
+	return vfs_iter_write(file, &iter, pos, 0);
 }
 
 /* Capability sets as one 64-bit mask (kernel_cap_t became a u64 in 6.3). */

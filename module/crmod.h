@@ -140,6 +140,7 @@ struct cr_plan {
 	u32 nr_fds;
 	struct file **fd_files;	/* per fds[i]: opened, or NULL to inherit */
 	struct file *status;	/* where a late failure is told, or NULL */
+	bool frozen;		/* the image file is denied to writers */
 	void *buf;		/* CR_COPY_BYTES for page content */
 };
 

@@ -15,6 +15,7 @@
 #include <linux/slab.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "crmod.h"
 #include "resolver.h"
 
@@ -131,8 +132,36 @@ static bool cr_vma_has_content(const struct crmod_vma *rec)
 	return !(rec->file && (rec->flags & CRMOD_VMA_SHARED));
 }
 
+/* The run's pages to the image in one write, the rest on a short one. */
+static int cr_write_pages(struct cr_writer *w, struct page **pages,
+			  struct bio_vec *bv, unsigned long n)
+{
+	ssize_t done;
+	unsigned long i;
+	int ret = 0;
+
+	for (i = 0; i < n; i++) {
+		bv[i].bv_page = pages[i];
+		bv[i].bv_len = PAGE_SIZE;
+		bv[i].bv_offset = 0;
+	}
+	done = crmod_compat_write_pages(w->file, bv, n, &w->pos);
+	if (done < 0)
+		done = 0;	/* cr_write_raw() below tells the error */
+	w->bytes += done;
+	for (i = done >> PAGE_SHIFT; !ret && i < n; i++) {
+		size_t off = i == (done >> PAGE_SHIFT) ? offset_in_page(done) : 0;
+		void *kaddr = kmap_local_page(pages[i]);
+
+		ret = cr_write_raw(w, kaddr + off, PAGE_SIZE - off);
+		kunmap_local(kaddr);
+	}
+	return ret;
+}
+
 static int cr_write_run(struct cr_ckpt *ck, unsigned long addr,
-			struct page **pages, unsigned long n)
+			struct page **pages, struct bio_vec *bv,
+			unsigned long n)
 {
 	struct crmod_pages run = { .addr = addr, .nr_pages = n };
 	u64 len = sizeof(run) + (u64)n * PAGE_SIZE;
@@ -149,12 +178,8 @@ static int cr_write_run(struct cr_ckpt *ck, unsigned long addr,
 	ret = cr_begin_section(&ck->w, CRMOD_SEC_PAGES, len, cr_crc_final(crc));
 	if (!ret)
 		ret = cr_write_raw(&ck->w, &run, sizeof(run));
-	for (i = 0; !ret && i < n; i++) {
-		void *kaddr = kmap_local_page(pages[i]);
-
-		ret = cr_write_raw(&ck->w, kaddr, PAGE_SIZE);
-		kunmap_local(kaddr);
-	}
+	if (!ret)
+		ret = cr_write_pages(&ck->w, pages, bv, n);
 	if (!ret)
 		ret = cr_end_section(&ck->w, len);
 	return ret;
@@ -172,7 +197,8 @@ static void cr_put_pages(struct page **pages, unsigned long n)
  * mapping only the process's own copies (anonymous pages) count.
  */
 static int cr_dump_vma_pages(struct cr_ckpt *ck, struct vm_area_struct *vma,
-			     struct page **pages, unsigned long max)
+			     struct page **pages, struct bio_vec *bv,
+			     unsigned long max)
 {
 	bool file_backed = vma->vm_file && !(vma->vm_flags & VM_MAYSHARE);
 	unsigned long addr = vma->vm_start;
@@ -197,7 +223,7 @@ static int cr_dump_vma_pages(struct cr_ckpt *ck, struct vm_area_struct *vma,
 			n++;
 		cr_put_pages(pages + n, got - n);
 		if (n) {
-			ret = cr_write_run(ck, addr, pages, n);
+			ret = cr_write_run(ck, addr, pages, bv, n);
 			cr_put_pages(pages, n);
 			if (ret)
 				return ret;
@@ -217,15 +243,19 @@ int cr_dump_pages(struct cr_ckpt *ck)
 	unsigned long max = max(1UL, CR_RUN_BYTES >> PAGE_SHIFT);
 	struct mm_struct *mm = ck->mm;
 	struct page **pages;
+	struct bio_vec *bv;
 	u32 i;
 	int ret = 0;
 
 	pages = kvmalloc_array(max, sizeof(*pages), GFP_KERNEL);
-	if (!pages)
-		return -ENOMEM;
+	bv = kvmalloc_array(max, sizeof(*bv), GFP_KERNEL);
+	if (!pages || !bv) {
+		ret = -ENOMEM;
+		goto out;
+	}
 	if (mmap_read_lock_killable(mm)) {
-		kvfree(pages);
-		return -EINTR;
+		ret = -EINTR;
+		goto out;
 	}
 	for (i = 0; i < ck->nr_vmas && !ret; i++) {
 		struct vm_area_struct *vma;
@@ -237,9 +267,11 @@ int cr_dump_pages(struct cr_ckpt *ck)
 		    vma->vm_end != ck->vmas[i].end)
 			ret = cr_fail(ck->err, "the address space changed during checkpoint");
 		else
-			ret = cr_dump_vma_pages(ck, vma, pages, max);
+			ret = cr_dump_vma_pages(ck, vma, pages, bv, max);
 	}
 	mmap_read_unlock(mm);
+out:
+	kvfree(bv);
 	kvfree(pages);
 	return ret;
 }
@@ -627,6 +659,27 @@ static int cr_map_vma(struct cr_plan *p, const struct crmod_vma *v)
 	return 0;
 }
 
+/*
+ * An image nobody can write to while restart holds it reads the same as
+ * when it was checked: its pages go straight to their place.
+ */
+static int cr_read_run_to_user(struct cr_plan *p, unsigned long addr, u64 len)
+{
+	while (len) {
+		ssize_t n = crmod_compat_read_user(p->r.file,
+						   (void __user *)addr,
+						   min_t(u64, len, SZ_1G),
+						   &p->r.pos);
+
+		if (n <= 0)
+			return cr_fail(p->err, "reading pages for %#lx from the image: error %zd",
+				       addr, n);
+		addr += n;
+		len -= n;
+	}
+	return 0;
+}
+
 static int cr_fill_run(struct cr_plan *p, const struct cr_run *run)
 {
 	struct crmod_pages hdr = { .addr = run->addr, .nr_pages = run->nr_pages };
@@ -637,6 +690,8 @@ static int cr_fill_run(struct cr_plan *p, const struct cr_run *run)
 	int ret;
 
 	p->r.pos = run->data_pos;
+	if (p->frozen && !by_force)
+		return cr_read_run_to_user(p, addr, left);
 	while (left) {
 		size_t chunk = min_t(u64, left, CR_COPY_BYTES);
 

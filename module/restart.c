@@ -320,6 +320,8 @@ static void cr_plan_free(struct cr_plan *p)
 	kvfree(p->buf);
 	if (p->status)
 		fput(p->status);
+	if (p->frozen)
+		allow_write_access(p->r.file);
 	if (p->r.file)
 		fput(p->r.file);
 	kfree(p);
@@ -383,6 +385,11 @@ long crmod_ioc_restart(void __user *uarg)
 		goto refuse;
 	}
 	p->r.pos = p->r.file->f_pos;
+	/*
+	 * With writers shut out, the pages checked in phase 1 are the pages
+	 * read in phase 2; otherwise phase 2 checks their CRCs again.
+	 */
+	p->frozen = !deny_write_access(p->r.file);
 	if (args.status_fd >= 0) {
 		p->status = fget(args.status_fd);
 		if (!p->status || !(p->status->f_mode & FMODE_WRITE)) {

@@ -81,8 +81,14 @@ UniqueFd open_image(const std::string &path)
 		if (!write_all(copy.get(), chunk))
 			throw CommandError(exit_error, fmt::format("cannot copy the image to memory: {}", errno_text(errno)));
 	});
-	::lseek(copy.get(), 0, SEEK_SET);
-	return copy;
+	// Read-only from here on: with no writer left, the module trusts the
+	// checks of its first pass and does not checksum the pages again.
+	UniqueFd readonly(::open(fmt::format("/proc/self/fd/{}", copy.get()).c_str(), O_RDONLY | O_CLOEXEC));
+	if (!readonly) {
+		::lseek(copy.get(), 0, SEEK_SET);
+		return copy;
+	}
+	return readonly;
 }
 
 // What crctl info checks (framing, every checksum, every section), plus
