@@ -140,4 +140,4 @@ module_exit(crmod_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("crmod: process checkpoint/restart");
-MODULE_VERSION("0.1.0");
+MODULE_VERSION("0.2.0");
