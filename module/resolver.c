@@ -27,6 +27,7 @@ int (*crmod_sym_replace_mm_exe_file)(struct mm_struct *mm,
 void (*crmod_sym___set_task_comm)(struct task_struct *tsk, const char *from,
 				  bool exec);
 void (*crmod_sym_set_fs_pwd)(struct fs_struct *fs, const struct path *path);
+void (*crmod_sym_set_fs_root)(struct fs_struct *fs, const struct path *path);
 int (*crmod_sym_create_pipe_files)(struct file **res, int flags);
 long (*crmod_sym_pipe_fcntl)(struct file *file, unsigned int cmd,
 			     unsigned long arg);
@@ -58,6 +59,7 @@ static const struct crmod_symbol crmod_symbols[] = {
 	CRMOD_SYMBOL(replace_mm_exe_file),
 	CRMOD_SYMBOL(__set_task_comm),
 	CRMOD_SYMBOL(set_fs_pwd),
+	CRMOD_SYMBOL(set_fs_root),
 	CRMOD_SYMBOL(create_pipe_files),
 	CRMOD_SYMBOL(pipe_fcntl),
 #ifdef CONFIG_X86_64

@@ -37,6 +37,8 @@ extern long (*crmod_sym_pipe_fcntl)(struct file *file, unsigned int cmd,
 /* fs/fs_struct.c: the working directory */
 extern void (*crmod_sym_set_fs_pwd)(struct fs_struct *fs,
 				    const struct path *path);
+extern void (*crmod_sym_set_fs_root)(struct fs_struct *fs,
+				     const struct path *path);
 
 /*
  * System calls crmod makes on the restarting task's own behalf, through

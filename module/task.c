@@ -36,15 +36,30 @@ static struct file *cr_mm_exe_file(struct mm_struct *mm)
 	return file;
 }
 
+static int cr_register_dir(struct cr_ckpt *ck, const struct path *path,
+			   u32 *id)
+{
+	struct file *dir = dentry_open(path, O_PATH | O_DIRECTORY,
+				       current_cred());
+	int ret;
+
+	if (IS_ERR(dir))
+		return cr_fail(ck->err, "cannot open a directory of the process (%ld)",
+			       PTR_ERR(dir));
+	ret = cr_file_register(ck, dir, CRMOD_FILE_DIRECTORY, id);
+	fput(dir);
+	return ret;
+}
+
 int cr_dump_task(struct cr_ckpt *ck)
 {
 	struct crmod_task *t = &ck->task_rec;
 	struct task_struct *task = ck->task;
 	struct mm_struct *mm = ck->mm;
 	struct file *exe;
-	struct path pwd;
+	struct path pwd, root, mine;
 	unsigned int i;
-	int ret;
+	int ret = 0;
 
 	memset(t, 0, sizeof(*t));
 	__get_task_comm(t->comm, sizeof(t->comm), task);
@@ -55,21 +70,22 @@ int cr_dump_task(struct cr_ckpt *ck)
 	task_lock(task);
 	t->umask = task->fs->umask;
 	get_fs_pwd(task->fs, &pwd);
+	get_fs_root(task->fs, &root);
 	task_unlock(task);
-	{
-		struct file *dir = dentry_open(&pwd, O_PATH | O_DIRECTORY,
-					       current_cred());
-
+	/* A root other than the caller's is a chroot, restored by path. */
+	get_fs_root(current->fs, &mine);
+	if (!path_equal(&root, &mine))
+		ret = cr_register_dir(ck, &root, &t->root_file);
+	path_put(&mine);
+	path_put(&root);
+	if (ret) {
 		path_put(&pwd);
-		if (IS_ERR(dir))
-			return cr_fail(ck->err, "cannot open the working directory (%ld)",
-				       PTR_ERR(dir));
-		ret = cr_file_register(ck, dir, CRMOD_FILE_DIRECTORY,
-				       &t->cwd_file);
-		fput(dir);
-		if (ret)
-			return ret;
+		return ret;
 	}
+	ret = cr_register_dir(ck, &pwd, &t->cwd_file);
+	path_put(&pwd);
+	if (ret)
+		return ret;
 
 	exe = cr_mm_exe_file(mm);
 	if (exe) {
@@ -142,8 +158,6 @@ int cr_read_task(struct cr_plan *p, const void *payload, u64 len)
 		return cr_plan_fail(p, "nice %d is out of range", t->nice);
 	if (t->umask & ~0777)
 		return cr_plan_fail(p, "umask %#o is out of range", t->umask);
-	if (t->reserved)
-		return cr_plan_fail(p, "reserved field is %u", t->reserved);
 	if (t->rseq && (t->rseq >= limit || t->rseq % 32 || t->rseq_len < 32))
 		return cr_plan_fail(p, "rseq area %#llx of %u bytes is not a valid registration",
 				    t->rseq, t->rseq_len);
@@ -162,6 +176,7 @@ int cr_plan_check_task(struct cr_plan *p)
 {
 	const struct cr_file_ref *exe = cr_plan_file(p, p->task.exe_file);
 	const struct cr_file_ref *cwd = cr_plan_file(p, p->task.cwd_file);
+	const struct cr_file_ref *root = cr_plan_file(p, p->task.root_file);
 
 	if (!p->has_task)
 		return cr_fail(p->err, "the image has no TASK section");
@@ -173,6 +188,13 @@ int cr_plan_check_task(struct cr_plan *p)
 		return cr_fail(p->err,
 			       "section TASK: the working directory is file %u, which the image does not define",
 			       p->task.cwd_file);
+	if (p->task.root_file &&
+	    (!root || root->rec.kind != CRMOD_FILE_DIRECTORY))
+		return cr_fail(p->err,
+			       "section TASK: the root directory is file %u, which the image does not define",
+			       p->task.root_file);
+	if (p->task.root_file && !ns_capable(current_user_ns(), CAP_SYS_CHROOT))
+		return cr_fail(p->err, "the image is chrooted; restarting it needs CAP_SYS_CHROOT");
 	if (current->fs->users != 1)
 		return cr_fail(p->err, "the restarting process shares its fs_struct");
 	return 0;
@@ -193,6 +215,9 @@ void cr_restore_task(struct cr_plan *p)
 	crmod_compat_rseq_set(t->rseq, t->rseq_len, t->rseq_sig);
 	current->personality = t->personality;
 	current->fs->umask = t->umask;
+	if (t->root_file)
+		crmod_sym_set_fs_root(current->fs,
+				      &cr_plan_file(p, t->root_file)->file->f_path);
 	if (t->cwd_file)
 		crmod_sym_set_fs_pwd(current->fs,
 				     &cr_plan_file(p, t->cwd_file)->file->f_path);

@@ -44,6 +44,8 @@
 #include <sys/ioctl.h>
 #include <sys/mman.h>
 #include <sys/personality.h>
+#include <sys/ptrace.h>
+#include <sys/user.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
 #include <sys/stat.h>
@@ -1947,6 +1949,65 @@ static int mode_mem(int argc, char **argv)
 	return finish();
 }
 
+/* ---- watch: a hardware watchpoint a tracer set, then left (x86) ------ */
+
+#if defined(__x86_64__)
+static volatile int watched;
+static volatile sig_atomic_t traps;
+
+static void on_trap(int sig)
+{
+	(void)sig;
+	traps++;
+}
+#endif
+
+static int mode_watch(int argc, char **argv)
+{
+#if defined(__x86_64__)
+	pid_t self = raw_getpid(), child;
+	int status, before;
+
+	(void)argc;
+	(void)argv;
+	signal(SIGTRAP, on_trap);
+	/* A tracer (the child) sets DR0 on `watched`, 4-byte writes, and leaves. */
+	fflush(NULL);
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child == 0) {
+		if (ptrace(PTRACE_ATTACH, self, 0, 0) || waitpid(self, &status, 0) != self ||
+		    ptrace(PTRACE_POKEUSER, self, offsetof(struct user, u_debugreg[0]), &watched) ||
+		    ptrace(PTRACE_POKEUSER, self, offsetof(struct user, u_debugreg[7]),
+			   1UL | 1UL << 16 | 3UL << 18) ||
+		    ptrace(PTRACE_DETACH, self, 0, 0))
+			_exit(1);
+		_exit(0);
+	}
+	if (waitpid(child, &status, 0) != child || !WIFEXITED(status) || WEXITSTATUS(status))
+		die("setting a watchpoint through ptrace");
+	watched = 1;
+	EXPECT(traps == 1, "a write to the watched word before the checkpoint: %d traps, expected 1",
+	       (int)traps);
+	announce_ready();
+	wait_restart(100);
+	say_restarted();
+	before = traps;
+	watched = 2;
+	if (selftest == 2)
+		before++;
+	EXPECT(traps == before + 1, "a write to the watched word after the restart: %d traps, expected 1",
+	       (int)(traps - before));
+	return finish();
+#else
+	(void)argc;
+	(void)argv;
+	out("watch: x86 debug registers only\n");
+	return 2;
+#endif
+}
+
 /* ---- main ------------------------------------------------------------ */
 
 static const struct {
@@ -1958,7 +2019,7 @@ static const struct {
 	{ "signals", mode_signals },	{ "sigpending", mode_sigpending },
 	{ "identity", mode_identity },	{ "sleep", mode_sleep },
 	{ "pipe-read", mode_pipe_read }, { "count", mode_count },
-	{ "mem", mode_mem },
+	{ "mem", mode_mem },		{ "watch", mode_watch },
 };
 
 int main(int argc, char **argv)
@@ -1990,6 +2051,6 @@ int main(int argc, char **argv)
 				 (int)(sizeof(ready_path) / 2 - 2), argv[2]);
 		return modes[i].run(argc - 3, argv + 3);
 	}
-	out("usage: cr-target regs|memory|files|pipe|signals|sigpending|identity|sleep|pipe-read|count|mem READYFILE [ARGS]\n");
+	out("usage: cr-target regs|memory|files|pipe|signals|sigpending|identity|sleep|pipe-read|count|mem|watch READYFILE [ARGS]\n");
 	return 2;
 }

@@ -210,7 +210,6 @@ private:
 		if (t.auxv_words % 2 != 0)
 			fail_at(offsetof(crmod_task, auxv_words),
 				fmt::format("auxv_words {} is odd: auxv holds (type, value) pairs", t.auxv_words));
-		check_reserved(t.reserved, offsetof(crmod_task, reserved));
 		if (t.nice < -20 || t.nice > 19)
 			fail_at(offsetof(crmod_task, nice), fmt::format("nice {} is outside -20..19", t.nice));
 		if (t.umask & ~0777u)
@@ -491,6 +490,7 @@ private:
 			index_ = section_of(CRMOD_SEC_TASK);
 			check_file_ref(state_.task->exe_file, offsetof(crmod_task, exe_file), "exe_file");
 			check_file_ref(state_.task->cwd_file, offsetof(crmod_task, cwd_file), "cwd_file");
+			check_file_ref(state_.task->root_file, offsetof(crmod_task, root_file), "root_file");
 		}
 		if (state_.vmas) {
 			index_ = section_of(CRMOD_SEC_VMAS);
@@ -665,6 +665,8 @@ json task_json(const ProcessState &p, const crmod_task &t)
 		{"exe_path", path_json(p, t.exe_file)},
 		{"cwd_file", id_json(t.cwd_file)},
 		{"cwd_path", path_json(p, t.cwd_file)},
+		{"root_file", id_json(t.root_file)},
+		{"root_path", path_json(p, t.root_file)},
 		{"mm",
 		 {{"start_code", hex(t.start_code)},
 		  {"end_code", hex(t.end_code)},
@@ -862,6 +864,8 @@ std::string process_text(const ProcessState &p, const crmod_machine &machine)
 		line("umask", fmt::format("{:04o}", t.umask));
 		line("exe", file_text(p, t.exe_file));
 		line("cwd", file_text(p, t.cwd_file));
+		if (t.root_file)
+			line("root", file_text(p, t.root_file));
 		line("code", range(t.start_code, t.end_code));
 		line("data", range(t.start_data, t.end_data));
 		line("heap (start_brk-brk)", range(t.start_brk, t.brk));

@@ -169,7 +169,7 @@ struct crmod_task {
 	__u32 exe_file;		/* crmod_file.id of /proc/PID/exe */
 	__u32 cwd_file;		/* crmod_file.id of the working directory */
 	__u32 auxv_words;	/* used words of auxv, pairs ending AT_NULL */
-	__u32 reserved;		/* 0 */
+	__u32 root_file;	/* crmod_file.id of a chroot's root, else 0 */
 	__u64 start_code, end_code, start_data, end_data;
 	__u64 start_brk, brk, start_stack;
 	__u64 arg_start, arg_end, env_start, env_end;
