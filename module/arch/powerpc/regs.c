@@ -116,6 +116,22 @@ static void cr_syscall_restart(struct crmod_ppc_regs *r)
 	}
 }
 
+/* Watchpoints a debugger set (DAWR/DABR): not restored, so refused. */
+static bool cr_has_watchpoints(struct task_struct *t)
+{
+	int i;
+
+	for (i = 0; i < HBP_NUM_MAX; i++) {
+#ifdef CONFIG_HAVE_HW_BREAKPOINT
+		if (t->thread.ptrace_bps[i])
+			return true;
+#endif
+		if (t->thread.hw_brk[i].address)
+			return true;
+	}
+	return false;
+}
+
 int cr_arch_dump_regs(struct cr_ckpt *ck)
 {
 	struct crmod_ppc_regs *r;
@@ -124,6 +140,9 @@ int cr_arch_dump_regs(struct cr_ckpt *ck)
 
 	BUILD_BUG_ON(offsetof(struct crmod_ppc_regs, fpr) !=
 		     sizeof(struct user_pt_regs));
+	if (cr_has_watchpoints(ck->task))
+		return cr_fail(ck->err,
+			       "the process has hardware watchpoints set by a debugger: crmod cannot restore those on powerpc yet");
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	vmx = kzalloc(sizeof(*vmx), GFP_KERNEL);
 	if (!r || !vmx) {
