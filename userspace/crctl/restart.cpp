@@ -99,7 +99,7 @@ ImageSummary check_image(int fd, const std::string &path)
 	std::istream in(&buffer);
 	ImageSummary image;
 	try {
-		image = read_image(in);
+		image = read_image(in, PageContent::skip_crc);
 		for (std::size_t i = 0; i < image.sections.size(); i++)
 			if (section_type_name(image.sections[i].type).starts_with("unknown"))
 				throw ImageError(section_where(i, image.sections[i].type), image.sections[i].offset,

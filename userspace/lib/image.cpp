@@ -50,7 +50,7 @@ std::uint64_t read_some(std::istream &in, std::span<std::byte> buffer)
 
 class Reader {
 public:
-	explicit Reader(std::istream &in) : in_(in) {}
+	Reader(std::istream &in, PageContent pages) : in_(in), pages_(pages) {}
 
 	ImageSummary read()
 	{
@@ -192,13 +192,15 @@ private:
 			  std::vector<std::byte> &kept)
 	{
 		Crc32c crc;
+		const bool check_crc = s.type != CRMOD_SEC_PAGES || pages_ == PageContent::check;
 		std::array<std::byte, 1 << 16> chunk;
 		std::uint64_t left = s.length;
 		const std::uint64_t keep = std::min<std::uint64_t>(kept_bytes(s.type), s.length);
 		while (left > 0) {
 			auto want = std::min<std::uint64_t>(left, chunk.size());
 			auto got = read_some(in_, std::span(chunk).first(want));
-			crc.update(std::span(chunk).first(got));
+			if (check_crc)
+				crc.update(std::span(chunk).first(got));
 			if (kept.size() < keep) {
 				auto more = std::min<std::uint64_t>(got, keep - kept.size());
 				kept.insert(kept.end(), chunk.begin(), chunk.begin() + static_cast<std::ptrdiff_t>(more));
@@ -210,7 +212,7 @@ private:
 						 fmt::format("truncated: the payload needs {} bytes, the image ends "
 							     "after {}", s.length, s.length - left));
 		}
-		if (crc.value() != s.payload_crc)
+		if (check_crc && crc.value() != s.payload_crc)
 			throw ImageError(where, at, crc_mismatch("payload", s.payload_crc, crc.value()));
 		std::array<std::byte, CRMOD_IMAGE_ALIGN> pad{};
 		auto pad_len = padding_after(s.length);
@@ -247,6 +249,7 @@ private:
 	}
 
 	std::istream &in_;
+	PageContent pages_;
 	std::uint64_t offset_ = 0;
 	crmod_image_trailer trailer_{};
 };
@@ -259,7 +262,7 @@ ImageError::ImageError(std::string where, std::uint64_t offset, const std::strin
 {
 }
 
-ImageSummary read_image(std::istream &in) { return Reader(in).read(); }
+ImageSummary read_image(std::istream &in, PageContent pages) { return Reader(in, pages).read(); }
 
 std::string section_type_name(std::uint32_t type)
 {

@@ -8,6 +8,7 @@
 
 #include <gtest/gtest.h>
 
+#include <sstream>
 #include <string>
 
 namespace {
@@ -577,3 +578,25 @@ TEST(Restart, MachineMismatchNamesTheDifference)
 }
 
 } // namespace
+
+// Restart's own check leaves page content to the module (which checks every
+// CRC before it changes anything); everything else it still checks.
+TEST(Restart, PrecheckSkipsOnlyThePageContentCrc)
+{
+	auto spec = x86();
+	auto image = spec.build();
+	auto page_byte = spec.payload_offset(spec.pages_section(0), sizeof(crmod_pages) + 10);
+	auto damaged = image;
+	damaged[page_byte] = static_cast<char>(damaged[page_byte] ^ 0x40);
+	EXPECT_NE(std::string(error_for(damaged).what()).find("payload CRC32C mismatch"), std::string::npos);
+	std::istringstream in(damaged);
+	EXPECT_NO_THROW(crctl::read_image(in, crctl::PageContent::skip_crc));
+
+	auto vma_byte = spec.payload_offset(spec.vmas_section(), 3);
+	damaged = image;
+	damaged[vma_byte] = static_cast<char>(damaged[vma_byte] ^ 0x40);
+	std::istringstream in2(damaged);
+	EXPECT_THROW(crctl::read_image(in2, crctl::PageContent::skip_crc), crctl::ImageError);
+	std::istringstream in3(image.substr(0, page_byte));
+	EXPECT_THROW(crctl::read_image(in3, crctl::PageContent::skip_crc), crctl::ImageError);
+}

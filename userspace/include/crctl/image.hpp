@@ -85,8 +85,13 @@ struct ImageSummary {
 	ProcessState process;
 };
 
+// Whether read_image checks the CRC of page content, or only reads past it:
+// restart leaves that to the module, which checks every CRC anyway before it
+// changes anything, and so saves a pass over the process's memory.
+enum class PageContent { check, skip_crc };
+
 // Reads the whole image from in; throws ImageError on the first problem.
-ImageSummary read_image(std::istream &in);
+ImageSummary read_image(std::istream &in, PageContent pages = PageContent::check);
 
 // Decodes and checks the sections of an image taken on machine (its page size
 // and arch, never this host's); read_image calls it once the framing is good.
