@@ -4,6 +4,9 @@
 # virtio disk modules.
 #
 #   mkinitramfs.sh KERNEL_ROOT BUILD_DIR SOURCE_DIR OUTPUT.gz CRMOD.KO
+#
+# CRMOD_INITRAMFS_EXTRA=DIR (unset by default): DIR's contents are copied over
+# the initramfs root last (bench/compare.sh adds CRIU and its modules so).
 set -euo pipefail
 
 root=$1 build=$2 src=$3 output=$4 module=$5
@@ -40,5 +43,10 @@ for mod in virtio_ring virtio virtio_pci_modern_dev virtio_pci_legacy_dev virtio
 	install_file "$file" "$stage/lib/modules/boot/$(printf %02d $n)-$mod.ko"
 	n=$((n + 1))
 done
+
+if [[ -n ${CRMOD_INITRAMFS_EXTRA:-} ]]; then
+	[[ -d $CRMOD_INITRAMFS_EXTRA ]] || { echo "mkinitramfs: CRMOD_INITRAMFS_EXTRA=$CRMOD_INITRAMFS_EXTRA is not a folder" >&2; exit 1; }
+	cp -a "$CRMOD_INITRAMFS_EXTRA"/. "$stage"/
+fi
 
 (cd "$stage" && find . | LC_ALL=C sort | cpio -o -H newc --quiet) | gzip -1 > "$output"

@@ -4,10 +4,11 @@
 #
 #   run-vm.sh --arch x86_64|ppc64le --build DIR --out DIR --tests a,b,c
 #             [--cpu MODEL] [--disk-in FILE] [--timeout SECONDS] [--hang]
-#             [--module crmod.ko] [--mem MiB]
+#             [--module crmod.ko] [--mem MiB] [--test-timeout SECONDS]
 #
 # --build is that arch's CMake build folder (module, crctl, guest programs);
 # --module boots another crmod.ko than the one built there (e.g. dkms's).
+# --test-timeout: the guest's limit for each test (crmod.timeout, default 300).
 # Writes OUT/results/<test>.{status,log}, OUT/console.log, OUT/disk.img (the
 # shared disk after the boot, for a following boot's --disk-in).
 # Exit 0 only if the guest ran every test and powered off, the kernel neither
@@ -16,7 +17,7 @@ set -euo pipefail
 
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
-arch= build= out= tests= cpu= disk_in= timeout= hang=0 module= mem=1024
+arch= build= out= tests= cpu= disk_in= timeout= hang=0 module= mem=1024 test_timeout=
 while [[ $# -gt 0 ]]; do
 	case "$1" in
 	--arch) arch=$2; shift 2 ;;
@@ -29,6 +30,7 @@ while [[ $# -gt 0 ]]; do
 	--hang) hang=1; shift ;;
 	--module) module=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
+	--test-timeout) test_timeout=$2; shift 2 ;;
 	*) echo "run-vm: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -68,6 +70,7 @@ fi
 append="console=$console panic=-1 panic_on_warn=1 loglevel=7"
 append+=" crmod.tests=$tests crmod.results=$results_dev"
 ((hang)) && append+=" crmod.hang=1"
+[[ -z $test_timeout ]] || append+=" crmod.timeout=$test_timeout"
 
 : > "$out/results.txt"
 echo "run-vm: booting $arch ($release, cpu ${cpu:-default}), watchdog ${timeout}s: $tests" >&2
