@@ -10,6 +10,7 @@
 #include <linux/fs.h>
 #include <linux/pid.h>
 #include <linux/ptrace.h>
+#include <linux/regset.h>
 #include <linux/sched/mm.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task.h>
@@ -17,6 +18,18 @@
 #include <linux/uaccess.h>
 
 #include "crmod.h"
+
+const struct user_regset *cr_find_regset(struct task_struct *t,
+					 unsigned int note)
+{
+	const struct user_regset_view *view = task_user_regset_view(t);
+	unsigned int i;
+
+	for (i = 0; i < view->n; i++)
+		if (view->regsets[i].core_note_type == note)
+			return &view->regsets[i];
+	return NULL;
+}
 
 /* Is t stopped in a ptrace stop with the caller as its tracer? */
 static bool cr_traced_by_caller(struct task_struct *t)

@@ -8,6 +8,7 @@
 
 struct file;
 struct task_struct;
+struct user_regset;
 
 /* resolver.c */
 int crmod_resolve_symbols(void);
@@ -206,6 +207,9 @@ void cr_restore_pending(struct cr_plan *p);
  * ioctl must return so that the restarted process sees its own registers.
  */
 int cr_arch_dump_regs(struct cr_ckpt *ck);
+/* checkpoint.c: the kernel's ptrace register set of a core note type. */
+const struct user_regset *cr_find_regset(struct task_struct *t,
+					 unsigned int note);
 u32 cr_arch_regs_section(void);
 int cr_arch_check_regs(struct cr_plan *p);
 int cr_arch_restore_regs(struct cr_plan *p, long *retval);

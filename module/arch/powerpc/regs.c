@@ -63,22 +63,10 @@ u32 cr_arch_regs_section(void)
 	return CRMOD_SEC_REGS_PPC;
 }
 
-static const struct user_regset *cr_regset(struct task_struct *t,
-					   unsigned int note)
-{
-	const struct user_regset_view *view = task_user_regset_view(t);
-	unsigned int i;
-
-	for (i = 0; i < view->n; i++)
-		if (view->regsets[i].core_note_type == note)
-			return &view->regsets[i];
-	return NULL;
-}
-
 static int cr_get(struct task_struct *t, unsigned int note, void *buf,
 		  unsigned int size)
 {
-	const struct user_regset *rs = cr_regset(t, note);
+	const struct user_regset *rs = cr_find_regset(t, note);
 
 	if (!rs || (rs->active && rs->active(t, rs) < 0))
 		return -ENODEV;

@@ -83,18 +83,6 @@ u32 cr_arch_regs_section(void)
 	return CRMOD_SEC_REGS_X86;
 }
 
-static const struct user_regset *cr_regset(struct task_struct *t,
-					   unsigned int note)
-{
-	const struct user_regset_view *view = task_user_regset_view(t);
-	unsigned int i;
-
-	for (i = 0; i < view->n; i++)
-		if (view->regsets[i].core_note_type == note)
-			return &view->regsets[i];
-	return NULL;
-}
-
 /*
  * A task stopped inside a system call that a signal interrupted resumes,
  * when no handler runs, by restarting it (or with -EINTR where the call
@@ -158,8 +146,8 @@ static int cr_restore_debugregs(struct cr_plan *p)
 
 int cr_arch_dump_regs(struct cr_ckpt *ck)
 {
-	const struct user_regset *gp = cr_regset(ck->task, NT_PRSTATUS);
-	const struct user_regset *fp = cr_regset(ck->task, NT_X86_XSTATE);
+	const struct user_regset *gp = cr_find_regset(ck->task, NT_PRSTATUS);
+	const struct user_regset *fp = cr_find_regset(ck->task, NT_X86_XSTATE);
 	struct user_regs_struct u;
 	struct crmod_x86_regs *r;
 	unsigned int fp_size;
@@ -168,7 +156,7 @@ int cr_arch_dump_regs(struct cr_ckpt *ck)
 	if (!gp || regset_get(ck->task, gp, sizeof(u), &u) != sizeof(u))
 		return cr_fail(ck->err, "cannot read the general registers");
 	if (!fp || !boot_cpu_has(X86_FEATURE_XSAVE))
-		fp = cr_regset(ck->task, NT_PRFPREG);
+		fp = cr_find_regset(ck->task, NT_PRFPREG);
 	if (!fp)
 		return cr_fail(ck->err, "cannot find the FPU register set");
 	fp_size = fp->n * fp->size;
