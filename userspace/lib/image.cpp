@@ -187,6 +187,27 @@ private:
 		}
 	}
 
+	// Moves up to n bytes on without reading them, if the stream can seek and
+	// holds that many; returns how far it moved.
+	std::uint64_t skip(std::uint64_t n)
+	{
+		auto *buf = in_.rdbuf();
+		const auto mode = std::ios_base::in;
+		const std::streampos failed(std::streamoff(-1));
+		auto here = buf->pubseekoff(0, std::ios_base::cur, mode);
+		if (here == failed)
+			return 0;
+		auto end = buf->pubseekoff(0, std::ios_base::end, mode);
+		if (end == failed || end < here) {
+			buf->pubseekpos(here, mode);
+			return 0;
+		}
+		auto can = std::min<std::uint64_t>(n, static_cast<std::uint64_t>(end - here));
+		if (buf->pubseekpos(here + static_cast<std::streamoff>(can), mode) == failed)
+			throw ImageError("image", offset_, "cannot seek in the image");
+		return can;
+	}
+
 	// Streams the payload through the CRC, keeping its first kept_bytes.
 	void read_payload(const std::string &where, std::uint64_t at, const crmod_section_header &s,
 			  std::vector<std::byte> &kept)
@@ -197,6 +218,16 @@ private:
 		std::uint64_t left = s.length;
 		const std::uint64_t keep = std::min<std::uint64_t>(kept_bytes(s.type), s.length);
 		while (left > 0) {
+			if (!check_crc && kept.size() >= keep) {
+				// Past what is kept, unchecked content is skipped where the
+				// stream can seek; a short skip (the image ends) reads on,
+				// which reports the truncation.
+				auto skipped = skip(left);
+				offset_ += skipped;
+				left -= skipped;
+				if (left == 0)
+					break;
+			}
 			auto want = std::min<std::uint64_t>(left, chunk.size());
 			auto got = read_some(in_, std::span(chunk).first(want));
 			if (check_crc)

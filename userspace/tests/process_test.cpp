@@ -1,5 +1,6 @@
 // The sections that carry process state: decoded as text and JSON for both
 // arches, and every structural problem named by section, offset and value.
+#include "crctl/fd.hpp"
 #include "crctl/image.hpp"
 
 #include "image_builder.hpp"
@@ -8,6 +9,7 @@
 
 #include <gtest/gtest.h>
 
+#include <cstdio>
 #include <sstream>
 #include <string>
 
@@ -599,4 +601,33 @@ TEST(Restart, PrecheckSkipsOnlyThePageContentCrc)
 	EXPECT_THROW(crctl::read_image(in2, crctl::PageContent::skip_crc), crctl::ImageError);
 	std::istringstream in3(image.substr(0, page_byte));
 	EXPECT_THROW(crctl::read_image(in3, crctl::PageContent::skip_crc), crctl::ImageError);
+}
+
+// The same through the fd reader restart uses: it seeks past page content
+// in a file, and still reports an image cut inside a page run.
+TEST(Restart, PrecheckSeeksPastPagesInAFile)
+{
+	auto spec = x86();
+	auto image = spec.build();
+	auto check = [](const std::string &bytes) {
+		std::FILE *f = std::tmpfile();
+		std::fwrite(bytes.data(), 1, bytes.size(), f);
+		std::fflush(f);
+		::lseek(fileno(f), 0, SEEK_SET);
+		crctl::FdInputBuf buffer(fileno(f));
+		std::istream in(&buffer);
+		try {
+			auto summary = crctl::read_image(in, crctl::PageContent::skip_crc);
+			std::fclose(f);
+			return std::string("ok ") + std::to_string(summary.size);
+		} catch (const crctl::ImageError &e) {
+			std::fclose(f);
+			return std::string(e.what());
+		}
+	};
+	EXPECT_EQ(check(image), "ok " + std::to_string(image.size()));
+	auto page_byte = spec.payload_offset(spec.pages_section(0), sizeof(crmod_pages) + 10);
+	auto cut = check(image.substr(0, page_byte));
+	EXPECT_NE(cut.find("truncated: the payload needs"), std::string::npos) << cut;
+	EXPECT_NE(cut.find("(PAGES)"), std::string::npos) << cut;
 }

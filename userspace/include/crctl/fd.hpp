@@ -2,10 +2,12 @@
 #pragma once
 
 #include <array>
+#include <ios>
 #include <cerrno>
 #include <streambuf>
 #include <utility>
 
+#include <sys/stat.h>
 #include <unistd.h>
 
 namespace crctl {
@@ -61,6 +63,34 @@ protected:
 			return traits_type::eof();
 		setg(buffer_.data(), buffer_.data(), buffer_.data() + got);
 		return traits_type::to_int_type(*gptr());
+	}
+
+	// Seekable where the fd is (a file, a memfd); a pipe answers -1.
+	pos_type seekoff(off_type off, std::ios_base::seekdir dir, std::ios_base::openmode) override
+	{
+		const pos_type failed(off_type(-1));
+		off_type target = off;
+		if (dir == std::ios_base::cur) {
+			off_t now = ::lseek(fd_, 0, SEEK_CUR);
+			if (now < 0)
+				return failed;
+			target += now - (egptr() - gptr());
+		} else if (dir == std::ios_base::end) {
+			struct stat st;
+			if (::fstat(fd_, &st) < 0 || !S_ISREG(st.st_mode))
+				return failed;
+			target += st.st_size;
+		}
+		off_t at = ::lseek(fd_, target, SEEK_SET);
+		if (at < 0)
+			return failed;
+		setg(buffer_.data(), buffer_.data(), buffer_.data());
+		return pos_type(at);
+	}
+
+	pos_type seekpos(pos_type pos, std::ios_base::openmode which) override
+	{
+		return seekoff(off_type(pos), std::ios_base::beg, which);
 	}
 
 private:
