@@ -372,7 +372,7 @@ long crmod_ioc_restart(void __user *uarg)
 
 	p->r.file = fget(args.fd);
 	if (!p->r.file) {
-		ret = cr_fail(err, "image fd %d is not open", args.fd);
+		cr_fail(err, "image fd %d is not open", args.fd);
 		ret = -EBADF;
 		goto refuse;
 	}

@@ -261,29 +261,26 @@ int cr_arch_check_regs(struct cr_plan *p)
 }
 
 /* The XSAVE area as this CPU's rt_sigreturn expects it. */
-static int cr_fill_fpstate(struct cr_plan *p, u8 *buf, u32 size)
+static void cr_fill_fpstate(struct cr_plan *p, u8 *buf, u32 size, u64 xcr0)
 {
 	const struct crmod_x86_regs *r = p->regs;
 	struct _fpx_sw_bytes *sw;
-	struct crmod_machine me;
 
 	memcpy(buf, r + 1, min(size, r->xsave_size));
 	sw = (struct _fpx_sw_bytes *)(buf + offsetof(struct fxregs_state,
 						     sw_reserved));
 	memset(sw, 0, sizeof(*sw));
 	if (size == CR_FXSAVE_SIZE)
-		return 0;	/* a legacy FXSAVE frame */
-	crmod_describe_machine(&me);
+		return;		/* a legacy FXSAVE frame */
 	if (r->xsave_size == CR_FXSAVE_SIZE) {
 		memset(buf + CR_FXSAVE_SIZE, 0, size - CR_FXSAVE_SIZE);
 		put_unaligned_le64(CR_X87_SSE, buf + CR_XSTATE_BV_OFF);
 	}
 	sw->magic1 = FP_XSTATE_MAGIC1;
 	sw->extended_size = size + FP_XSTATE_MAGIC2_SIZE;
-	sw->xfeatures = me.x86.xcr0;
+	sw->xfeatures = xcr0;
 	sw->xstate_size = size;
 	put_unaligned(FP_XSTATE_MAGIC2, (u32 *)(buf + size));
-	return 0;
 }
 
 static int cr_set_base(struct cr_plan *p, int code, u64 base, const char *what)
@@ -325,7 +322,7 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 		ret = -ENOMEM;
 		goto out;
 	}
-	cr_fill_fpstate(p, fp, fp_size);
+	cr_fill_fpstate(p, fp, fp_size, me.x86.xcr0);
 
 	/* A scratch mapping holds the frame: the image's memory is final. */
 	map_len = PAGE_ALIGN(fp_size + FP_XSTATE_MAGIC2_SIZE + 64 +
