@@ -6,7 +6,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/fs_struct.h>
 #include <linux/fs.h>
 #include <linux/pid.h>
 #include <linux/ptrace.h>
@@ -71,15 +73,16 @@ static int cr_check_no_children(struct cr_ckpt *ck, pid_t pid)
 	}
 	rcu_read_unlock();
 	if (n)
-		return cr_fail(ck->err,
-			       "process %d has %d child process%s (%s): crmod cannot checkpoint process trees yet",
-			       pid, n, n == 1 ? "" : "es", list);
+		return cr_refuse(ck->err, CRMOD_STATE_CHILDREN,
+				 "process %d has %d child process%s (%s)",
+				 pid, n, n == 1 ? "" : "es", list);
 	return 0;
 }
 
 static int cr_check_target(struct cr_ckpt *ck, pid_t pid)
 {
 	struct task_struct *t = ck->task;
+	int shared = 0;
 
 	if (t == current)
 		return cr_fail(ck->err, "a process cannot checkpoint itself");
@@ -90,21 +93,38 @@ static int cr_check_target(struct cr_ckpt *ck, pid_t pid)
 		return -EPERM;
 	}
 	if (!thread_group_leader(t) || get_nr_threads(t) != 1)
-		return cr_fail(ck->err,
-			       "process %d has %d threads: crmod checkpoints single-threaded processes only",
-			       pid, get_nr_threads(t));
+		return cr_refuse(ck->err, CRMOD_STATE_THREADS,
+				 "process %d has %d threads", pid,
+				 get_nr_threads(t));
 	if (cr_check_no_children(ck, pid))
 		return -EINVAL;
 	ck->mm = get_task_mm(t);
 	if (!ck->mm)
 		return cr_fail(ck->err, "process %d has no address space", pid);
+	/* the stopped task and our reference */
 	if (atomic_read(&ck->mm->mm_users) > 2)
-		return cr_fail(ck->err, "process %d shares its address space with another process",
-			       pid);
-	return 0;
+		return cr_refuse(ck->err, CRMOD_STATE_SHARED_TASK_STATE,
+				 "process %d shares its address space with another process",
+				 pid);
+	task_lock(t);
+	if (t->files && atomic_read(&t->files->count) > 1)
+		shared = 1;
+	else if (t->fs && t->fs->users > 1)
+		shared = 2;
+	task_unlock(t);
+	if (!shared && refcount_read(&t->sighand->count) > 1)
+		shared = 3;
+	if (shared)
+		return cr_refuse(ck->err, CRMOD_STATE_SHARED_TASK_STATE,
+				 "process %d shares its %s with another process",
+				 pid, shared == 1 ? "fd table" :
+				 shared == 2 ? "working directory and root" :
+				 "signal handlers");
+	return cr_arch_check_target(ck);
 }
 
-static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
+/* Everything read and checked first: a refusal writes nothing. */
+static int cr_gather(struct cr_ckpt *ck, pid_t pid)
 {
 	int ret;
 
@@ -112,9 +132,23 @@ static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
 	if (!ret)
 		ret = cr_dump_task(ck);
 	if (!ret)
+		ret = cr_dump_cgroup(ck);
+	if (!ret)
 		ret = cr_dump_vmas(ck);
 	if (!ret)
 		ret = cr_dump_fds(ck);
+	if (!ret)
+		ret = cr_dump_locks(ck);
+	if (!ret)
+		ret = cr_dump_timers(ck);
+	return ret;
+}
+
+static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
+{
+	int ret;
+
+	ret = cr_gather(ck, pid);
 	if (!ret)
 		ret = cr_write_header(&ck->w);
 	if (!ret)
@@ -124,6 +158,9 @@ static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
 	if (!ret)
 		ret = cr_write_section(&ck->w, CRMOD_SEC_TASK, &ck->task_rec,
 				       sizeof(ck->task_rec));
+	if (!ret)
+		ret = cr_write_section(&ck->w, CRMOD_SEC_CGROUP, ck->cgroup,
+				       strlen(ck->cgroup) + 1);
 	if (!ret)
 		ret = cr_write_section(&ck->w, CRMOD_SEC_VMAS, ck->vmas,
 				       ck->nr_vmas * sizeof(*ck->vmas));
@@ -138,8 +175,13 @@ static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
 	if (!ret)
 		ret = cr_dump_creds(ck);
 	if (!ret)
-		ret = cr_write_section(&ck->w, CRMOD_SEC_FDS, ck->fds,
-				       ck->nr_fds * sizeof(*ck->fds));
+		ret = cr_write_section(&ck->w, CRMOD_SEC_TIMERS, &ck->timers,
+				       sizeof(ck->timers));
+	if (!ret)
+		ret = cr_write_fds(ck);
+	if (!ret)
+		ret = cr_write_section(&ck->w, CRMOD_SEC_LOCKS, ck->locks,
+				       ck->nr_locks * sizeof(*ck->locks));
 	/* SIGKILL can end a ptrace stop: then what was read may be torn. */
 	if (!ret && !cr_traced_by_caller(ck->task))
 		ret = cr_fail(ck->err, "process %d left its ptrace stop during checkpoint",
@@ -212,9 +254,12 @@ free:
 	if (ck) {
 		if (ck->mm)
 			mmput(ck->mm);
+		cr_ofds_release(ck->ofds, ck->nr_ofds);
 		cr_files_release(ck->files, ck->nr_files);
 		kvfree(ck->vmas);
-		kfree(ck->fds);
+		kvfree(ck->fds);
+		kvfree(ck->locks);
+		kfree(ck->cgroup);
 		cr_pipes_release(ck->pipes, ck->nr_pipes);
 	}
 	kfree(ck);

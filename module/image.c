@@ -12,6 +12,7 @@
 #include <linux/sched/signal.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "crmod.h"
 
 int cr_fail(struct cr_error *err, const char *fmt, ...)
@@ -29,8 +30,7 @@ int cr_fail(struct cr_error *err, const char *fmt, ...)
 
 u32 cr_crc_update(u32 state, const void *buf, size_t len)
 {
-	/* __crc32c_le is built in (CONFIG_CRC32): no crypto module needed. */
-	return __crc32c_le(state, buf, len);
+	return cr_compat_crc32c(state, buf, len);
 }
 
 u32 cr_crc(const void *buf, size_t len)
@@ -53,6 +53,11 @@ const char *cr_section_name(u32 type)
 	case CRMOD_SEC_CREDS: return "CREDS";
 	case CRMOD_SEC_PENDING: return "PENDING";
 	case CRMOD_SEC_PIPE: return "PIPE";
+	case CRMOD_SEC_OFDS: return "OFDS";
+	case CRMOD_SEC_FILE_DATA: return "FILE_DATA";
+	case CRMOD_SEC_LOCKS: return "LOCKS";
+	case CRMOD_SEC_TIMERS: return "TIMERS";
+	case CRMOD_SEC_CGROUP: return "CGROUP";
 	default: return "unknown";
 	}
 }

@@ -4,11 +4,15 @@
  * image, in two phases, as execve does:
  *
  * 1. Read the whole image, check every CRC, length and field, the machine
- *    and CPU it needs, and open and check every file it names. Nothing of
- *    the caller changes; any failure returns with one line saying why.
+ *    and CPU it needs; find every file it names and check it is the one
+ *    checkpointed, make the files and pipes it carries and open every file
+ *    it had open, take its flock and OFD locks. Nothing of the caller
+ *    changes; any failure returns with one line saying why.
  * 2. Past the point of no return, replace the caller's memory, fds,
  *    identity, signal state and registers. A failure here cannot be
  *    undone: the caller is told on status_fd and killed.
+ *
+ * With CRMOD_RESTART_VALIDATE the ioctl stops after phase 1 and returns 0.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,22 +23,10 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "crmod.h"
 
-int cr_plan_fail(struct cr_plan *p, const char *fmt, ...)
-{
-	char what[CRMOD_ERROR_LEN];
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(what, sizeof(what), fmt, args);
-	va_end(args);
-	return cr_fail(p->err, "section %u (%s) at offset %lld: %s",
-		       p->section, cr_section_name(p->cur_type),
-		       p->section_pos, what);
-}
-
-/* Sections other than PAGES are read whole into memory; none is bigger. */
+/* Sections other than PAGES and FILE_DATA are read whole into memory. */
 #define CR_SMALL_SECTION_MAX	(16UL << 20)
 
 static int cr_read_header(struct cr_plan *p)
@@ -50,8 +42,10 @@ static int cr_read_header(struct cr_plan *p)
 	if (memcmp(h->magic, CRMOD_IMAGE_MAGIC, sizeof(h->magic)))
 		return cr_fail(p->err, "not a crmod image: bad magic");
 	if (h->format_version != CRMOD_IMAGE_FORMAT)
-		return cr_fail(p->err, "image format %u; this module reads format %d",
-			       h->format_version, CRMOD_IMAGE_FORMAT);
+		return cr_fail(p->err, "image format %u; this module reads format %d only%s",
+			       h->format_version, CRMOD_IMAGE_FORMAT,
+			       h->format_version < CRMOD_IMAGE_FORMAT ?
+			       " (restart it with the crmod that wrote it)" : "");
 	if (h->header_size != sizeof(*h))
 		return cr_fail(p->err, "header size %u, expected %zu",
 			       h->header_size, sizeof(*h));
@@ -117,6 +111,9 @@ static int cr_read_small(struct cr_plan *p, u64 len, u32 crc_expected)
 	case CRMOD_SEC_SIGNALS:
 		ret = cr_read_signals(p, payload, len);
 		break;
+	case CRMOD_SEC_OFDS:
+		ret = cr_read_ofds(p, payload, len);
+		break;
 	case CRMOD_SEC_FDS:
 		ret = cr_read_fds(p, payload, len);
 		break;
@@ -128,6 +125,15 @@ static int cr_read_small(struct cr_plan *p, u64 len, u32 crc_expected)
 		break;
 	case CRMOD_SEC_PIPE:
 		ret = cr_read_pipe(p, payload, len);
+		break;
+	case CRMOD_SEC_LOCKS:
+		ret = cr_read_locks(p, payload, len);
+		break;
+	case CRMOD_SEC_TIMERS:
+		ret = cr_read_timers(p, payload, len);
+		break;
+	case CRMOD_SEC_CGROUP:
+		ret = cr_read_cgroup(p, payload, len);
 		break;
 	default:	/* the arch's registers */
 		if (p->regs) {
@@ -216,14 +222,21 @@ static int cr_read_image(struct cr_plan *p)
 		case CRMOD_SEC_PAGES:
 			ret = cr_read_pages(p, s.length, s.payload_crc);
 			break;
+		case CRMOD_SEC_FILE_DATA:
+			ret = cr_read_file_data(p, s.length, s.payload_crc);
+			break;
 		case CRMOD_SEC_TASK:
 		case CRMOD_SEC_FILE:
 		case CRMOD_SEC_VMAS:
 		case CRMOD_SEC_SIGNALS:
+		case CRMOD_SEC_OFDS:
 		case CRMOD_SEC_FDS:
 		case CRMOD_SEC_CREDS:
 		case CRMOD_SEC_PENDING:
 		case CRMOD_SEC_PIPE:
+		case CRMOD_SEC_LOCKS:
+		case CRMOD_SEC_TIMERS:
+		case CRMOD_SEC_CGROUP:
 			ret = cr_read_small(p, s.length, s.payload_crc);
 			break;
 		case CRMOD_SEC_REGS_X86:
@@ -253,30 +266,54 @@ static int cr_read_image(struct cr_plan *p)
 	return ret;
 }
 
+/* Sections every image has, once. */
+static int cr_check_complete(struct cr_plan *p)
+{
+	static const char *const missing[] = {
+		"TASK", "VMAS", "SIGNALS", "PENDING", "CREDS", "TIMERS",
+		"CGROUP", "OFDS", "FDS", "LOCKS",
+	};
+	bool have[] = {
+		p->has_task, p->vmas, p->has_signals, p->has_pending, p->creds,
+		p->has_timers, p->cgroup, p->has_ofds, p->has_fds, p->has_locks,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(have); i++)
+		if (!have[i])
+			return cr_fail(p->err, "the image has no %s section",
+				       missing[i]);
+	return 0;
+}
+
 /* Phase 1b: what the sections say, checked against this machine. */
 static int cr_check_plan(struct cr_plan *p)
 {
 	int ret;
 
-	ret = cr_plan_check_files(p);
+	ret = cr_check_complete(p);
+	if (!ret)
+		ret = cr_plan_open_files(p);
 	if (!ret)
 		ret = cr_plan_check_task(p);
 	if (!ret)
+		ret = cr_plan_check_cgroup(p);
+	if (!ret)
 		ret = cr_plan_check_mm(p);
-	if (!ret && !p->has_signals)
-		ret = cr_fail(p->err, "the image has no SIGNALS section");
 	if (!ret && refcount_read(&current->sighand->count) != 1)
 		ret = cr_fail(p->err, "the restarting process shares its signal handlers");
+	if (!ret)
+		ret = cr_plan_check_pending(p);
 	if (!ret)
 		ret = cr_arch_check_regs(p);
 	if (!ret)
 		ret = cr_plan_check_creds(p);
-	if (!ret && !p->fds)
-		ret = cr_fail(p->err, "the image has no FDS section");
 	if (!ret)
 		ret = cr_plan_open_pipes(p);
 	if (!ret)
-		ret = cr_plan_open_fds(p);
+		ret = cr_plan_open_ofds(p);
+	if (!ret)
+		ret = cr_plan_take_locks(p);
 	return ret;
 }
 
@@ -287,41 +324,52 @@ static int cr_apply(struct cr_plan *p, long *retval)
 
 	ret = cr_restore_mm(p);
 	if (!ret)
+		ret = cr_restore_seals(p);
+	if (!ret)
 		ret = cr_restore_fds(p);
+	if (!ret)
+		ret = cr_restore_locks(p);
+	if (!ret)
+		ret = cr_restore_task(p);
 	if (ret)
 		return ret;
-	cr_restore_task(p);
 	cr_restore_signals(p);
+	cr_restore_timers(p);
 	ret = cr_arch_restore_regs(p, retval);
 	if (!ret)
-		cr_restore_pending(p);
-	/* Last: the steps before may need what the caller is allowed. */
+		ret = cr_restore_pending(p);
+	if (!ret)
+		ret = cr_restore_limits(p);
+	/* The steps before may need what the caller is allowed. */
 	if (!ret)
 		ret = cr_restore_creds(p);
+	if (!ret)
+		ret = cr_restore_task_late(p);
 	return ret;
 }
 
 static void cr_plan_free(struct cr_plan *p)
 {
-	u32 i;
-
-	for (i = 0; p->fd_files && i < p->nr_fds; i++)
-		if (p->fd_files[i])
-			fput(p->fd_files[i]);
-	kfree(p->fd_files);
-	kfree(p->fds);
+	cr_plan_ofds_free(p);
 	cr_files_release(p->files, p->nr_files);
 	kvfree(p->vmas);
 	kvfree(p->runs);
+	kvfree(p->data);
 	kvfree(p->regs);
-	kfree(p->creds);
-	kfree(p->pending);
+	kvfree(p->creds);
+	kvfree(p->pending);
+	kvfree(p->locks);
+	kfree(p->cgroup);
 	cr_plan_pipes_free(p);
 	kvfree(p->buf);
+	if (p->exe_denied) {
+		cr_compat_allow_write_access(p->exe_denied);
+		fput(p->exe_denied);
+	}
 	if (p->status)
 		fput(p->status);
 	if (p->frozen)
-		allow_write_access(p->r.file);
+		cr_compat_allow_write_access(p->r.file);
 	if (p->r.file)
 		fput(p->r.file);
 	kfree(p);
@@ -353,7 +401,7 @@ long crmod_ioc_restart(void __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (args.flags || args.reserved)
+	if ((args.flags & ~CRMOD_RESTART_KNOWN_FLAGS) || args.reserved)
 		return -EINVAL;
 	p = kzalloc(sizeof(*p), GFP_KERNEL);
 	err = kzalloc(sizeof(*err), GFP_KERNEL);
@@ -364,6 +412,7 @@ long crmod_ioc_restart(void __user *uarg)
 	}
 	p->err = err;
 	p->r.err = err;
+	p->flags = args.flags;
 	p->buf = kvmalloc(CR_COPY_BYTES, GFP_KERNEL);
 	if (!p->buf) {
 		ret = -ENOMEM;
@@ -386,10 +435,10 @@ long crmod_ioc_restart(void __user *uarg)
 	}
 	p->r.pos = p->r.file->f_pos;
 	/*
-	 * With writers shut out, the pages checked in phase 1 are the pages
-	 * read in phase 2; otherwise phase 2 checks their CRCs again.
+	 * With writers shut out, the content checked in phase 1 is the content
+	 * read in phase 2; otherwise phase 2 checks its CRCs again.
 	 */
-	p->frozen = !deny_write_access(p->r.file);
+	p->frozen = !cr_compat_deny_write_access(p->r.file);
 	if (args.status_fd >= 0) {
 		p->status = fget(args.status_fd);
 		if (!p->status || !(p->status->f_mode & FMODE_WRITE)) {
@@ -405,6 +454,11 @@ long crmod_ioc_restart(void __user *uarg)
 		ret = cr_check_plan(p);
 	if (ret)
 		goto refuse;
+	if (args.flags & CRMOD_RESTART_VALIDATE) {
+		cr_plan_free(p);
+		kfree(err);
+		return 0;
+	}
 
 	/* The point of no return. */
 	ret = cr_apply(p, &retval);

@@ -58,6 +58,56 @@ long cr_arch_mremap(unsigned long old, unsigned long len, unsigned long new)
 			  MREMAP_MAYMOVE | MREMAP_FIXED, new);
 }
 
+long cr_arch_madvise(unsigned long start, size_t len, int advice)
+{
+	return cr_syscall(crmod_sym_sys_madvise, start, len, advice, 0, 0);
+}
+
+long cr_arch_mlock2(unsigned long start, size_t len, int flags)
+{
+	return cr_syscall(crmod_sym_sys_mlock2, start, len, flags, 0, 0);
+}
+
+long cr_arch_mlockall(int flags)
+{
+	return cr_syscall(crmod_sym_sys_mlockall, flags, 0, 0, 0, 0);
+}
+
+/* Watchpoints a debugger set (DAWR/DABR): not restored, so refused. */
+static bool cr_has_watchpoints(struct task_struct *t)
+{
+	int i;
+
+	for (i = 0; i < HBP_NUM_MAX; i++) {
+#ifdef CONFIG_HAVE_HW_BREAKPOINT
+		if (t->thread.ptrace_bps[i])
+			return true;
+#endif
+		if (t->thread.hw_brk[i].address)
+			return true;
+	}
+	return false;
+}
+
+/* powerpc state of the process crmod does not restore: refused by name. */
+int cr_arch_check_target(struct cr_ckpt *ck)
+{
+	struct task_struct *t = ck->task;
+
+	if (cr_has_watchpoints(t))
+		return cr_refuse(ck->err, CRMOD_STATE_HW_WATCHPOINTS,
+				 "the process has hardware watchpoints set by a debugger");
+	if (t->thread.fpexc_mode || t->thread.align_ctl)
+		return cr_refuse(ck->err, CRMOD_STATE_PRCTL_OTHER,
+				 "the process set PR_SET_FPEXC or PR_SET_UNALIGN");
+	return 0;
+}
+
+int cr_arch_check_vma(struct cr_ckpt *ck, struct vm_area_struct *vma)
+{
+	return 0;
+}
+
 u32 cr_arch_regs_section(void)
 {
 	return CRMOD_SEC_REGS_PPC;
@@ -104,22 +154,6 @@ static void cr_syscall_restart(struct crmod_ppc_regs *r)
 	}
 }
 
-/* Watchpoints a debugger set (DAWR/DABR): not restored, so refused. */
-static bool cr_has_watchpoints(struct task_struct *t)
-{
-	int i;
-
-	for (i = 0; i < HBP_NUM_MAX; i++) {
-#ifdef CONFIG_HAVE_HW_BREAKPOINT
-		if (t->thread.ptrace_bps[i])
-			return true;
-#endif
-		if (t->thread.hw_brk[i].address)
-			return true;
-	}
-	return false;
-}
-
 int cr_arch_dump_regs(struct cr_ckpt *ck)
 {
 	struct crmod_ppc_regs *r;
@@ -128,9 +162,6 @@ int cr_arch_dump_regs(struct cr_ckpt *ck)
 
 	BUILD_BUG_ON(offsetof(struct crmod_ppc_regs, fpr) !=
 		     sizeof(struct user_pt_regs));
-	if (cr_has_watchpoints(ck->task))
-		return cr_fail(ck->err,
-			       "the process has hardware watchpoints set by a debugger: crmod cannot restore those on powerpc yet");
 	r = kzalloc(sizeof(*r), GFP_KERNEL);
 	vmx = kzalloc(sizeof(*vmx), GFP_KERNEL);
 	if (!r || !vmx) {

@@ -11,6 +11,7 @@
 
 #include <linux/elf.h>
 #include <linux/mman.h>
+#include <linux/pkeys.h>
 #include <linux/ptrace.h>
 #include <linux/regset.h>
 #include <linux/sched/signal.h>
@@ -18,7 +19,6 @@
 #include <linux/slab.h>
 #include <linux/task_work.h>
 #include <linux/uaccess.h>
-#include <asm/unaligned.h>
 #include <asm/debugreg.h>
 #include <linux/perf_event.h>
 #include <asm/hw_breakpoint.h>
@@ -27,6 +27,7 @@
 #include <asm/sigframe.h>
 #include <asm/user.h>
 
+#include "../../compat/unaligned.h"
 #include "../../crmod.h"
 #include "../../resolver.h"
 
@@ -77,6 +78,60 @@ long cr_arch_mremap(unsigned long old, unsigned long len, unsigned long new)
 {
 	return cr_syscall(crmod_sym___x64_sys_mremap, old, len, len,
 			  MREMAP_MAYMOVE | MREMAP_FIXED, new);
+}
+
+long cr_arch_madvise(unsigned long start, size_t len, int advice)
+{
+	return cr_syscall(crmod_sym___x64_sys_madvise, start, len, advice, 0, 0);
+}
+
+long cr_arch_mlock2(unsigned long start, size_t len, int flags)
+{
+	return cr_syscall(crmod_sym___x64_sys_mlock2, start, len, flags, 0, 0);
+}
+
+long cr_arch_mlockall(int flags)
+{
+	return cr_syscall(crmod_sym___x64_sys_mlockall, flags, 0, 0, 0, 0);
+}
+
+/* x86 state of the process crmod does not restore: refused by name. */
+int cr_arch_check_target(struct cr_ckpt *ck)
+{
+	struct task_struct *t = ck->task;
+
+#ifdef CONFIG_MODIFY_LDT_SYSCALL
+	if (READ_ONCE(ck->mm->context.ldt))
+		return cr_refuse(ck->err, CRMOD_STATE_X86_LDT,
+				 "the process has a local descriptor table");
+#endif
+#ifdef CONFIG_X86_INTEL_MEMORY_PROTECTION_KEYS
+	if (ck->mm->context.pkey_allocation_map != 1)
+		return cr_refuse(ck->err, CRMOD_STATE_X86_PKEYS,
+				 "the process allocated protection keys (map %#x)",
+				 ck->mm->context.pkey_allocation_map);
+#endif
+	if (test_tsk_thread_flag(t, TIF_NOTSC) ||
+	    test_tsk_thread_flag(t, TIF_NOCPUID))
+		return cr_refuse(ck->err, CRMOD_STATE_PRCTL_OTHER,
+				 "the process set PR_SET_TSC or ARCH_SET_CPUID");
+#ifdef CONFIG_X86_USER_SHADOW_STACK
+	if (t->thread.features)
+		return cr_refuse(ck->err, CRMOD_STATE_PRCTL_OTHER,
+				 "the process has a shadow stack");
+#endif
+	return 0;
+}
+
+int cr_arch_check_vma(struct cr_ckpt *ck, struct vm_area_struct *vma)
+{
+#ifdef CONFIG_X86_INTEL_MEMORY_PROTECTION_KEYS
+	if (vma_pkey(vma))
+		return cr_refuse(ck->err, CRMOD_STATE_X86_PKEYS,
+				 "mapping %#lx-%#lx has protection key %d",
+				 vma->vm_start, vma->vm_end, vma_pkey(vma));
+#endif
+	return 0;
 }
 
 u32 cr_arch_regs_section(void)
