@@ -15,6 +15,7 @@
 #include <linux/string.h>
 
 #include "crmod.h"
+#include "resource.h"
 
 /* The task's cgroup v2 path, kmalloc'd; on a v1 hierarchy deeper, "". */
 static char *cr_cgroup_path(struct task_struct *t, bool *v1_below_root)
@@ -24,7 +25,7 @@ static char *cr_cgroup_path(struct task_struct *t, bool *v1_below_root)
 	char *buf;
 	int i, ret;
 
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	buf = cr_alloc(PATH_MAX);
 	if (!buf)
 		return ERR_PTR(-ENOMEM);
 	*v1_below_root = false;
@@ -41,13 +42,14 @@ static char *cr_cgroup_path(struct task_struct *t, bool *v1_below_root)
 		dfl = NULL;
 	rcu_read_unlock();
 	if (!dfl) {
-		kfree(buf);
+		cr_free(buf);
 		return ERR_PTR(-ESRCH);
 	}
-	ret = cgroup_path_ns(dfl, buf, PATH_MAX, current->nsproxy->cgroup_ns);
+	ret = cr_fault("naming a cgroup") ? -CR_FAULT_ERRNO :
+	      cgroup_path_ns(dfl, buf, PATH_MAX, current->nsproxy->cgroup_ns);
 	css_put(&dfl->self);
 	if (ret < 0 || ret >= PATH_MAX) {
-		kfree(buf);
+		cr_free(buf);
 		return ERR_PTR(ret < 0 ? ret : -ENAMETOOLONG);
 	}
 	return buf;
@@ -79,7 +81,7 @@ int cr_read_cgroup(struct cr_plan *p, const void *payload, u64 len)
 	if (!len || len > PATH_MAX || path[len - 1] || strlen(path) != len - 1 ||
 	    path[0] != '/')
 		return cr_plan_fail(p, "not one absolute, NUL-terminated cgroup path");
-	p->cgroup = kmemdup(path, len, GFP_KERNEL);
+	p->cgroup = cr_memdup(path, len);
 	return p->cgroup ? 0 : -ENOMEM;
 }
 
@@ -101,6 +103,6 @@ int cr_plan_check_cgroup(struct cr_plan *p)
 		ret = cr_fail(p->err,
 			      "the image was in cgroup %s; the restarting process is in %s (crctl restart moves it, or says --any-cgroup)",
 			      p->cgroup, mine);
-	kfree(mine);
+	cr_free(mine);
 	return ret;
 }

@@ -20,6 +20,7 @@
 #include <linux/uaccess.h>
 
 #include "crmod.h"
+#include "resource.h"
 
 const struct user_regset *cr_find_regset(struct task_struct *t,
 					 unsigned int note)
@@ -203,8 +204,9 @@ long crmod_ioc_checkpoint(void __user *uarg)
 		return -EFAULT;
 	if (args.flags)
 		return -EINVAL;
-	ck = kzalloc(sizeof(*ck), GFP_KERNEL);
-	err = kzalloc(sizeof(*err), GFP_KERNEL);
+	cr_fault_begin();
+	ck = cr_zalloc(sizeof(*ck));
+	err = cr_zalloc(sizeof(*err));
 	if (!ck || !err) {
 		ret = -ENOMEM;
 		goto free;
@@ -222,7 +224,7 @@ long crmod_ioc_checkpoint(void __user *uarg)
 		ret = -ESRCH;
 		goto report;
 	}
-	out = fget(args.fd);
+	out = cr_fget(args.fd);
 	if (!out) {
 		cr_fail(err, "fd %d is not open", args.fd);
 		ret = -EBADF;
@@ -240,13 +242,15 @@ long crmod_ioc_checkpoint(void __user *uarg)
 	if (!(out->f_mode & FMODE_STREAM))
 		out->f_pos = ck->w.pos;
 put_file:
-	fput(out);
+	cr_fput(out);
 put_task:
 	put_task_struct(ck->task);
 report:
 	args.image_bytes = ck->w.bytes;
 	if (ret && !err->msg[0])
 		cr_fail(err, "error %ld", ret);
+	if (ret)
+		cr_note_fault(err);
 	memcpy(args.error, err->msg, sizeof(args.error));
 	if (copy_to_user(uarg, &args, sizeof(args)))
 		ret = -EFAULT;
@@ -256,13 +260,13 @@ free:
 			mmput(ck->mm);
 		cr_ofds_release(ck->ofds, ck->nr_ofds);
 		cr_files_release(ck->files, ck->nr_files);
-		kvfree(ck->vmas);
-		kvfree(ck->fds);
-		kvfree(ck->locks);
-		kfree(ck->cgroup);
+		cr_free(ck->vmas);
+		cr_free(ck->fds);
+		cr_free(ck->locks);
+		cr_free(ck->cgroup);
 		cr_pipes_release(ck->pipes, ck->nr_pipes);
 	}
-	kfree(ck);
-	kfree(err);
+	cr_free(ck);
+	cr_free(err);
 	return ret;
 }

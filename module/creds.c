@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "crmod.h"
+#include "resource.h"
 
 int cr_dump_creds(struct cr_ckpt *ck)
 {
@@ -28,7 +29,7 @@ int cr_dump_creds(struct cr_ckpt *ck)
 	cred = get_cred(__task_cred(ck->task));
 	rcu_read_unlock();
 	len = sizeof(*c) + cred->group_info->ngroups * sizeof(u32);
-	c = kzalloc(len, GFP_KERNEL);
+	c = cr_zalloc(len);
 	if (!c) {
 		put_cred(cred);
 		return -ENOMEM;
@@ -53,7 +54,7 @@ int cr_dump_creds(struct cr_ckpt *ck)
 						       cred->group_info->gid[i]);
 	put_cred(cred);
 	ret = cr_write_section(&ck->w, CRMOD_SEC_CREDS, c, len);
-	kfree(c);
+	cr_free(c);
 	return ret;
 }
 
@@ -67,7 +68,7 @@ int cr_read_creds(struct cr_plan *p, const void *payload, u64 len)
 	    len != sizeof(*c) + (u64)c->ngroups * sizeof(u32))
 		return cr_plan_fail(p, "length %llu does not fit its %u groups",
 				    len, len < sizeof(*c) ? 0 : c->ngroups);
-	p->creds = kvmalloc(len, GFP_KERNEL);
+	p->creds = cr_alloc(len);
 	if (!p->creds)
 		return -ENOMEM;
 	memcpy(p->creds, payload, len);
@@ -176,7 +177,7 @@ int cr_restore_creds(struct cr_plan *p)
 	u32 i;
 	int ret;
 
-	new = prepare_creds();
+	new = cr_fault("preparing credentials") ? NULL : prepare_creds();
 	if (!new)
 		return -ENOMEM;
 	gi = groups_alloc(c->ngroups);
@@ -204,6 +205,11 @@ int cr_restore_creds(struct cr_plan *p)
 	new->cap_bset = crmod_compat_cap_make(c->cap_bset);
 	new->cap_ambient = crmod_compat_cap_make(c->cap_ambient);
 	new->securebits = c->securebits;
+	if (cr_fault("installing credentials")) {
+		abort_creds(new);
+		return cr_fail(p->err, "cannot install the image's credentials (%d)",
+			       -CR_FAULT_ERRNO);
+	}
 	ret = commit_creds(new);
 	if (ret)
 		cr_fail(p->err, "cannot install the image's credentials (%d)",

@@ -39,6 +39,8 @@ struct cr_error {
 };
 
 __printf(2, 3) int cr_fail(struct cr_error *err, const char *fmt, ...);
+/* Test builds: an error caused by an injected fault says which step. */
+void cr_note_fault(struct cr_error *err);
 u32 cr_crc_update(u32 state, const void *buf, size_t len);
 u32 cr_crc(const void *buf, size_t len);	/* of one buffer, final */
 #define CR_CRC_INIT	(~0U)

@@ -17,6 +17,7 @@
 
 #include "compat.h"
 #include "crmod.h"
+#include "resource.h"
 #include "resolver.h"
 
 /* An image holds at most this many fds and open files: beyond is corruption. */
@@ -117,7 +118,7 @@ static int cr_dump_fd(struct cr_ckpt *ck, unsigned int fd, struct file *file,
 		ret = cr_ofd_describe(ck, fd, file, &ofd->rec);
 		if (ret)
 			return ret;
-		ofd->file = get_file(file);
+		ofd->file = cr_file_get(file);
 		ck->nr_ofds++;
 	}
 	rec = &ck->fds[ck->nr_fds++];
@@ -135,12 +136,13 @@ int cr_dump_fds(struct cr_ckpt *ck)
 
 	for (fd = 0;; fd++) {
 		bool cloexec;
-		struct file *file = cr_compat_next_fd(ck->task, &fd, &cloexec);
+		struct file *file = cr_file_acquired(cr_compat_next_fd(ck->task, &fd,
+								   &cloexec));
 
 		if (!file)
 			break;
 		ret = cr_dump_fd(ck, fd, file, cloexec);
-		fput(file);
+		cr_fput(file);
 		if (ret)
 			return ret;
 	}
@@ -153,14 +155,14 @@ int cr_write_fds(struct cr_ckpt *ck)
 	u32 i;
 	int ret;
 
-	recs = kvmalloc_array(ck->nr_ofds ?: 1, sizeof(*recs), GFP_KERNEL);
+	recs = cr_alloc_array(ck->nr_ofds ?: 1, sizeof(*recs));
 	if (!recs)
 		return -ENOMEM;
 	for (i = 0; i < ck->nr_ofds; i++)
 		recs[i] = ck->ofds[i].rec;
 	ret = cr_write_section(&ck->w, CRMOD_SEC_OFDS, recs,
 			       ck->nr_ofds * sizeof(*recs));
-	kvfree(recs);
+	cr_free(recs);
 	if (!ret)
 		ret = cr_write_section(&ck->w, CRMOD_SEC_FDS, ck->fds,
 				       ck->nr_fds * sizeof(*ck->fds));
@@ -173,8 +175,8 @@ void cr_ofds_release(struct cr_ofd_ref *ofds, u32 nr)
 
 	for (i = 0; i < nr; i++)
 		if (ofds[i].file)
-			fput(ofds[i].file);
-	kvfree(ofds);
+			cr_fput(ofds[i].file);
+	cr_free(ofds);
 }
 
 /* Restart. */
@@ -248,7 +250,7 @@ int cr_read_ofds(struct cr_plan *p, const void *payload, u64 len)
 		if (ret)
 			return ret;
 	}
-	p->ofds = kvcalloc(n ?: 1, sizeof(*p->ofds), GFP_KERNEL);
+	p->ofds = cr_zalloc_array(n ?: 1, sizeof(*p->ofds));
 	if (!p->ofds)
 		return -ENOMEM;
 	for (i = 0; i < n; i++)
@@ -289,7 +291,7 @@ int cr_read_fds(struct cr_plan *p, const void *payload, u64 len)
 			return cr_plan_fail(p, "fd %u: reserved field is %u",
 					    fd->fd, fd->reserved);
 	}
-	p->fds = kvmalloc(len ?: 1, GFP_KERNEL);
+	p->fds = cr_alloc(len ?: 1);
 	if (!p->fds)
 		return -ENOMEM;
 	memcpy(p->fds, payload, len);
@@ -303,7 +305,7 @@ static struct file *cr_plan_inherit(struct cr_plan *p, const struct crmod_ofd *o
 {
 	u32 acc = o->flags & O_ACCMODE;
 	unsigned int differ;
-	struct file *f = fget(o->object);
+	struct file *f = cr_fget(o->object);
 
 	if (!f) {
 		cr_fail(p->err,
@@ -313,7 +315,7 @@ static struct file *cr_plan_inherit(struct cr_plan *p, const struct crmod_ofd *o
 	}
 	if (((acc == O_RDONLY || acc == O_RDWR) && !(f->f_mode & FMODE_READ)) ||
 	    ((acc == O_WRONLY || acc == O_RDWR) && !(f->f_mode & FMODE_WRITE))) {
-		fput(f);
+		cr_fput(f);
 		cr_fail(p->err, "fd %u was open with access mode %#o; the restarting process's fd %u is not",
 			o->object, acc, o->object);
 		return ERR_PTR(-EBADF);
@@ -321,7 +323,7 @@ static struct file *cr_plan_inherit(struct cr_plan *p, const struct crmod_ofd *o
 	differ = (o->flags ^ f->f_flags) &
 		 (CR_OFD_FLAGS & ~O_ACCMODE & ~CR_INHERIT_SETFL & ~O_LARGEFILE);
 	if (differ) {
-		fput(f);
+		cr_fput(f);
 		cr_fail(p->err, "fd %u had open flags %#o; the restarting process's fd %u differs in %#o",
 			o->object, o->flags, o->object, differ);
 		return ERR_PTR(-EINVAL);
@@ -364,7 +366,8 @@ int cr_plan_open_ofds(struct cr_plan *p)
 		ofd->file = f;
 		if (o->kind == CRMOD_OFD_FILE && o->pos &&
 		    !(o->flags & O_PATH)) {
-			loff_t pos = vfs_llseek(f, o->pos, SEEK_SET);
+			loff_t pos = cr_fault("seeking an open file") ? -CR_FAULT_ERRNO :
+				     vfs_llseek(f, o->pos, SEEK_SET);
 
 			if (pos != o->pos)
 				return cr_fail(p->err, "open file %u: cannot seek %s to %lld (%lld)",
@@ -381,9 +384,9 @@ void cr_plan_ofds_free(struct cr_plan *p)
 
 	for (i = 0; p->ofds && i < p->nr_ofds; i++)
 		if (p->ofds[i].file)
-			fput(p->ofds[i].file);
-	kvfree(p->ofds);
-	kvfree(p->fds);
+			cr_fput(p->ofds[i].file);
+	cr_free(p->ofds);
+	cr_free(p->fds);
 }
 
 /* fcntl(F_SETFL) of what may be set, on an inherited open file. */
@@ -404,11 +407,12 @@ int cr_restore_fds(struct cr_plan *p)
 
 	for (fd = 0;; fd++) {
 		bool cloexec;
-		struct file *file = cr_compat_next_fd(current, &fd, &cloexec);
+		struct file *file = cr_file_acquired(cr_compat_next_fd(current, &fd,
+								   &cloexec));
 
 		if (!file)
 			break;
-		fput(file);
+		cr_fput(file);
 		close_fd(fd);
 	}
 	for (i = 0; i < p->nr_fds; i++) {
@@ -417,7 +421,8 @@ int cr_restore_fds(struct cr_plan *p)
 
 		if (ofd->rec.kind == CRMOD_OFD_INHERIT)
 			cr_set_inherited_flags(ofd->file, ofd->rec.flags);
-		ret = crmod_sym_replace_fd(rec->fd, ofd->file,
+		ret = cr_fault("installing an fd") ? -CR_FAULT_ERRNO :
+		      crmod_sym_replace_fd(rec->fd, ofd->file,
 					   rec->fd_flags & CRMOD_FD_CLOEXEC ?
 					   O_CLOEXEC : 0);
 		if (ret < 0)

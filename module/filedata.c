@@ -19,6 +19,7 @@
 
 #include "compat.h"
 #include "crmod.h"
+#include "resource.h"
 
 /* A deleted file's content is kept up to this size. */
 #define CR_UNLINKED_MAX		(64ULL << 20)
@@ -67,7 +68,8 @@ static int cr_write_extent(struct cr_ckpt *ck, struct cr_file_ref *ref,
 	u32 crc;
 	int ret;
 
-	n = kernel_read(f, buf, len, &pos);
+	n = cr_fault("reading a file's content") ? -CR_FAULT_ERRNO :
+	    kernel_read(f, buf, len, &pos);
 	if (n != len)
 		return cr_fail(ck->err, "reading %zu bytes of %s at %lld: error %zd",
 			       len, ref->path[0] ? ref->path : "shared memory",
@@ -96,18 +98,18 @@ int cr_write_file_data(struct cr_ckpt *ck, struct cr_file_ref *ref)
 	void *buf;
 	int ret = 0;
 
-	f = dentry_open(&ref->file->f_path, O_RDONLY | O_LARGEFILE,
-			current_cred());
+	f = cr_dentry_open(&ref->file->f_path, O_RDONLY | O_LARGEFILE, current_cred());
 	if (IS_ERR(f))
 		return cr_fail(ck->err, "cannot open %s to read its content (%ld)",
 			       ref->path, PTR_ERR(f));
-	buf = kvmalloc(CR_DATA_CHUNK, GFP_KERNEL);
+	buf = cr_alloc(CR_DATA_CHUNK);
 	if (!buf) {
-		fput(f);
+		cr_fput(f);
 		return -ENOMEM;
 	}
 	while (pos < size && !ret) {
-		loff_t data = vfs_llseek(f, pos, SEEK_DATA), hole;
+		loff_t data = cr_fault("finding a file's data") ? -CR_FAULT_ERRNO :
+			      vfs_llseek(f, pos, SEEK_DATA), hole;
 
 		if (data == -ENXIO || data >= size)
 			break;
@@ -131,8 +133,8 @@ int cr_write_file_data(struct cr_ckpt *ck, struct cr_file_ref *ref)
 			cond_resched();
 		}
 	}
-	kvfree(buf);
-	fput(f);
+	cr_free(buf);
+	cr_fput(f);
 	return ret;
 }
 
@@ -197,8 +199,7 @@ static struct file *cr_make_unlinked(struct cr_plan *p, struct cr_file_ref *ref)
 	struct file *f;
 
 	/* unlinked from the start, in the directory it was in */
-	f = file_open_root(&dir->file->f_path, ".",
-			   O_TMPFILE | O_RDWR | O_LARGEFILE, ref->rec.mode & 07777);
+	f = cr_file_open_root(&dir->file->f_path, ".", O_TMPFILE | O_RDWR | O_LARGEFILE, ref->rec.mode & 07777);
 	if (IS_ERR(f))
 		cr_fail(p->err, "cannot recreate the deleted file %s in %s (error %ld%s)",
 			ref->path, dir->path, PTR_ERR(f),
@@ -208,7 +209,10 @@ static struct file *cr_make_unlinked(struct cr_plan *p, struct cr_file_ref *ref)
 
 static struct file *cr_make_memfd(struct cr_plan *p, struct cr_file_ref *ref)
 {
-	struct file *f = cr_compat_shmem_file_setup(ref->path, 0, true);
+	struct file *f;
+
+	f = cr_fault("making a memfd") ? ERR_PTR(-CR_FAULT_ERRNO) :
+	    cr_file_acquired(cr_compat_shmem_file_setup(ref->path, 0, true));
 
 	if (IS_ERR(f)) {
 		cr_fail(p->err, "cannot make the memfd %s (%ld)", ref->path,
@@ -248,7 +252,8 @@ static int cr_restore_attrs(struct cr_plan *p, struct cr_file_ref *ref)
 		attr.ia_valid |= ATTR_UID;
 	if (!gid_eq(attr.ia_gid, inode->i_gid))
 		attr.ia_valid |= ATTR_GID;
-	ret = cr_compat_setattr(ref->file, &attr);
+	ret = cr_fault("setting a file's owner and mode") ? -CR_FAULT_ERRNO :
+	      cr_compat_setattr(ref->file, &attr);
 	if (ret)
 		return cr_fail(p->err, "%s: cannot give it owner %u:%u, mode %#o and its mtime (%d)",
 			       ref->path, rec->uid, rec->gid, rec->mode, ret);
@@ -275,7 +280,9 @@ int cr_plan_make_content(struct cr_plan *p, struct cr_file_ref *ref)
 		ref->file = cr_make_memfd(p, ref);
 		break;
 	default:
-		ref->file = cr_compat_shmem_file_setup("dev/zero", ref->rec.size, false);
+		ref->file = cr_fault("making shared memory") ? ERR_PTR(-CR_FAULT_ERRNO) :
+			    cr_file_acquired(cr_compat_shmem_file_setup("dev/zero",
+									 ref->rec.size, false));
 		if (IS_ERR(ref->file))
 			cr_fail(p->err, "cannot make %llu bytes of shared memory (%ld)",
 				ref->rec.size, PTR_ERR(ref->file));
@@ -294,7 +301,8 @@ int cr_plan_make_content(struct cr_plan *p, struct cr_file_ref *ref)
 			return ret;
 	}
 	if (i_size_read(file_inode(ref->file)) != ref->rec.size) {
-		ret = vfs_truncate(&ref->file->f_path, ref->rec.size);
+		ret = cr_fault("sizing a file") ? -CR_FAULT_ERRNO :
+		      vfs_truncate(&ref->file->f_path, ref->rec.size);
 		if (ret)
 			return cr_fail(p->err, "cannot give %s its size %llu (%d)",
 				       ref->path[0] ? ref->path : "shared memory",
@@ -311,7 +319,8 @@ int cr_plan_make_content(struct cr_plan *p, struct cr_file_ref *ref)
 		return cr_fail(p->err, "memfd %s: unknown seals %#x", ref->path,
 			       ref->rec.seals);
 	seals = ref->rec.seals & ~CR_LATE_SEALS;
-	ret = seals ? cr_compat_memfd_add_seals(ref->file, seals) : 0;
+	ret = !seals ? 0 : cr_fault("sealing a memfd") ? -CR_FAULT_ERRNO :
+	      cr_compat_memfd_add_seals(ref->file, seals);
 	if (ret)
 		return cr_fail(p->err, "memfd %s: cannot seal it %#x (%d)",
 			       ref->path, seals, ret);
@@ -330,7 +339,8 @@ int cr_restore_seals(struct cr_plan *p)
 
 		if (ref->rec.kind != CRMOD_STATE_MEMFD || !seals)
 			continue;
-		ret = cr_compat_memfd_add_seals(ref->file, seals);
+		ret = cr_fault("sealing a memfd") ? -CR_FAULT_ERRNO :
+		      cr_compat_memfd_add_seals(ref->file, seals);
 		if (ret)
 			return cr_fail(p->err, "memfd %s: cannot seal it %#x (%d)",
 				       ref->path, seals, ret);

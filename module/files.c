@@ -22,6 +22,7 @@
 
 #include "compat.h"
 #include "crmod.h"
+#include "resource.h"
 
 /* An image holds at most this many files: beyond is corruption. */
 #define CR_MAX_FILES	65536
@@ -33,6 +34,8 @@
 
 static int cr_stat(struct file *file, struct kstat *st)
 {
+	if (cr_fault("stat of a file"))
+		return -CR_FAULT_ERRNO;
 	return vfs_getattr(&file->f_path, st, STATX_BASIC_STATS,
 			   AT_STATX_SYNC_AS_STAT);
 }
@@ -157,7 +160,8 @@ static bool cr_reachable(struct file *file, const char *path)
 	struct path found;
 	bool same;
 
-	if (path[0] != '/' || kern_path(path, 0, &found))
+	if (path[0] != '/' || cr_fault("looking up a path") ||
+	    kern_path(path, 0, &found))
 		return false;
 	same = found.dentry == file->f_path.dentry &&
 	       found.mnt == file->f_path.mnt;
@@ -201,8 +205,7 @@ int cr_file_classify(struct cr_ckpt *ck, struct file *file, const char *what,
 		return 0;
 	}
 	if (k)
-		return cr_refuse(ck->err, k, "%s is %s", what,
-				 dentry->d_name.name);
+		return cr_refuse(ck->err, k, "%s", what);
 
 	if (S_ISDIR(mode))
 		k = CRMOD_STATE_DIRECTORY;
@@ -261,13 +264,13 @@ static int cr_register_parent(struct cr_ckpt *ck, struct file *file, u32 *id)
 	struct file *dir;
 	int ret;
 
-	dir = dentry_open(&path, O_PATH | O_DIRECTORY, current_cred());
+	dir = cr_dentry_open(&path, O_PATH | O_DIRECTORY, current_cred());
 	dput(parent);
 	if (IS_ERR(dir))
 		return cr_fail(ck->err, "cannot open the directory of a deleted file (%ld)",
 			       PTR_ERR(dir));
 	ret = cr_file_register(ck, dir, CRMOD_STATE_DIRECTORY, id);
-	fput(dir);
+	cr_fput(dir);
 	return ret;
 }
 
@@ -294,7 +297,7 @@ int cr_file_register(struct cr_ckpt *ck, struct file *file, u32 kind,
 			return ret;
 	}
 
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	buf = cr_alloc(PATH_MAX);
 	if (!buf)
 		return -ENOMEM;
 	if (kind == CRMOD_STATE_SHARED_ANON)
@@ -304,32 +307,32 @@ int cr_file_register(struct cr_ckpt *ck, struct file *file, u32 kind,
 	else
 		path = cr_d_path(file, buf, PATH_MAX);
 	if (IS_ERR(path)) {
-		kfree(buf);
+		cr_free(buf);
 		return cr_fail(ck->err, "a file's path is too long (%ld)",
 			       PTR_ERR(path));
 	}
 	if (cr_path_kind(kind) && !cr_reachable(file, path)) {
 		ret = cr_refuse(ck->err, CRMOD_STATE_UNREACHABLE_FILE,
 				"%s cannot be found by that path", path);
-		kfree(buf);
+		cr_free(buf);
 		return ret;
 	}
-	path = kstrdup(path, GFP_KERNEL);
-	kfree(buf);
+	path = cr_strdup(path);
+	cr_free(buf);
 	if (!path)
 		return -ENOMEM;
 	ret = cr_stat(file, &st);
 	if (ret) {
 		cr_fail(ck->err, "cannot stat %s (%d)", path, ret);
-		kfree(path);
+		cr_free(path);
 		return ret;
 	}
 	ref = cr_file_new(ck);
 	if (IS_ERR(ref)) {
-		kfree(path);
+		cr_free(path);
 		return PTR_ERR(ref);
 	}
-	ref->file = get_file(file);
+	ref->file = cr_file_get(file);
 	ref->path = path;
 	ref->rec.id = ck->nr_files + 1;
 	ref->rec.kind = kind;
@@ -362,14 +365,14 @@ void cr_files_release(struct cr_file_ref *files, u32 nr)
 
 	for (i = 0; i < nr; i++) {
 		if (files[i].file)
-			fput(files[i].file);
+			cr_fput(files[i].file);
 		if (files[i].mapped_ro)
-			fput(files[i].mapped_ro);
+			cr_fput(files[i].mapped_ro);
 		if (files[i].mapped_rw)
-			fput(files[i].mapped_rw);
-		kfree(files[i].path);
+			cr_fput(files[i].mapped_rw);
+		cr_free(files[i].path);
 	}
-	kvfree(files);
+	cr_free(files);
 }
 
 int cr_write_files(struct cr_ckpt *ck)
@@ -380,7 +383,7 @@ int cr_write_files(struct cr_ckpt *ck)
 	for (i = 0; i < ck->nr_files; i++) {
 		struct cr_file_ref *ref = &ck->files[i];
 		size_t len = sizeof(ref->rec) + ref->rec.path_len;
-		u8 *payload = kmalloc(len, GFP_KERNEL);
+		u8 *payload = cr_alloc(len);
 
 		if (!payload)
 			return -ENOMEM;
@@ -388,7 +391,7 @@ int cr_write_files(struct cr_ckpt *ck)
 		memcpy(payload + sizeof(ref->rec), ref->path,
 		       ref->rec.path_len);
 		ret = cr_write_section(&ck->w, CRMOD_SEC_FILE, payload, len);
-		kfree(payload);
+		cr_free(payload);
 		if (!ret && cr_is_content_kind(ref->rec.kind))
 			ret = cr_write_file_data(ck, ref);
 		if (ret)
@@ -476,7 +479,7 @@ int cr_read_file(struct cr_plan *p, const void *payload, u64 len)
 	ref = &p->files[p->nr_files];
 	memset(ref, 0, sizeof(*ref));
 	ref->rec = *rec;
-	ref->path = kstrdup(path, GFP_KERNEL);
+	ref->path = cr_strdup(path);
 	if (!ref->path)
 		return -ENOMEM;
 	p->nr_files++;
@@ -548,7 +551,7 @@ int cr_plan_open_files(struct cr_plan *p)
 		}
 		if (ref->rec.kind == CRMOD_STATE_SYMLINK)
 			flags |= O_NOFOLLOW;
-		f = filp_open(ref->path, flags, 0);
+		f = cr_filp_open(ref->path, flags, 0);
 		if (IS_ERR(f)) {
 			cr_fail(p->err,
 				"%s: cannot find it (error %ld): it vanished or is not accessible",
@@ -556,6 +559,11 @@ int cr_plan_open_files(struct cr_plan *p)
 			return PTR_ERR(f);
 		}
 		ref->file = f;
+		if (cr_kernel_fs_kind(file_inode(f)->i_sb->s_magic) ||
+		    (file_inode(f)->i_sb->s_flags & SB_NOUSER))
+			return cr_fail(p->err,
+				       "%s is on a kernel filesystem: %s are not restored",
+				       ref->path, cr_state_text(CRMOD_STATE_KERNEL_FS_FILE));
 		ret = cr_check_identity(p, ref);
 		if (ret)
 			return ret;
@@ -569,7 +577,7 @@ struct file *cr_plan_open_object(struct cr_plan *p, struct cr_file_ref *ref,
 	struct file *f;
 
 	if (cr_is_content_kind(ref->rec.kind))
-		return dentry_open(&ref->file->f_path, flags, current_cred());
+		return cr_dentry_open(&ref->file->f_path, flags, current_cred());
 	if (ref->rec.kind == CRMOD_STATE_CHAR_DEVICE && !(flags & O_PATH) &&
 	    !cr_plain_device(MKDEV(ref->rec.dev_major, ref->rec.dev_minor))) {
 		cr_fail(p->err, "%s is the device %u:%u: restart opens only null, zero, full, random and urandom",
@@ -579,14 +587,14 @@ struct file *cr_plan_open_object(struct cr_plan *p, struct cr_file_ref *ref,
 	if (ref->rec.kind == CRMOD_STATE_SYMLINK)
 		flags |= O_NOFOLLOW;
 	/* by path, as the caller: its permissions decide */
-	f = filp_open(ref->path, flags, 0);
+	f = cr_filp_open(ref->path, flags, 0);
 	if (IS_ERR(f)) {
 		cr_fail(p->err, "%s: cannot open it (error %ld)", ref->path,
 			PTR_ERR(f));
 		return f;
 	}
 	if (file_inode(f) != file_inode(ref->file)) {
-		fput(f);
+		cr_fput(f);
 		cr_fail(p->err, "%s was replaced during restart", ref->path);
 		return ERR_PTR(-ESTALE);
 	}

@@ -14,6 +14,7 @@
 
 #include "compat.h"
 #include "crmod.h"
+#include "resource.h"
 
 int cr_fail(struct cr_error *err, const char *fmt, ...)
 {
@@ -26,6 +27,18 @@ int cr_fail(struct cr_error *err, const char *fmt, ...)
 	vsnprintf(err->msg, sizeof(err->msg), fmt, args);
 	va_end(args);
 	return -EINVAL;
+}
+
+void cr_note_fault(struct cr_error *err)
+{
+	const char *step = cr_fault_step();
+	char msg[CRMOD_ERROR_LEN];
+
+	if (!step)
+		return;
+	snprintf(msg, sizeof(msg), "test fault at %s: %s", step,
+		 err->msg[0] ? err->msg : "(no message)");
+	memcpy(err->msg, msg, sizeof(msg));
 }
 
 u32 cr_crc_update(u32 state, const void *buf, size_t len)
@@ -67,7 +80,8 @@ static const u8 cr_zeros[CRMOD_IMAGE_ALIGN];
 int cr_write_raw(struct cr_writer *w, const void *buf, size_t len)
 {
 	while (len) {
-		ssize_t n = kernel_write(w->file, buf, len, &w->pos);
+		ssize_t n = cr_fault("writing the image") ? -CR_FAULT_ERRNO :
+			    kernel_write(w->file, buf, len, &w->pos);
 
 		if (n < 0) {
 			cr_fail(w->err, "writing the image at byte %llu: error %zd",
@@ -157,7 +171,8 @@ int cr_read_exact(struct cr_reader *r, void *buf, size_t len,
 	loff_t start = r->pos;
 
 	while (len) {
-		ssize_t n = kernel_read(r->file, buf, len, &r->pos);
+		ssize_t n = cr_fault("reading the image") ? -CR_FAULT_ERRNO :
+			    kernel_read(r->file, buf, len, &r->pos);
 
 		if (n < 0) {
 			cr_fail(r->err, "reading %s at offset %lld: error %zd",

@@ -17,6 +17,7 @@
 
 #include "compat.h"
 #include "crmod.h"
+#include "resource.h"
 
 #define CR_MAX_LOCKS	65536
 
@@ -149,7 +150,7 @@ int cr_read_locks(struct cr_plan *p, const void *payload, u64 len)
 			return cr_plan_fail(p, "lock %llu: reserved field is %u",
 					    i, l->reserved);
 	}
-	p->locks = kvmalloc(len ?: 1, GFP_KERNEL);
+	p->locks = cr_alloc(len ?: 1);
 	if (!p->locks)
 		return -ENOMEM;
 	memcpy(p->locks, payload, len);
@@ -205,6 +206,8 @@ int cr_plan_take_locks(struct cr_plan *p)
 		struct file_lock fl;
 		struct file *file = cr_lock_request(p, l, &fl);
 
+		if (cr_fault("taking a file lock"))
+			return cr_lock_conflict(p, l, file, -CR_FAULT_ERRNO);
 		switch (l->kind) {
 		case CRMOD_LOCK_FLOCK:
 			ret = locks_lock_inode_wait(file_inode(file), &fl);
@@ -238,7 +241,8 @@ int cr_restore_locks(struct cr_plan *p)
 		if (l->kind != CRMOD_LOCK_POSIX)
 			continue;
 		file = cr_lock_request(p, l, &fl);
-		ret = vfs_lock_file(file, F_SETLK, &fl, NULL);
+		ret = cr_fault("taking a POSIX lock") ? -CR_FAULT_ERRNO :
+		      vfs_lock_file(file, F_SETLK, &fl, NULL);
 		if (ret)
 			return cr_lock_conflict(p, l, file, ret);
 	}

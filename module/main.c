@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "crmod.h"
+#include "resource.h"
 
 /* The ABI has one layout for 32- and 64-bit callers; keep it that way. */
 static_assert(sizeof(struct crmod_version) == 16);
@@ -97,6 +98,8 @@ static long crmod_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 #ifdef CRMOD_TEST
 	case CRCTL_IOC_TEST_WARN:
 		return crmod_ioc_test_warn();
+	case CRCTL_IOC_TEST_FAULT:
+		return crmod_ioc_test_fault(uarg);
 #endif
 	default:
 		return -ENOTTY;

@@ -22,6 +22,7 @@
 
 #include "compat.h"
 #include "crmod.h"
+#include "resource.h"
 #include "resolver.h"
 
 /* A run of pages is one PAGES section of at most this many bytes. */
@@ -179,7 +180,7 @@ int cr_dump_vmas(struct cr_ckpt *ck)
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
-	ck->vmas = kvcalloc(mm->map_count ?: 1, sizeof(*ck->vmas), GFP_KERNEL);
+	ck->vmas = cr_zalloc_array(mm->map_count ?: 1, sizeof(*ck->vmas));
 	if (!ck->vmas) {
 		ret = -ENOMEM;
 		goto out;
@@ -284,7 +285,8 @@ static int cr_dump_vma_pages(struct cr_ckpt *ck, struct vm_area_struct *vma,
 		unsigned long n = 0;
 		long got;
 
-		got = cr_compat_gup_remote(ck->mm, addr, want,
+		got = cr_fault("reading the process's memory") ? -CR_FAULT_ERRNO :
+		      cr_compat_gup_remote(ck->mm, addr, want,
 					   FOLL_DUMP | FOLL_FORCE, pages);
 		if (got < 0 && got != -EFAULT)
 			return cr_fail(ck->err, "reading memory at %#lx: error %ld",
@@ -319,8 +321,8 @@ int cr_dump_pages(struct cr_ckpt *ck)
 	u32 i;
 	int ret = 0;
 
-	pages = kvmalloc_array(max, sizeof(*pages), GFP_KERNEL);
-	bv = kvmalloc_array(max, sizeof(*bv), GFP_KERNEL);
+	pages = cr_alloc_array(max, sizeof(*pages));
+	bv = cr_alloc_array(max, sizeof(*bv));
 	if (!pages || !bv) {
 		ret = -ENOMEM;
 		goto out;
@@ -343,8 +345,8 @@ int cr_dump_pages(struct cr_ckpt *ck)
 	}
 	mmap_read_unlock(mm);
 out:
-	kvfree(bv);
-	kvfree(pages);
+	cr_free(bv);
+	cr_free(pages);
 	return ret;
 }
 
@@ -421,7 +423,7 @@ int cr_read_vmas(struct cr_plan *p, const void *payload, u64 len)
 		if (ret)
 			return ret;
 	}
-	p->vmas = kvmalloc(len, GFP_KERNEL);
+	p->vmas = cr_alloc(len);
 	if (!p->vmas)
 		return -ENOMEM;
 	memcpy(p->vmas, payload, len);
@@ -592,7 +594,7 @@ static int cr_check_mm_fields(struct cr_plan *p)
 /* vm.max_map_count as the kernel has it now (it is not exported). */
 static long cr_max_map_count(void)
 {
-	struct file *f = filp_open("/proc/sys/vm/max_map_count", O_RDONLY, 0);
+	struct file *f = cr_filp_open("/proc/sys/vm/max_map_count", O_RDONLY, 0);
 	char buf[24] = "";
 	loff_t pos = 0;
 	long count = DEFAULT_MAX_MAP_COUNT;
@@ -602,7 +604,7 @@ static long cr_max_map_count(void)
 	if (kernel_read(f, buf, sizeof(buf) - 1, &pos) > 0 &&
 	    kstrtol(strim(buf), 10, &count))
 		count = DEFAULT_MAX_MAP_COUNT;
-	fput(f);
+	cr_fput(f);
 	return count;
 }
 
@@ -728,7 +730,7 @@ static int cr_unmap_all(struct cr_plan *p, struct mm_struct *mm)
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
-	ranges = kvcalloc(mm->map_count ?: 1, sizeof(*ranges), GFP_KERNEL);
+	ranges = cr_zalloc_array(mm->map_count ?: 1, sizeof(*ranges));
 	if (!ranges) {
 		mmap_read_unlock(mm);
 		return -ENOMEM;
@@ -743,19 +745,21 @@ static int cr_unmap_all(struct cr_plan *p, struct mm_struct *mm)
 	}
 	mmap_read_unlock(mm);
 	for (i = 0; i < n && !ret; i++) {
-		ret = vm_munmap(ranges[i].start, ranges[i].end - ranges[i].start);
+		ret = cr_fault("unmapping memory") ? -CR_FAULT_ERRNO :
+		      vm_munmap(ranges[i].start, ranges[i].end - ranges[i].start);
 		if (ret)
 			cr_fail(p->err, "unmapping %#lx-%#lx: error %d",
 				ranges[i].start, ranges[i].end, ret);
 	}
-	kvfree(ranges);
+	cr_free(ranges);
 	return ret;
 }
 
 static int cr_move(struct cr_plan *p, unsigned long from, unsigned long len,
 		   unsigned long to, const char *what)
 {
-	long ret = cr_arch_mremap(from, len, to);
+	long ret = cr_fault("moving the vDSO") ? -CR_FAULT_ERRNO :
+		   cr_arch_mremap(from, len, to);
 
 	if (ret != to)
 		return cr_fail(p->err, "moving the %s from %#lx to %#lx: error %ld",
@@ -790,7 +794,8 @@ static int cr_place_specials(struct cr_plan *p, struct mm_struct *mm)
 			len[k] = 0;
 			continue;
 		}
-		tmp = vm_mmap(NULL, 0, len[k], PROT_NONE,
+		tmp = cr_fault("mapping room to move the vDSO") ? -CR_FAULT_ERRNO :
+		      vm_mmap(NULL, 0, len[k], PROT_NONE,
 			      MAP_PRIVATE | MAP_ANONYMOUS, 0);
 		if (IS_ERR_VALUE(tmp))
 			return cr_fail(p->err, "no room to move the %s (%ld)",
@@ -851,7 +856,8 @@ static int cr_map_vma(struct cr_plan *p, const struct crmod_vma *v)
 	} else {
 		flags |= MAP_ANONYMOUS;
 	}
-	addr = vm_mmap(file, v->start, len, cr_map_prot(v), flags,
+	addr = cr_fault("mapping memory") ? -CR_FAULT_ERRNO :
+	       vm_mmap(file, v->start, len, cr_map_prot(v), flags,
 		       v->pgoff << PAGE_SHIFT);
 	if (addr != v->start)
 		return cr_fail(p->err, "mapping %#llx-%#llx: error %ld", v->start,
@@ -866,7 +872,8 @@ static int cr_map_vma(struct cr_plan *p, const struct crmod_vma *v)
 static int cr_read_run_to_user(struct cr_plan *p, unsigned long addr, u64 len)
 {
 	while (len) {
-		ssize_t n = crmod_compat_read_user(p->r.file,
+		ssize_t n = cr_fault("copying memory in") ? -CR_FAULT_ERRNO :
+			    crmod_compat_read_user(p->r.file,
 						   (void __user *)addr,
 						   min_t(u64, len, SZ_1G),
 						   &p->r.pos);
@@ -898,7 +905,9 @@ static int cr_fill_run(struct cr_plan *p, const struct cr_extent *run)
 		if (ret)
 			return ret;
 		crc = cr_crc_update(crc, p->buf, chunk);
-		if (by_force) {
+		if (cr_fault("copying memory in")) {
+			return cr_fail(p->err, "writing memory at %#lx failed", addr);
+		} else if (by_force) {
 			if (access_process_vm(current, addr, p->buf, chunk,
 					      FOLL_FORCE | FOLL_WRITE) != chunk)
 				return cr_fail(p->err, "writing memory at %#lx failed",
@@ -941,7 +950,8 @@ static int cr_restore_mm_fields(struct cr_plan *p, struct mm_struct *mm)
 	mmap_write_unlock(mm);
 
 	if (p->exe_denied) {
-		ret = crmod_sym_replace_mm_exe_file(mm, p->exe_denied);
+		ret = cr_fault("setting the executable") ? -CR_FAULT_ERRNO :
+		      crmod_sym_replace_mm_exe_file(mm, p->exe_denied);
 		if (ret)
 			cr_fail(p->err, "setting the executable to %s: error %d",
 				cr_plan_file(p, t->exe_file)->path, ret);
@@ -959,14 +969,16 @@ static int cr_advise_vma(struct cr_plan *p, const struct crmod_vma *v)
 	for (i = 0; i < ARRAY_SIZE(cr_vma_advice); i++) {
 		if (!(v->flags & cr_vma_advice[i].flag) || !cr_vma_advice[i].advice)
 			continue;
-		err = cr_arch_madvise(v->start, len, cr_vma_advice[i].advice);
+		err = cr_fault("madvise") ? -CR_FAULT_ERRNO :
+		      cr_arch_madvise(v->start, len, cr_vma_advice[i].advice);
 		if (err)
 			return cr_fail(p->err, "madvise(%#llx-%#llx, %d): error %ld",
 				       v->start, v->end, cr_vma_advice[i].advice,
 				       err);
 	}
 	if (v->flags & CRMOD_VMA_LOCKED) {
-		err = cr_arch_mlock2(v->start, len, v->flags & CRMOD_VMA_LOCKONFAULT ?
+		err = cr_fault("mlock") ? -CR_FAULT_ERRNO :
+		      cr_arch_mlock2(v->start, len, v->flags & CRMOD_VMA_LOCKONFAULT ?
 				     MLOCK_ONFAULT : 0);
 		if (err)
 			return cr_fail(p->err, "mlock(%#llx-%#llx): error %ld",
@@ -1000,7 +1012,8 @@ int cr_restore_mm(struct cr_plan *p)
 
 		if ((v->flags & CR_VMA_SPECIAL) || cr_map_prot(v) == v->prot)
 			continue;
-		err = cr_arch_mprotect(v->start, v->end - v->start, v->prot);
+		err = cr_fault("mprotect") ? -CR_FAULT_ERRNO :
+		      cr_arch_mprotect(v->start, v->end - v->start, v->prot);
 		if (err)
 			ret = cr_fail(p->err, "protecting %#llx-%#llx: error %ld",
 				      v->start, v->end, err);
@@ -1009,7 +1022,8 @@ int cr_restore_mm(struct cr_plan *p)
 		if (!(p->vmas[i].flags & CR_VMA_SPECIAL))
 			ret = cr_advise_vma(p, &p->vmas[i]);
 	if (!ret && (p->task.flags & CRMOD_TASK_MLOCK_FUTURE)) {
-		long err = cr_arch_mlockall(MCL_FUTURE |
+		long err = cr_fault("mlockall") ? -CR_FAULT_ERRNO :
+			   cr_arch_mlockall(MCL_FUTURE |
 					    (p->task.flags & CRMOD_TASK_MLOCK_ONFAULT ?
 					     MCL_ONFAULT : 0));
 

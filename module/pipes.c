@@ -19,6 +19,7 @@
 #include <linux/vmalloc.h>
 
 #include "crmod.h"
+#include "resource.h"
 #include "resolver.h"
 
 #define CR_MAX_PIPES	4096
@@ -46,14 +47,13 @@ int cr_pipe_register(struct cr_ckpt *ck, struct file *file, u32 fifo, u32 *id)
 
 		if (i == CR_MAX_PIPES)
 			return cr_fail(ck->err, "more than %d pipes", CR_MAX_PIPES);
-		pipes = krealloc_array(ck->pipes, i + 1, sizeof(*pipes),
-				       GFP_KERNEL);
+		pipes = cr_realloc_array(ck->pipes, i, i + 1, sizeof(*pipes));
 		if (!pipes)
 			return -ENOMEM;
 		ck->pipes = pipes;
 		memset(&pipes[i], 0, sizeof(pipes[i]));
 		pipes[i].pipe = pipe;
-		pipes[i].file = get_file(file);
+		pipes[i].file = cr_file_get(file);
 		pipes[i].fifo = fifo;
 		ck->nr_pipes++;
 	}
@@ -135,7 +135,7 @@ static int cr_write_pipe(struct cr_ckpt *ck, struct cr_pipe_ref *ref)
 		}
 		len += buf->len;
 	}
-	rec = kvzalloc(sizeof(*rec) + len, GFP_KERNEL);
+	rec = cr_zalloc(sizeof(*rec) + len);
 	if (!rec) {
 		pipe_unlock(pipe);
 		return -ENOMEM;
@@ -155,7 +155,7 @@ static int cr_write_pipe(struct cr_ckpt *ck, struct cr_pipe_ref *ref)
 	}
 	pipe_unlock(pipe);
 	ret = cr_write_section(&ck->w, CRMOD_SEC_PIPE, rec, sizeof(*rec) + len);
-	kvfree(rec);
+	cr_free(rec);
 	return ret;
 }
 
@@ -180,9 +180,9 @@ void cr_pipes_release(struct cr_pipe_ref *pipes, u32 nr)
 
 	for (i = 0; i < nr; i++) {
 		if (pipes[i].file)
-			fput(pipes[i].file);
+			cr_fput(pipes[i].file);
 	}
-	kfree(pipes);
+	cr_free(pipes);
 }
 
 /* Restart. */
@@ -208,15 +208,15 @@ int cr_read_pipe(struct cr_plan *p, const void *payload, u64 len)
 				    rec->capacity, rec->len);
 	if (p->nr_pipes == CR_MAX_PIPES)
 		return cr_plan_fail(p, "more than %d pipes", CR_MAX_PIPES);
-	pipes = krealloc_array(p->pipes, p->nr_pipes + 1, sizeof(*pipes),
-			       GFP_KERNEL);
+	pipes = cr_realloc_array(p->pipes, p->nr_pipes, p->nr_pipes + 1,
+				 sizeof(*pipes));
 	if (!pipes)
 		return -ENOMEM;
 	p->pipes = pipes;
 	pp = &pipes[p->nr_pipes];
 	memset(pp, 0, sizeof(*pp));
 	pp->rec = *rec;
-	pp->data = kvmalloc(rec->len ?: 1, GFP_KERNEL);
+	pp->data = cr_alloc(rec->len ?: 1);
 	if (!pp->data)
 		return -ENOMEM;
 	memcpy(pp->data, rec + 1, rec->len);
@@ -269,8 +269,11 @@ int cr_plan_open_pipes(struct cr_plan *p)
 		} else {
 			struct file *ends[2];
 
-			ret = crmod_sym_create_pipe_files(ends, O_NONBLOCK);
+			ret = cr_fault("creating a pipe") ? -CR_FAULT_ERRNO :
+			      crmod_sym_create_pipe_files(ends, O_NONBLOCK);
 			if (!ret) {
+				cr_file_acquired(ends[0]);
+				cr_file_acquired(ends[1]);
 				pp->other = ends[0];
 				pp->base = ends[1];
 			} else {
@@ -281,7 +284,8 @@ int cr_plan_open_pipes(struct cr_plan *p)
 		if (ret)
 			return ret;
 		if (pp->rec.capacity != ((u64)PIPE_DEF_BUFFERS << PAGE_SHIFT)) {
-			long size = crmod_sym_pipe_fcntl(pp->base, F_SETPIPE_SZ,
+			long size = cr_fault("sizing a pipe") ? -CR_FAULT_ERRNO :
+				    crmod_sym_pipe_fcntl(pp->base, F_SETPIPE_SZ,
 							 pp->rec.capacity);
 
 			if (size < 0)
@@ -290,7 +294,8 @@ int cr_plan_open_pipes(struct cr_plan *p)
 		}
 		if (!pp->rec.len)
 			continue;
-		n = kernel_write(pp->base, pp->data, pp->rec.len, &pos);
+		n = cr_fault("filling a pipe") ? -CR_FAULT_ERRNO :
+		    kernel_write(pp->base, pp->data, pp->rec.len, &pos);
 		if (n != pp->rec.len)
 			return cr_fail(p->err, "cannot refill pipe %u with %llu bytes (%zd)",
 				       pp->rec.id, pp->rec.len, n);
@@ -308,8 +313,7 @@ struct file *cr_plan_open_pipe_end(struct cr_plan *p,
 	struct cr_plan_pipe *pp = &p->pipes[ofd->object - 1];
 	struct file *f;
 
-	f = dentry_open(&pp->base->f_path, ofd->flags | O_NONBLOCK,
-			current_cred());
+	f = cr_dentry_open(&pp->base->f_path, ofd->flags | O_NONBLOCK, current_cred());
 	if (IS_ERR(f)) {
 		cr_fail(p->err, "cannot open an end of pipe %u with flags %#o (%ld)",
 			pp->rec.id, ofd->flags, PTR_ERR(f));
@@ -327,10 +331,10 @@ void cr_plan_pipes_free(struct cr_plan *p)
 
 	for (i = 0; i < p->nr_pipes; i++) {
 		if (p->pipes[i].base)
-			fput(p->pipes[i].base);
+			cr_fput(p->pipes[i].base);
 		if (p->pipes[i].other)
-			fput(p->pipes[i].other);
-		kvfree(p->pipes[i].data);
+			cr_fput(p->pipes[i].other);
+		cr_free(p->pipes[i].data);
 	}
-	kfree(p->pipes);
+	cr_free(p->pipes);
 }

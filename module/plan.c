@@ -12,6 +12,7 @@
 #include <linux/string.h>
 
 #include "crmod.h"
+#include "resource.h"
 
 int cr_plan_fail(struct cr_plan *p, const char *fmt, ...)
 {
@@ -50,12 +51,12 @@ int cr_plan_grow(void **array, u32 nr, u32 *cap, size_t size, u32 max)
 	if (nr >= max)
 		return -E2BIG;
 	want = min_t(u32, max, max(16U, *cap * 2));
-	bigger = kvmalloc_array(want, size, GFP_KERNEL);
+	bigger = cr_alloc_array(want, size);
 	if (!bigger)
 		return -ENOMEM;
 	if (*array)
 		memcpy(bigger, *array, (size_t)nr * size);
-	kvfree(*array);
+	cr_free(*array);
 	*array = bigger;
 	*cap = want;
 	return 0;
@@ -106,7 +107,8 @@ int cr_plan_copy_extent(struct cr_plan *p, const struct cr_extent *e,
 			return ret;
 		from = p->r.pos;
 		crc = cr_crc_update(crc, p->buf, chunk);
-		n = kernel_write(to, p->buf, chunk, &at);
+		n = cr_fault("writing a file's content") ? -CR_FAULT_ERRNO :
+		    kernel_write(to, p->buf, chunk, &at);
 		if (n != chunk)
 			return cr_fail(p->err,
 				       "section %u (FILE_DATA): writing %zu bytes at offset %lld: error %zd",

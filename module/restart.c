@@ -25,6 +25,7 @@
 
 #include "compat.h"
 #include "crmod.h"
+#include "resource.h"
 
 /* Sections other than PAGES and FILE_DATA are read whole into memory. */
 #define CR_SMALL_SECTION_MAX	(16UL << 20)
@@ -86,7 +87,7 @@ static int cr_read_small(struct cr_plan *p, u64 len, u32 crc_expected)
 	if (len > CR_SMALL_SECTION_MAX)
 		return cr_plan_fail(p, "length %llu is absurd for this section (at most %lu)",
 				    len, CR_SMALL_SECTION_MAX);
-	payload = kvmalloc(len ?: 1, GFP_KERNEL);
+	payload = cr_alloc(len ?: 1);
 	if (!payload)
 		return -ENOMEM;
 	ret = cr_read_exact(&p->r, payload, len, "a section payload");
@@ -146,7 +147,7 @@ static int cr_read_small(struct cr_plan *p, u64 len, u32 crc_expected)
 		return 0;
 	}
 out:
-	kvfree(payload);
+	cr_free(payload);
 	return ret;
 }
 
@@ -352,33 +353,34 @@ static void cr_plan_free(struct cr_plan *p)
 {
 	cr_plan_ofds_free(p);
 	cr_files_release(p->files, p->nr_files);
-	kvfree(p->vmas);
-	kvfree(p->runs);
-	kvfree(p->data);
-	kvfree(p->regs);
-	kvfree(p->creds);
-	kvfree(p->pending);
-	kvfree(p->locks);
-	kfree(p->cgroup);
+	cr_free(p->vmas);
+	cr_free(p->runs);
+	cr_free(p->data);
+	cr_free(p->regs);
+	cr_free(p->creds);
+	cr_free(p->pending);
+	cr_free(p->locks);
+	cr_free(p->cgroup);
 	cr_plan_pipes_free(p);
-	kvfree(p->buf);
+	cr_free(p->buf);
 	if (p->exe_denied) {
 		cr_compat_allow_write_access(p->exe_denied);
-		fput(p->exe_denied);
+		cr_fput(p->exe_denied);
 	}
 	if (p->status)
-		fput(p->status);
+		cr_fput(p->status);
 	if (p->frozen)
 		cr_compat_allow_write_access(p->r.file);
 	if (p->r.file)
-		fput(p->r.file);
-	kfree(p);
+		cr_fput(p->r.file);
+	cr_free(p);
 }
 
 static void cr_die(struct cr_plan *p, int ret)
 {
 	if (!p->err->msg[0])
 		cr_fail(p->err, "error %d", ret);
+	cr_note_fault(p->err);
 	pr_info("restart of pid %d failed after the point of no return: %s\n",
 		task_pid_nr(current), p->err->msg);
 	if (p->status) {
@@ -403,23 +405,24 @@ long crmod_ioc_restart(void __user *uarg)
 		return -EFAULT;
 	if ((args.flags & ~CRMOD_RESTART_KNOWN_FLAGS) || args.reserved)
 		return -EINVAL;
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	err = kzalloc(sizeof(*err), GFP_KERNEL);
+	cr_fault_begin();
+	p = cr_zalloc(sizeof(*p));
+	err = cr_zalloc(sizeof(*err));
 	if (!p || !err) {
-		kfree(p);
-		kfree(err);
+		cr_free(p);
+		cr_free(err);
 		return -ENOMEM;
 	}
 	p->err = err;
 	p->r.err = err;
 	p->flags = args.flags;
-	p->buf = kvmalloc(CR_COPY_BYTES, GFP_KERNEL);
+	p->buf = cr_alloc(CR_COPY_BYTES);
 	if (!p->buf) {
 		ret = -ENOMEM;
 		goto refuse;
 	}
 
-	p->r.file = fget(args.fd);
+	p->r.file = cr_fget(args.fd);
 	if (!p->r.file) {
 		cr_fail(err, "image fd %d is not open", args.fd);
 		ret = -EBADF;
@@ -440,7 +443,7 @@ long crmod_ioc_restart(void __user *uarg)
 	 */
 	p->frozen = !cr_compat_deny_write_access(p->r.file);
 	if (args.status_fd >= 0) {
-		p->status = fget(args.status_fd);
+		p->status = cr_fget(args.status_fd);
 		if (!p->status || !(p->status->f_mode & FMODE_WRITE)) {
 			cr_fail(err, "status fd %d is not open for writing",
 				args.status_fd);
@@ -456,7 +459,7 @@ long crmod_ioc_restart(void __user *uarg)
 		goto refuse;
 	if (args.flags & CRMOD_RESTART_VALIDATE) {
 		cr_plan_free(p);
-		kfree(err);
+		cr_free(err);
 		return 0;
 	}
 
@@ -465,20 +468,21 @@ long crmod_ioc_restart(void __user *uarg)
 	if (ret) {
 		cr_die(p, ret);
 		cr_plan_free(p);
-		kfree(err);
+		cr_free(err);
 		return -EINTR;
 	}
 	cr_plan_free(p);
-	kfree(err);
+	cr_free(err);
 	return retval;
 
 refuse:
 	if (!err->msg[0])
 		cr_fail(err, "error %d", ret);
+	cr_note_fault(err);
 	if (args.error &&
 	    copy_to_user(u64_to_user_ptr(args.error), err->msg, sizeof(err->msg)))
 		ret = -EFAULT;
 	cr_plan_free(p);
-	kfree(err);
+	cr_free(err);
 	return ret;
 }

@@ -11,6 +11,7 @@
 #include <linux/slab.h>
 
 #include "crmod.h"
+#include "resource.h"
 #include "resolver.h"
 
 static_assert(_NSIG == CRMOD_NSIG);
@@ -35,7 +36,7 @@ int cr_dump_signals(struct cr_ckpt *ck)
 	struct crmod_signals *s;
 	int i, ret;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = cr_zalloc(sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	spin_lock_irq(&t->sighand->siglock);
@@ -57,7 +58,7 @@ int cr_dump_signals(struct cr_ckpt *ck)
 	if (!t->sas_ss_size)
 		s->altstack_flags |= SS_DISABLE;
 	ret = cr_write_section(&ck->w, CRMOD_SEC_SIGNALS, s, sizeof(*s));
-	kfree(s);
+	cr_free(s);
 	return ret;
 }
 
@@ -152,19 +153,19 @@ int cr_dump_pending(struct cr_ckpt *ck)
 		if (nr <= room)
 			break;
 		if (nr > CR_MAX_PENDING) {
-			kvfree(sigs);
+			cr_free(sigs);
 			return cr_fail(ck->err, "more than %d signals pending",
 				       CR_MAX_PENDING);
 		}
-		kvfree(sigs);
+		cr_free(sigs);
 		room = nr + 16;
-		sigs = kvcalloc(room, sizeof(*sigs), GFP_KERNEL);
+		sigs = cr_zalloc_array(room, sizeof(*sigs));
 		if (!sigs)
 			return -ENOMEM;
 	}
 	ret = cr_write_section(&ck->w, CRMOD_SEC_PENDING, sigs,
 			       nr * sizeof(*sigs));
-	kvfree(sigs);
+	cr_free(sigs);
 	return ret;
 }
 
@@ -178,8 +179,11 @@ int cr_read_pending(struct cr_plan *p, const void *payload, u64 len)
 	if (len % sizeof(*s) || n > CR_MAX_PENDING)
 		return cr_plan_fail(p, "length %llu is not a multiple of %zu up to %d signals",
 				    len, sizeof(*s), CR_MAX_PENDING);
+	u64 legacy[2] = { 0, 0 };	/* non-RT signals seen, per queue */
+
 	for (i = 0; i < n; i++) {
 		const siginfo_t *info = (const siginfo_t *)s[i].info;
+		u64 bit;
 
 		if (!valid_signal(s[i].signo) || !s[i].signo ||
 		    info->si_signo != s[i].signo)
@@ -191,9 +195,16 @@ int cr_read_pending(struct cr_plan *p, const void *payload, u64 len)
 		if (sig_kernel_only(s[i].signo))
 			return cr_plan_fail(p, "pending signal %llu: %u cannot be pending",
 					    i, s[i].signo);
+		/* only real-time signals queue: the others are pending once */
+		bit = 1ULL << (s[i].signo - 1);
+		if (s[i].signo < SIGRTMIN &&
+		    (legacy[!!(s[i].flags & CRMOD_SIG_SHARED)] & bit))
+			return cr_plan_fail(p, "pending signal %llu: signal %u a second time on one queue",
+					    i, s[i].signo);
+		legacy[!!(s[i].flags & CRMOD_SIG_SHARED)] |= bit;
 	}
 	/* sized by the image: at most 8.5 MiB, beyond kmalloc's reach */
-	p->pending = kvmalloc(len ?: 1, GFP_KERNEL);
+	p->pending = cr_alloc(len ?: 1);
 	if (!p->pending)
 		return -ENOMEM;
 	memcpy(p->pending, payload, len);
@@ -244,7 +255,8 @@ int cr_restore_pending(struct cr_plan *p)
 		kernel_siginfo_t info;
 
 		memcpy(&info, s->info, sizeof(info));
-		ret = crmod_sym_do_send_sig_info(s->signo, &info, current,
+		ret = cr_fault("queueing a signal") ? -CR_FAULT_ERRNO :
+		      crmod_sym_do_send_sig_info(s->signo, &info, current,
 						 s->flags & CRMOD_SIG_SHARED ?
 						 PIDTYPE_TGID : PIDTYPE_PID);
 		if (ret)

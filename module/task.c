@@ -34,6 +34,7 @@
 
 #include "compat.h"
 #include "crmod.h"
+#include "resource.h"
 #include "resolver.h"
 
 static_assert(RLIM_NLIMITS <= CRMOD_RLIMITS);
@@ -57,8 +58,7 @@ static const char *const cr_rlimit_names[RLIM_NLIMITS] = {
 static int cr_register_dir(struct cr_ckpt *ck, const struct path *path,
 			   const char *what, u32 *id)
 {
-	struct file *dir = dentry_open(path, O_PATH | O_DIRECTORY,
-				       current_cred());
+	struct file *dir = cr_dentry_open(path, O_PATH | O_DIRECTORY, current_cred());
 	u32 kind;
 	int ret;
 
@@ -68,7 +68,7 @@ static int cr_register_dir(struct cr_ckpt *ck, const struct path *path,
 	ret = cr_file_classify(ck, dir, what, &kind);
 	if (!ret)
 		ret = cr_file_register(ck, dir, kind, id);
-	fput(dir);
+	cr_fput(dir);
 	return ret;
 }
 
@@ -230,14 +230,14 @@ int cr_dump_task(struct cr_ckpt *ck)
 	if (ret)
 		return ret;
 
-	exe = cr_compat_mm_exe_file(mm);
+	exe = cr_file_acquired(cr_compat_mm_exe_file(mm));
 	if (exe) {
 		u32 kind;
 
 		ret = cr_file_classify(ck, exe, "the executable", &kind);
 		if (!ret)
 			ret = cr_file_register(ck, exe, kind, &t->exe_file);
-		fput(exe);
+		cr_fput(exe);
 		if (ret)
 			return ret;
 	}
@@ -458,7 +458,7 @@ static int cr_plan_check_attrs(struct cr_plan *p)
 		return cr_fail(p->err, "the image locks its future mappings (mlockall); that needs RLIMIT_MEMLOCK or CAP_IPC_LOCK");
 	if (!(t->flags & CRMOD_TASK_AFFINITY))
 		return 0;
-	want = kzalloc(cpumask_size(), GFP_KERNEL);
+	want = cr_zalloc(cpumask_size());
 	if (!want)
 		return -ENOMEM;
 	for (cpu = 0; cpu < CRMOD_CPU_WORDS * 64; cpu++) {
@@ -474,7 +474,7 @@ static int cr_plan_check_attrs(struct cr_plan *p)
 	}
 	if (!ret && cpumask_empty(want))
 		ret = cr_fail(p->err, "the image's CPU affinity is empty");
-	kfree(want);
+	cr_free(want);
 	return ret;
 }
 
@@ -517,9 +517,10 @@ int cr_plan_check_task(struct cr_plan *p)
 	f = cr_plan_open_object(p, exe, O_RDONLY | O_LARGEFILE);
 	if (IS_ERR(f))
 		return PTR_ERR(f);
-	ret = cr_compat_deny_write_access(f);
+	ret = cr_fault("shutting writers out of the executable") ? -CR_FAULT_ERRNO :
+	      cr_compat_deny_write_access(f);
 	if (ret) {
-		fput(f);
+		cr_fput(f);
 		return cr_fail(p->err, "the executable %s is open for writing (%d)",
 			       exe->path, ret);
 	}
@@ -545,13 +546,15 @@ static int cr_restore_sched(struct cr_plan *p)
 	set_user_nice(current, t->nice);
 	if (attr.sched_policy != current->policy || attr.sched_flags ||
 	    t->sched_priority != current->rt_priority) {
-		ret = sched_setattr_nocheck(current, &attr);
+		ret = cr_fault("setting the scheduling policy") ? -CR_FAULT_ERRNO :
+		      sched_setattr_nocheck(current, &attr);
 		if (ret)
 			return cr_fail(p->err, "cannot set scheduling policy %u (%d)",
 				       attr.sched_policy, ret);
 	}
 	if (t->ioprio) {
-		ret = set_task_ioprio(current, t->ioprio);
+		ret = cr_fault("setting the I/O priority") ? -CR_FAULT_ERRNO :
+		      set_task_ioprio(current, t->ioprio);
 		if (ret)
 			return cr_fail(p->err, "cannot set I/O priority %#x (%d)",
 				       t->ioprio, ret);
@@ -573,7 +576,8 @@ static int cr_restore_affinity(struct cr_plan *p)
 	for (cpu = 0; cpu < nr_cpu_ids; cpu++)
 		if (t->cpu_affinity[cpu / 64] & (1ULL << (cpu % 64)))
 			cpumask_set_cpu(cpu, want);
-	ret = crmod_sym_sched_setaffinity(0, want);
+	ret = cr_fault("setting the CPU affinity") ? -CR_FAULT_ERRNO :
+	      crmod_sym_sched_setaffinity(0, want);
 	free_cpumask_var(want);
 	if (ret)
 		return cr_fail(p->err, "cannot set the CPU affinity (%ld)", ret);
@@ -662,7 +666,8 @@ int cr_restore_limits(struct cr_plan *p)
 	/* as setrlimit() does: the CPU time limit is a timer */
 	if (t->rlim_cur[RLIMIT_CPU] == RLIM_INFINITY)
 		return 0;
-	ret = crmod_sym_update_rlimit_cpu(current, t->rlim_cur[RLIMIT_CPU]);
+	ret = cr_fault("arming RLIMIT_CPU") ? -CR_FAULT_ERRNO :
+	      crmod_sym_update_rlimit_cpu(current, t->rlim_cur[RLIMIT_CPU]);
 	if (ret)
 		return cr_fail(p->err, "cannot arm the RLIMIT_CPU timer (%d)", ret);
 	return 0;

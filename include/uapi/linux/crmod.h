@@ -593,9 +593,31 @@ struct crmod_restart_args {
 				     struct crmod_restart_args)
 
 /*
- * Test builds only (CRMOD_FEAT_TEST_HOOKS); -ENOTTY otherwise. Makes the
- * module WARN, so that the test harness can prove it notices.
+ * Test builds only (CRMOD_FEAT_TEST_HOOKS); -ENOTTY otherwise. TEST_WARN
+ * makes the module WARN, so that the test harness can prove it notices.
+ * TEST_FAULT with nth > 0 arms a fault for one process's next checkpoint or
+ * restart (see pid): its nth fallible step (an allocation, an open, a mapping, a
+ * copy, ...) fails as if the kernel had refused it. Every call reports how
+ * many steps the last armed one took, whether the fault hit and where, and
+ * what the module holds now (allocations, file references: both must come
+ * back to zero once no checkpoint or restart runs); disarm ends the fault.
  */
+#define CRMOD_TEST_STEP_LEN	64
+
+struct crmod_test_fault {
+	__u32 nth;		/* in: step to fail, 1..; 0: only report */
+	__u32 disarm;		/* in: then disarm */
+	__s32 pid;		/* in: whose: 0 the caller, -1 the next process */
+				/* to call checkpoint or restart, or a tgid */
+	__u32 steps;		/* out: steps the armed task's last call took */
+	__u32 hit;		/* out: the fault hit */
+	__u32 pad;
+	__u64 live_allocs;	/* out */
+	__u64 live_files;	/* out */
+	char step[CRMOD_TEST_STEP_LEN];	/* out: what failed */
+};
+
 #define CRCTL_IOC_TEST_WARN	_IO(CRCTL_IOC_MAGIC, 0xf0)
+#define CRCTL_IOC_TEST_FAULT	_IOWR(CRCTL_IOC_MAGIC, 0xf1, struct crmod_test_fault)
 
 #endif /* _UAPI_LINUX_CRMOD_H */

@@ -29,6 +29,13 @@
 
 #include "../../compat/unaligned.h"
 #include "../../crmod.h"
+#include "../../resource.h"
+#include "../../resource.h"
+#include "../../resource.h"
+#include "../../resource.h"
+#include "../../resource.h"
+#include "../../resource.h"
+#include "../../resource.h"
 #include "../../resolver.h"
 
 #define CR_FXSAVE_SIZE		512
@@ -209,7 +216,8 @@ int cr_arch_dump_regs(struct cr_ckpt *ck)
 	unsigned int fp_size;
 	int got, ret;
 
-	if (!gp || regset_get(ck->task, gp, sizeof(u), &u) != sizeof(u))
+	if (!gp || cr_fault("reading the registers") ||
+	    regset_get(ck->task, gp, sizeof(u), &u) != sizeof(u))
 		return cr_fail(ck->err, "cannot read the general registers");
 	if (!fp || !boot_cpu_has(X86_FEATURE_XSAVE))
 		fp = cr_find_regset(ck->task, NT_PRFPREG);
@@ -219,7 +227,7 @@ int cr_arch_dump_regs(struct cr_ckpt *ck)
 	if (fp_size > CR_XSAVE_MAX)
 		return cr_fail(ck->err, "FPU state of %u bytes", fp_size);
 
-	r = kzalloc(sizeof(*r) + fp_size, GFP_KERNEL);
+	r = cr_zalloc(sizeof(*r) + fp_size);
 	if (!r)
 		return -ENOMEM;
 	got = regset_get(ck->task, fp, fp_size, r + 1);
@@ -240,7 +248,7 @@ int cr_arch_dump_regs(struct cr_ckpt *ck)
 	ret = cr_write_section(&ck->w, CRMOD_SEC_REGS_X86, r,
 			       sizeof(*r) + fp_size);
 out:
-	kfree(r);
+	cr_free(r);
 	return ret;
 }
 
@@ -336,7 +344,8 @@ static void cr_fill_fpstate(struct cr_plan *p, u8 *buf, u32 size, u64 xcr0)
 
 static int cr_set_base(struct cr_plan *p, int code, u64 base, const char *what)
 {
-	long ret = cr_syscall(crmod_sym___x64_sys_arch_prctl, code, base, 0, 0, 0);
+	long ret = cr_fault("setting fs/gs base") ? -CR_FAULT_ERRNO :
+		   cr_syscall(crmod_sym___x64_sys_arch_prctl, code, base, 0, 0, 0);
 
 	if (ret)
 		return cr_fail(p->err, "setting %s to %#llx: error %ld", what,
@@ -362,7 +371,7 @@ static void cr_rax_fixup_run(struct callback_head *work)
 	struct cr_rax_fixup *fix = container_of(work, struct cr_rax_fixup, work);
 
 	current_pt_regs()->ax = fix->ax;
-	kfree(fix);
+	cr_free(fix);
 }
 
 static int cr_queue_rax_fixup(struct cr_plan *p, struct cr_rax_fixup *fix)
@@ -371,7 +380,8 @@ static int cr_queue_rax_fixup(struct cr_plan *p, struct cr_rax_fixup *fix)
 
 	fix->ax = ((const struct crmod_x86_regs *)p->regs)->ax;
 	init_task_work(&fix->work, cr_rax_fixup_run);
-	ret = task_work_add(current, &fix->work, TWA_SIGNAL);
+	ret = cr_fault("queueing the restore of rax") ? -CR_FAULT_ERRNO :
+	      task_work_add(current, &fix->work, TWA_SIGNAL);
 	if (ret)
 		return cr_fail(p->err, "cannot queue the restore of rax (%d)", ret);
 	return 0;
@@ -401,9 +411,9 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 	if (ret)
 		return ret;
 
-	kf = kzalloc(sizeof(*kf), GFP_KERNEL);
-	fp = kzalloc(fp_size + FP_XSTATE_MAGIC2_SIZE, GFP_KERNEL);
-	fix = kzalloc(sizeof(*fix), GFP_KERNEL);
+	kf = cr_zalloc(sizeof(*kf));
+	fp = cr_zalloc(fp_size + FP_XSTATE_MAGIC2_SIZE);
+	fix = cr_zalloc(sizeof(*fix));
 	if (!kf || !fp || !fix) {
 		ret = -ENOMEM;
 		goto out;
@@ -413,7 +423,8 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 	/* A scratch mapping holds the frame: the image's memory is final. */
 	map_len = PAGE_ALIGN(fp_size + FP_XSTATE_MAGIC2_SIZE + 64 +
 			     sizeof(*kf) + 64);
-	map = vm_mmap(NULL, 0, map_len, PROT_READ | PROT_WRITE,
+	map = cr_fault("mapping the register frame") ? -CR_FAULT_ERRNO :
+	      vm_mmap(NULL, 0, map_len, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, 0);
 	if (IS_ERR_VALUE(map)) {
 		ret = cr_fail(p->err, "no room for the register frame (%ld)",
@@ -452,7 +463,8 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 	kf->uc.uc_sigmask.sig[0] = p->signals.blocked &
 				   ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
 
-	if (copy_to_user((void __user *)fp_addr, fp,
+	if (cr_fault("writing the register frame") ||
+	    copy_to_user((void __user *)fp_addr, fp,
 			 fp_size + FP_XSTATE_MAGIC2_SIZE) ||
 	    copy_to_user((void __user *)frame, kf, sizeof(*kf))) {
 		ret = cr_fail(p->err, "cannot write the register frame");
@@ -462,7 +474,8 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 	/* rt_sigreturn finds its frame one word below the stack pointer. */
 	regs->sp = frame + sizeof(long);
 	*retval = crmod_sym___x64_sys_rt_sigreturn(regs);
-	if (sigismember(&current->pending.signal, SIGSEGV))
+	if (cr_fault("loading the registers (rt_sigreturn)") ||
+	    sigismember(&current->pending.signal, SIGSEGV))
 		ret = cr_fail(p->err, "the kernel refused the register state (rt_sigreturn)");
 	else
 		ret = cr_queue_rax_fixup(p, fix);
@@ -472,8 +485,8 @@ unmap:
 	if (vm_munmap(map, map_len) && !ret)
 		ret = cr_fail(p->err, "cannot unmap the register frame");
 out:
-	kfree(fix);
-	kfree(kf);
-	kfree(fp);
+	cr_free(fix);
+	cr_free(kf);
+	cr_free(fp);
 	return ret;
 }
