@@ -74,8 +74,8 @@ int cr_read_exact(struct cr_reader *r, void *buf, size_t len,
 		  const char *what);
 
 /*
- * state.c: the table of kinds of state (CRMOD_STATE_TABLE in the uapi
- * header). A checkpoint that meets a kind it does not restore refuses by
+ * state.c: the table of kinds of state (include/uapi/linux/
+ * crmod_state.h). A checkpoint that meets a kind it does not restore refuses by
  * cr_refuse(), which names the kind as the table does.
  */
 const char *cr_state_text(u32 kind);

@@ -206,7 +206,8 @@ static int cr_check_ofd(struct cr_plan *p, u64 i, const struct crmod_ofd *o)
 			return cr_plan_fail(p, "open file %u: a FIFO opened as a file",
 					    o->id);
 		if (ref->rec.kind == CRMOD_STATE_SYMLINK && !(o->flags & O_PATH))
-			return cr_plan_fail(p, "open file %u: a symbolic link opened without O_PATH",
+			return cr_plan_fail(p,
+					    "open file %u: a symbolic link opened without O_PATH",
 					    o->id);
 		if (ref->rec.kind == CRMOD_STATE_DIRECTORY &&
 		    !(o->flags & O_PATH) && acc != O_RDONLY)
@@ -316,7 +317,8 @@ static struct file *cr_plan_inherit(struct cr_plan *p, const struct crmod_ofd *o
 	if (((acc == O_RDONLY || acc == O_RDWR) && !(f->f_mode & FMODE_READ)) ||
 	    ((acc == O_WRONLY || acc == O_RDWR) && !(f->f_mode & FMODE_WRITE))) {
 		cr_fput(f);
-		cr_fail(p->err, "fd %u was open with access mode %#o; the restarting process's fd %u is not",
+		cr_fail(p->err,
+			"fd %u was open with access mode %#o; the restarting process's fd %u is not",
 			o->object, acc, o->object);
 		return ERR_PTR(-EBADF);
 	}
@@ -324,7 +326,8 @@ static struct file *cr_plan_inherit(struct cr_plan *p, const struct crmod_ofd *o
 		 (CR_OFD_FLAGS & ~O_ACCMODE & ~CR_INHERIT_SETFL & ~O_LARGEFILE);
 	if (differ) {
 		cr_fput(f);
-		cr_fail(p->err, "fd %u had open flags %#o; the restarting process's fd %u differs in %#o",
+		cr_fail(p->err,
+			"fd %u had open flags %#o; the restarting process's fd %u differs in %#o",
 			o->object, o->flags, o->object, differ);
 		return ERR_PTR(-EINVAL);
 	}
@@ -370,7 +373,8 @@ int cr_plan_open_ofds(struct cr_plan *p)
 				     vfs_llseek(f, o->pos, SEEK_SET);
 
 			if (pos != o->pos)
-				return cr_fail(p->err, "open file %u: cannot seek %s to %lld (%lld)",
+				return cr_fail(p->err,
+					       "open file %u: cannot seek %s to %lld (%lld)",
 					       o->id, cr_plan_file(p, o->object)->path,
 					       o->pos, pos);
 		}

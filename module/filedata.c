@@ -26,7 +26,7 @@
 /* One FILE_DATA section holds at most this much. */
 #define CR_DATA_CHUNK		(4UL << 20)
 /* An image holds at most this many extents: beyond is corruption. */
-#define CR_MAX_EXTENTS		(1U << 22)
+#define CR_MAX_EXTENTS		BIT(22)
 #define CR_KNOWN_SEALS		(F_SEAL_SEAL | F_SEAL_SHRINK | F_SEAL_GROW | \
 				 F_SEAL_WRITE | F_SEAL_FUTURE_WRITE | \
 				 CR_F_SEAL_EXEC)
@@ -154,7 +154,8 @@ int cr_read_file_data(struct cr_plan *p, u64 len, u32 crc_expected)
 		return ret;
 	ref = cr_plan_file(p, head.file);
 	if (!ref || !cr_is_content_kind(ref->rec.kind))
-		return cr_plan_fail(p, "content for file %u, which is no file with content of its own",
+		return cr_plan_fail(p,
+				    "content for file %u, which is no file with content of its own",
 				    head.file);
 	if (head.reserved)
 		return cr_plan_fail(p, "reserved field is %u", head.reserved);
@@ -169,13 +170,14 @@ int cr_read_file_data(struct cr_plan *p, u64 len, u32 crc_expected)
 		if (head.file < last->file ||
 		    (head.file == last->file &&
 		     head.offset < last->addr + last->len))
-			return cr_plan_fail(p, "content of file %u at %llu overlaps or precedes the one before",
+			return cr_plan_fail(p,
+					    "content of file %u at %llu overlaps or precedes the one before",
 					    head.file, head.offset);
 	}
 	ret = cr_plan_grow((void **)&p->data, p->nr_data, &p->cap_data,
 			   sizeof(*p->data), CR_MAX_EXTENTS);
 	if (ret == -E2BIG)
-		return cr_plan_fail(p, "more than %u stretches of file content",
+		return cr_plan_fail(p, "more than %lu stretches of file content",
 				    CR_MAX_EXTENTS);
 	if (ret)
 		return ret;
@@ -199,7 +201,8 @@ static struct file *cr_make_unlinked(struct cr_plan *p, struct cr_file_ref *ref)
 	struct file *f;
 
 	/* unlinked from the start, in the directory it was in */
-	f = cr_file_open_root(&dir->file->f_path, ".", O_TMPFILE | O_RDWR | O_LARGEFILE, ref->rec.mode & 07777);
+	f = cr_file_open_root(&dir->file->f_path, ".",
+			      O_TMPFILE | O_RDWR | O_LARGEFILE, ref->rec.mode & 07777);
 	if (IS_ERR(f))
 		cr_fail(p->err, "cannot recreate the deleted file %s in %s (error %ld%s)",
 			ref->path, dir->path, PTR_ERR(f),
@@ -255,7 +258,8 @@ static int cr_restore_attrs(struct cr_plan *p, struct cr_file_ref *ref)
 	ret = cr_fault("setting a file's owner and mode") ? -CR_FAULT_ERRNO :
 	      cr_compat_setattr(ref->file, &attr);
 	if (ret)
-		return cr_fail(p->err, "%s: cannot give it owner %u:%u, mode %#o and its mtime (%d)",
+		return cr_fail(p->err,
+			       "%s: cannot give it owner %u:%u, mode %#o and its mtime (%d)",
 			       ref->path, rec->uid, rec->gid, rec->mode, ret);
 	return 0;
 }
@@ -272,7 +276,8 @@ int cr_plan_make_content(struct cr_plan *p, struct cr_file_ref *ref)
 	switch (ref->rec.kind) {
 	case CRMOD_STATE_UNLINKED_FILE:
 		if (ref->rec.size > CR_UNLINKED_MAX)
-			return cr_fail(p->err, "the deleted file %s is %llu bytes; crmod keeps them up to %llu",
+			return cr_fail(p->err,
+				       "the deleted file %s is %llu bytes; crmod keeps them up to %llu",
 				       ref->path, ref->rec.size, CR_UNLINKED_MAX);
 		ref->file = cr_make_unlinked(p, ref);
 		break;
@@ -282,7 +287,8 @@ int cr_plan_make_content(struct cr_plan *p, struct cr_file_ref *ref)
 	default:
 		ref->file = cr_fault("making shared memory") ? ERR_PTR(-CR_FAULT_ERRNO) :
 			    cr_file_acquired(cr_compat_shmem_file_setup("dev/zero",
-									 ref->rec.size, false));
+									ref->rec.size,
+									false));
 		if (IS_ERR(ref->file))
 			cr_fail(p->err, "cannot make %llu bytes of shared memory (%ld)",
 				ref->rec.size, PTR_ERR(ref->file));

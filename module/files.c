@@ -580,7 +580,8 @@ struct file *cr_plan_open_object(struct cr_plan *p, struct cr_file_ref *ref,
 		return cr_dentry_open(&ref->file->f_path, flags, current_cred());
 	if (ref->rec.kind == CRMOD_STATE_CHAR_DEVICE && !(flags & O_PATH) &&
 	    !cr_plain_device(MKDEV(ref->rec.dev_major, ref->rec.dev_minor))) {
-		cr_fail(p->err, "%s is the device %u:%u: restart opens only null, zero, full, random and urandom",
+		cr_fail(p->err,
+			"%s is the device %u:%u: restart opens only null, zero, full, random and urandom",
 			ref->path, ref->rec.dev_major, ref->rec.dev_minor);
 		return ERR_PTR(-EPERM);
 	}

@@ -28,11 +28,11 @@
 /* A run of pages is one PAGES section of at most this many bytes. */
 #define CR_RUN_BYTES	(4UL << 20)
 /* More VMAs than this in an image is corruption, whatever the sysctl. */
-#define CR_MAX_VMAS	(1U << 20)
+#define CR_MAX_VMAS	BIT(20)
 /* Mappings restart needs besides the image's: the register frame, a move. */
 #define CR_SPARE_VMAS	2
 /* An image holds at most this many runs: beyond is corruption. */
-#define CR_MAX_RUNS	(1U << 24)
+#define CR_MAX_RUNS	BIT(24)
 
 #define CR_VMA_SPECIAL	(CRMOD_VMA_VDSO | CRMOD_VMA_VVAR | CRMOD_VMA_VVAR_VCLOCK)
 
@@ -45,6 +45,7 @@ static const struct {
 	{ "[vvar]", CRMOD_VMA_VVAR },
 	{ "[vvar_vclock]", CRMOD_VMA_VVAR_VCLOCK },
 };
+
 #define CR_NR_SPECIALS	ARRAY_SIZE(cr_specials)
 
 /* VMA flags madvise() and mlock() set, as the image records them. */
@@ -363,7 +364,8 @@ static int cr_check_vma_record(struct cr_plan *p, u64 i,
 		return cr_plan_fail(p, "mapping %llu: %#llx-%#llx is not a page-aligned range",
 				    i, v->start, v->end);
 	if (v->end > TASK_SIZE)
-		return cr_plan_fail(p, "mapping %llu: %#llx-%#llx is beyond this kernel's user address space",
+		return cr_plan_fail(p,
+				    "mapping %llu: %#llx-%#llx is beyond this kernel's user address space",
 				    i, v->start, v->end);
 	if (prev && v->start < prev->end)
 		return cr_plan_fail(p, "mapping %llu at %#llx overlaps or precedes the one before",
@@ -387,7 +389,8 @@ static int cr_check_vma_record(struct cr_plan *p, u64 i,
 				    i, v->pgoff);
 	if ((v->flags & CRMOD_VMA_GROWSDOWN) &&
 	    (v->file || (v->flags & CRMOD_VMA_SHARED)))
-		return cr_plan_fail(p, "mapping %llu: a stack (GROWSDOWN) that is shared or of a file",
+		return cr_plan_fail(p,
+				    "mapping %llu: a stack (GROWSDOWN) that is shared or of a file",
 				    i);
 	if (!v->file && (v->flags & CRMOD_VMA_SHARED))
 		return cr_plan_fail(p, "mapping %llu: shared, of no file", i);
@@ -417,7 +420,7 @@ int cr_read_vmas(struct cr_plan *p, const void *payload, u64 len)
 		return cr_plan_fail(p, "length %llu is not a positive multiple of %zu",
 				    len, sizeof(*vmas));
 	if (n > CR_MAX_VMAS)
-		return cr_plan_fail(p, "%llu mappings, at most %u", n, CR_MAX_VMAS);
+		return cr_plan_fail(p, "%llu mappings, at most %lu", n, CR_MAX_VMAS);
 	for (i = 0; i < n; i++) {
 		ret = cr_check_vma_record(p, i, &vmas[i], i ? &vmas[i - 1] : NULL);
 		if (ret)
@@ -454,13 +457,14 @@ int cr_read_pages(struct cr_plan *p, u64 len, u32 crc_expected)
 		const struct cr_extent *last = &p->runs[p->nr_runs - 1];
 
 		if (run.addr < last->addr + last->len)
-			return cr_plan_fail(p, "pages at %#llx overlap or precede the run before, at %#llx",
+			return cr_plan_fail(p,
+					    "pages at %#llx overlap or precede the run before, at %#llx",
 					    run.addr, last->addr);
 	}
 	ret = cr_plan_grow((void **)&p->runs, p->nr_runs, &p->cap_runs,
 			   sizeof(*p->runs), CR_MAX_RUNS);
 	if (ret == -E2BIG)
-		return cr_plan_fail(p, "more than %u runs of pages", CR_MAX_RUNS);
+		return cr_plan_fail(p, "more than %lu runs of pages", CR_MAX_RUNS);
 	if (ret)
 		return ret;
 	r = &p->runs[p->nr_runs];
@@ -586,7 +590,8 @@ static int cr_check_mm_fields(struct cr_plan *p)
 			       t->start_brk, t->brk);
 	if (t->rseq && !cr_plan_mapped(p, t->rseq, t->rseq_len,
 				       CRMOD_PROT_READ | CRMOD_PROT_WRITE))
-		return cr_fail(p->err, "section TASK: the rseq area at %#llx is not mapped writable",
+		return cr_fail(p->err,
+			       "section TASK: the rseq area at %#llx is not mapped writable",
 			       t->rseq);
 	return 0;
 }
@@ -632,7 +637,8 @@ static int cr_open_for_mapping(struct cr_plan *p, const struct crmod_vma *v)
 			       v->start, v->end);
 	if (ref->rec.kind == CRMOD_STATE_MEMFD && rw &&
 	    (v->prot & CRMOD_PROT_WRITE) && (ref->rec.seals & F_SEAL_WRITE))
-		return cr_fail(p->err, "mapping %#llx-%#llx: writable, of the write-sealed memfd %s",
+		return cr_fail(p->err,
+			       "mapping %#llx-%#llx: writable, of the write-sealed memfd %s",
 			       v->start, v->end, ref->path);
 	slot = rw ? &ref->mapped_rw : &ref->mapped_ro;
 	if (*slot)

@@ -20,23 +20,21 @@
 #include "crmod.h"
 #include "resolver.h"
 
-#define CRMOD_SYM_DEFINE(name) typeof(&name) crmod_sym_##name
-
-CRMOD_SYM_DEFINE(replace_fd);
-CRMOD_SYM_DEFINE(replace_mm_exe_file);
-CRMOD_SYM_DEFINE(__set_task_comm);
-CRMOD_SYM_DEFINE(set_fs_pwd);
-CRMOD_SYM_DEFINE(set_fs_root);
-CRMOD_SYM_DEFINE(create_pipe_files);
-CRMOD_SYM_DEFINE(pipe_fcntl);
-CRMOD_SYM_DEFINE(memfd_fcntl);
-CRMOD_SYM_DEFINE(sched_setaffinity);
-CRMOD_SYM_DEFINE(update_rlimit_cpu);
-CRMOD_SYM_DEFINE(do_send_sig_info);
+typeof(replace_fd) *crmod_sym_replace_fd;
+typeof(replace_mm_exe_file) *crmod_sym_replace_mm_exe_file;
+typeof(__set_task_comm) *crmod_sym___set_task_comm;
+typeof(set_fs_pwd) *crmod_sym_set_fs_pwd;
+typeof(set_fs_root) *crmod_sym_set_fs_root;
+typeof(create_pipe_files) *crmod_sym_create_pipe_files;
+typeof(pipe_fcntl) *crmod_sym_pipe_fcntl;
+typeof(memfd_fcntl) *crmod_sym_memfd_fcntl;
+typeof(sched_setaffinity) *crmod_sym_sched_setaffinity;
+typeof(update_rlimit_cpu) *crmod_sym_update_rlimit_cpu;
+typeof(do_send_sig_info) *crmod_sym_do_send_sig_info;
 #ifdef CR_HAVE_TASK_EXEC_STATE
-CRMOD_SYM_DEFINE(task_exec_state_set_dumpable);
+typeof(task_exec_state_set_dumpable) *crmod_sym_task_exec_state_set_dumpable;
 #else
-CRMOD_SYM_DEFINE(set_dumpable);
+typeof(set_dumpable) *crmod_sym_set_dumpable;
 #endif
 #ifdef CONFIG_X86_64
 u32 *crmod_sym_elf_hwcap2;
@@ -47,7 +45,7 @@ crmod_syscall_fn crmod_sym___x64_sys_mremap;
 crmod_syscall_fn crmod_sym___x64_sys_madvise;
 crmod_syscall_fn crmod_sym___x64_sys_mlock2;
 crmod_syscall_fn crmod_sym___x64_sys_mlockall;
-CRMOD_SYM_DEFINE(arch_ptrace);
+typeof(arch_ptrace) *crmod_sym_arch_ptrace;
 #endif
 #ifdef CONFIG_PPC64
 crmod_syscall_fn crmod_sym_sys_rt_sigreturn;

@@ -29,33 +29,31 @@
 
 struct pt_regs;
 
-#define CRMOD_SYM(name) extern typeof(&name) crmod_sym_##name
-
 /* fs/file.c: install a file at a given fd number */
-CRMOD_SYM(replace_fd);
+extern typeof(replace_fd) *crmod_sym_replace_fd;
 /* kernel/fork.c: what /proc/PID/exe shows */
-CRMOD_SYM(replace_mm_exe_file);
+extern typeof(replace_mm_exe_file) *crmod_sym_replace_mm_exe_file;
 /* fs/exec.c: what /proc/PID/comm shows */
-CRMOD_SYM(__set_task_comm);
+extern typeof(__set_task_comm) *crmod_sym___set_task_comm;
 /* fs/pipe.c: a new pipe, and F_SETPIPE_SZ on it */
-CRMOD_SYM(create_pipe_files);
-CRMOD_SYM(pipe_fcntl);
+extern typeof(create_pipe_files) *crmod_sym_create_pipe_files;
+extern typeof(pipe_fcntl) *crmod_sym_pipe_fcntl;
 /* fs/fs_struct.c: the working directory and root */
-CRMOD_SYM(set_fs_pwd);
-CRMOD_SYM(set_fs_root);
+extern typeof(set_fs_pwd) *crmod_sym_set_fs_pwd;
+extern typeof(set_fs_root) *crmod_sym_set_fs_root;
 /* mm/memfd.c: F_ADD_SEALS */
-CRMOD_SYM(memfd_fcntl);
+extern typeof(memfd_fcntl) *crmod_sym_memfd_fcntl;
 /* kernel/sched/core.c: sched_setaffinity(2) */
-CRMOD_SYM(sched_setaffinity);
+extern typeof(sched_setaffinity) *crmod_sym_sched_setaffinity;
 /* kernel/time/posix-cpu-timers.c: what setrlimit(RLIMIT_CPU) arms */
-CRMOD_SYM(update_rlimit_cpu);
+extern typeof(update_rlimit_cpu) *crmod_sym_update_rlimit_cpu;
 /* kernel/signal.c: a signal with its siginfo, on a queue of our choosing */
-CRMOD_SYM(do_send_sig_info);
+extern typeof(do_send_sig_info) *crmod_sym_do_send_sig_info;
 /* PR_SET_DUMPABLE: of the mm, or from 7.x of the task's exec state */
 #ifdef CR_HAVE_TASK_EXEC_STATE
-CRMOD_SYM(task_exec_state_set_dumpable);
+extern typeof(task_exec_state_set_dumpable) *crmod_sym_task_exec_state_set_dumpable;
 #else
-CRMOD_SYM(set_dumpable);
+extern typeof(set_dumpable) *crmod_sym_set_dumpable;
 #endif
 
 /*
@@ -74,7 +72,7 @@ extern crmod_syscall_fn crmod_sym___x64_sys_madvise;
 extern crmod_syscall_fn crmod_sym___x64_sys_mlock2;
 extern crmod_syscall_fn crmod_sym___x64_sys_mlockall;
 /* arch/x86/kernel/ptrace.c: PTRACE_POKEUSER of the debug registers */
-CRMOD_SYM(arch_ptrace);
+extern typeof(arch_ptrace) *crmod_sym_arch_ptrace;
 #endif
 #ifdef CONFIG_PPC64
 extern crmod_syscall_fn crmod_sym_sys_rt_sigreturn;

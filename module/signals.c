@@ -199,7 +199,8 @@ int cr_read_pending(struct cr_plan *p, const void *payload, u64 len)
 		bit = 1ULL << (s[i].signo - 1);
 		if (s[i].signo < SIGRTMIN &&
 		    (legacy[!!(s[i].flags & CRMOD_SIG_SHARED)] & bit))
-			return cr_plan_fail(p, "pending signal %llu: signal %u a second time on one queue",
+			return cr_plan_fail(p,
+					    "pending signal %llu: signal %u a second time on one queue",
 					    i, s[i].signo);
 		legacy[!!(s[i].flags & CRMOD_SIG_SHARED)] |= bit;
 	}

@@ -40,7 +40,6 @@
 static_assert(RLIM_NLIMITS <= CRMOD_RLIMITS);
 static_assert(sizeof_field(struct mm_struct, saved_auxv) <=
 	      CRMOD_AUXV_WORDS * sizeof(__u64));
-static_assert(NR_CPUS <= CRMOD_CPU_WORDS * 64);
 
 #define CR_POLICY_RESET_ON_FORK	0x40000000	/* SCHED_RESET_ON_FORK */
 
@@ -141,7 +140,7 @@ static int cr_check_task_attrs(struct cr_ckpt *ck)
 	return 0;
 }
 
-static void cr_dump_attrs(struct cr_ckpt *ck, struct crmod_task *rec)
+static int cr_dump_attrs(struct cr_ckpt *ck, struct crmod_task *rec)
 {
 	struct task_struct *t = ck->task;
 	struct mm_struct *mm = ck->mm;
@@ -187,9 +186,15 @@ static void cr_dump_attrs(struct cr_ckpt *ck, struct crmod_task *rec)
 	task_unlock(t);
 	if (!cpumask_equal(&t->cpus_mask, cpu_possible_mask)) {
 		rec->flags |= CRMOD_TASK_AFFINITY;
-		for_each_cpu(cpu, &t->cpus_mask)
+		for_each_cpu(cpu, &t->cpus_mask) {
+			if (cpu >= CRMOD_CPU_WORDS * 64)
+				return cr_fail(ck->err,
+					       "the process may run on CPU %u; an image has room for %d",
+					       cpu, CRMOD_CPU_WORDS * 64);
 			rec->cpu_affinity[cpu / 64] |= 1ULL << (cpu % 64);
+		}
 	}
+	return 0;
 }
 
 int cr_dump_task(struct cr_ckpt *ck)
@@ -266,7 +271,9 @@ int cr_dump_task(struct cr_ckpt *ck)
 	mmap_read_unlock(mm);
 
 	crmod_compat_rseq_get(task, &t->rseq, &t->rseq_len, &t->rseq_sig);
-	cr_dump_attrs(ck, t);
+	ret = cr_dump_attrs(ck, t);
+	if (ret)
+		return ret;
 
 	task_lock(task->group_leader);
 	for (i = 0; i < RLIM_NLIMITS; i++) {
@@ -288,7 +295,8 @@ static int cr_check_attrs_record(struct cr_plan *p, const struct crmod_task *t)
 	if (t->robust_list >= limit || t->clear_child_tid >= limit ||
 	    (t->robust_list && t->robust_list_len != sizeof(struct robust_list_head)) ||
 	    (!t->robust_list && t->robust_list_len))
-		return cr_plan_fail(p, "robust list %#llx of %llu bytes or clear_child_tid %#llx is not valid",
+		return cr_plan_fail(p,
+				    "robust list %#llx of %llu bytes or clear_child_tid %#llx is not valid",
 				    t->robust_list, t->robust_list_len,
 				    t->clear_child_tid);
 	if (t->oom_score_adj < OOM_SCORE_ADJ_MIN ||
@@ -452,10 +460,12 @@ static int cr_plan_check_attrs(struct cr_plan *p)
 			       t->sched_priority);
 	if (t->ioprio && IOPRIO_PRIO_CLASS(t->ioprio) == IOPRIO_CLASS_RT &&
 	    !capable(CAP_SYS_NICE) && !capable(CAP_SYS_ADMIN))
-		return cr_fail(p->err, "the image has real-time I/O priority; that needs CAP_SYS_NICE");
+		return cr_fail(p->err,
+			       "the image has real-time I/O priority; that needs CAP_SYS_NICE");
 	if ((t->flags & CRMOD_TASK_MLOCK_FUTURE) && !rlimit(RLIMIT_MEMLOCK) &&
 	    !capable(CAP_IPC_LOCK))
-		return cr_fail(p->err, "the image locks its future mappings (mlockall); that needs RLIMIT_MEMLOCK or CAP_IPC_LOCK");
+		return cr_fail(p->err,
+			       "the image locks its future mappings (mlockall); that needs RLIMIT_MEMLOCK or CAP_IPC_LOCK");
 	if (!(t->flags & CRMOD_TASK_AFFINITY))
 		return 0;
 	want = cr_zalloc(cpumask_size());

@@ -10,7 +10,6 @@
 
 #include <linux/mm.h>
 #include <linux/sched/coredump.h>
-#include <linux/version.h>
 #ifdef CR_HAVE_TASK_EXEC_STATE
 #include <linux/sched/exec_state.h>
 #endif
@@ -113,12 +112,12 @@ static inline long cr_compat_gup_remote(struct mm_struct *mm,
 					unsigned int gup_flags,
 					struct page **pages)
 {
-#if LINUX_VERSION_CODE >= KERNEL_VERSION(6, 5, 0)
-	return get_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
-				     NULL);
-#else
+#ifdef CR_HAVE_GUP_VMAS
 	return get_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
 				     NULL, NULL);
+#else
+	return get_user_pages_remote(mm, start, nr_pages, gup_flags, pages,
+				     NULL);
 #endif
 }
 

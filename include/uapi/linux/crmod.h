@@ -23,79 +23,15 @@
 #define CRMOD_IMAGE_VERSION	2
 
 /*
- * The kinds of process state, and what this version does with each: one
- * table, read by checkpoint (which refuses a process holding a kind it
- * does not restore, naming it with the text), by restart (which refuses an
- * image holding such a kind) and by crctl (which lists them). Whatever
- * checkpoint accepts, restart restores exactly.
- *
- *   CRMOD_STATE(NAME, number, restored, "json_key", "what it is, for people")
- *
- * The numbers are part of the image format (crmod_file.kind is one).
+ * The kinds of process state (crmod_state.h, the one table of them):
+ * CRMOD_STATE_REGULAR_FILE .. as the rows come.
  */
-#define CRMOD_STATE_TABLE(CRMOD_STATE) \
-	CRMOD_STATE(REGULAR_FILE, 1, 1, "regular_file", "regular files, by path") \
-	CRMOD_STATE(DIRECTORY, 2, 1, "directory", "directories: cwd, root, directory fds") \
-	CRMOD_STATE(SYMLINK, 3, 1, "symlink", "symbolic links held by O_PATH|O_NOFOLLOW fds") \
-	CRMOD_STATE(CHAR_DEVICE, 4, 1, "char_device", "/dev/null, zero, full, random and urandom, by path") \
-	CRMOD_STATE(FIFO, 5, 1, "fifo", "named FIFOs, with their buffered bytes") \
-	CRMOD_STATE(PIPE, 6, 1, "pipe", "pipes, with their buffered bytes") \
-	CRMOD_STATE(UNLINKED_FILE, 7, 1, "unlinked_file", "deleted files still open or mapped, with their content (up to 64 MiB each)") \
-	CRMOD_STATE(MEMFD, 8, 1, "memfd", "memfds, with their content and seals") \
-	CRMOD_STATE(SHARED_ANON, 9, 1, "shared_anon", "shared anonymous memory") \
-	CRMOD_STATE(INHERITED, 10, 1, "inherited", "terminals, sockets and outside pipes on fds 0-2: taken from crctl restart's own") \
-	CRMOD_STATE(O_PATH_FD, 11, 1, "o_path_fd", "O_PATH fds") \
-	CRMOD_STATE(FILE_LOCKS, 12, 1, "file_locks", "flock, POSIX and OFD file locks") \
-	CRMOD_STATE(ITIMER_REAL, 13, 1, "itimer_real", "the ITIMER_REAL interval timer and alarm()") \
-	CRMOD_STATE(CGROUP, 14, 1, "cgroup", "cgroup v2 membership") \
-	CRMOD_STATE(MADVISE, 15, 1, "madvise", "mapping flags set by madvise, mlock and mlockall") \
-	CRMOD_STATE(PROCESS_ATTRS, 16, 1, "process_attrs", "subreaper, dumpable, no_new_privs, pdeathsig, timer slack, oom_score_adj, loginuid, THP, scheduling policy, I/O priority, CPU affinity") \
-	CRMOD_STATE(THREADS, 64, 0, "threads", "processes with more than one thread") \
-	CRMOD_STATE(CHILDREN, 65, 0, "children", "processes with children (process trees)") \
-	CRMOD_STATE(SHARED_TASK_STATE, 66, 0, "shared_task_state", "an address space, fd table, fs or signal handlers shared with another process") \
-	CRMOD_STATE(NAMESPACES, 67, 0, "namespaces", "namespaces other than the checkpointing caller's") \
-	CRMOD_STATE(SOCKET, 68, 0, "socket", "sockets (except on fds 0-2)") \
-	CRMOD_STATE(EPOLL, 69, 0, "epoll", "epoll instances") \
-	CRMOD_STATE(EVENTFD, 70, 0, "eventfd", "eventfds") \
-	CRMOD_STATE(SIGNALFD, 71, 0, "signalfd", "signalfds") \
-	CRMOD_STATE(TIMERFD, 72, 0, "timerfd", "timerfds") \
-	CRMOD_STATE(INOTIFY, 73, 0, "inotify", "inotify and fanotify instances") \
-	CRMOD_STATE(IO_URING, 74, 0, "io_uring", "io_uring instances") \
-	CRMOD_STATE(AIO, 75, 0, "aio", "Linux AIO contexts (io_setup)") \
-	CRMOD_STATE(PIDFD, 76, 0, "pidfd", "pidfds") \
-	CRMOD_STATE(USERFAULTFD, 77, 0, "userfaultfd", "userfaultfds") \
-	CRMOD_STATE(NAMESPACE_FILE, 78, 0, "namespace_file", "namespace files (/proc/PID/ns/*)") \
-	CRMOD_STATE(ANON_INODE, 79, 0, "anon_inode", "other anonymous-inode fds (perf events, BPF, ...)") \
-	CRMOD_STATE(KERNEL_FS_FILE, 80, 0, "kernel_fs_file", "files of /proc, /sys and other kernel filesystems") \
-	CRMOD_STATE(DEVICE, 81, 0, "device", "devices other than /dev/null, zero, full, random and urandom") \
-	CRMOD_STATE(UNREACHABLE_FILE, 82, 0, "unreachable_file", "files their path no longer leads to (another mount namespace, mounted over)") \
-	CRMOD_STATE(OUTSIDE_PIPE, 83, 0, "outside_pipe", "pipes and FIFOs with an end outside the process, except on fds 0-2") \
-	CRMOD_STATE(SYSV_IPC, 84, 0, "sysv_ipc", "System V shared memory and semaphore undo") \
-	CRMOD_STATE(POSIX_TIMERS, 85, 0, "posix_timers", "POSIX timers (timer_create)") \
-	CRMOD_STATE(CPU_ITIMERS, 86, 0, "cpu_itimers", "the ITIMER_VIRTUAL and ITIMER_PROF timers") \
-	CRMOD_STATE(FILE_LEASES, 87, 0, "file_leases", "file leases (F_SETLEASE)") \
-	CRMOD_STATE(ASYNC_IO_SIGNALS, 88, 0, "async_io_signals", "signal-driven I/O (O_ASYNC, F_SETOWN, F_SETSIG)") \
-	CRMOD_STATE(SECCOMP, 89, 0, "seccomp", "seccomp filters") \
-	CRMOD_STATE(HUGETLB, 90, 0, "hugetlb", "hugetlbfs memory") \
-	CRMOD_STATE(DEVICE_MAPPING, 91, 0, "device_mapping", "mappings of devices and special kernel mappings") \
-	CRMOD_STATE(UNLINKED_BIG, 92, 0, "unlinked_big", "deleted files over 64 MiB") \
-	CRMOD_STATE(UNLINKED_OTHER_NAME, 93, 0, "unlinked_other_name", "a deleted name of a file that still has other names") \
-	CRMOD_STATE(HW_WATCHPOINTS, 94, 0, "hw_watchpoints", "powerpc hardware watchpoints") \
-	CRMOD_STATE(NUMA_POLICY, 95, 0, "numa_policy", "NUMA memory policies (mbind, set_mempolicy)") \
-	CRMOD_STATE(VMA_NAME, 96, 0, "vma_name", "named anonymous mappings (PR_SET_VMA_ANON_NAME)") \
-	CRMOD_STATE(X86_PKEYS, 97, 0, "x86_pkeys", "x86 memory protection keys (pkey_alloc)") \
-	CRMOD_STATE(X86_LDT, 98, 0, "x86_ldt", "x86 local descriptor tables (modify_ldt)") \
-	CRMOD_STATE(SCHED_DEADLINE, 99, 0, "sched_deadline", "SCHED_DEADLINE scheduling") \
-	CRMOD_STATE(PRCTL_OTHER, 100, 0, "prctl_other", "speculation control, CPUID faulting, TSC mode, MDWE, KSM for the whole process, shadow stacks, tagged addresses") \
-	CRMOD_STATE(PTRACED, 101, 0, "ptraced", "a tracer other than crctl (a debugger)") \
-	CRMOD_STATE(PIPE_PACKETS, 102, 0, "pipe_packets", "packet-mode (O_DIRECT) pipes holding data") \
-	CRMOD_STATE(CGROUP_V1, 103, 0, "cgroup_v1", "membership of a cgroup v1 hierarchy below its root")
-
 enum crmod_state {
-#define CRMOD_STATE_ENUM(name, number, restored, key, text) \
-	CRMOD_STATE_##name = number,
-	CRMOD_STATE_TABLE(CRMOD_STATE_ENUM)
-#undef CRMOD_STATE_ENUM
+	CRMOD_STATE_NONE,
+#define CRMOD_STATE(name, restored, key, text) CRMOD_STATE_##name,
+#include "crmod_state.h"
+#undef CRMOD_STATE
+	CRMOD_STATE_COUNT
 };
 
 /* Bits of crmod_version.features: what this module can do. */
