@@ -66,27 +66,37 @@ rp_status_text() {
 }
 
 # ---- inputs: made once per boot, from files every guest has
-# rp_text BYTES: RP_FILE, the first BYTES bytes of python's stdlib sources
-# (real text, a few MiB of it), concatenated in a fixed order.
+# rp_text BYTES: RP_FILE, BYTES bytes of python's stdlib sources (real text,
+# 4.8 MB of it), concatenated in a fixed order, repeated as needed.
 rp_text() {
 	mkdir -p "$RP_IN"
 	if [ ! -s "$RP_IN/all.txt" ]; then
-		find /usr/lib/python3.11 -name '*.py' | LC_ALL=C sort > "$RP_IN/all.list"
-		while read -r _f; do cat "$_f"; done < "$RP_IN/all.list" > "$RP_IN/all.txt"
+		find /usr/lib/python3.11 -type f -name '*.py' | LC_ALL=C sort > "$RP_IN/all.list"
+		while read -r _f; do cat "$_f"; done < "$RP_IN/all.list" > "$RP_IN/all.tmp"
+		mv "$RP_IN/all.tmp" "$RP_IN/all.txt"
 	fi
 	RP_FILE=$RP_IN/text-$1.txt
-	[ -s "$RP_FILE" ] || head -c "$1" "$RP_IN/all.txt" > "$RP_FILE"
-	[ "$(wc -c < "$RP_FILE")" = "$1" ] || fail "only $(wc -c < "$RP_IN/all.txt") bytes of text, want $1"
+	rp_cut "$RP_IN/all.txt" "$1"
 }
 # rp_binary BYTES: RP_FILE, BYTES bytes of the guest's programs and libraries.
 rp_binary() {
 	mkdir -p "$RP_IN"
 	if [ ! -s "$RP_IN/all.bin" ]; then
-		cat /usr/bin/* /lib/*-linux-gnu/* > "$RP_IN/all.bin"
+		cat /usr/bin/* /lib/*-linux-gnu/* > "$RP_IN/all.tmp"
+		mv "$RP_IN/all.tmp" "$RP_IN/all.bin"
 	fi
 	RP_FILE=$RP_IN/binary-$1.bin
-	[ -s "$RP_FILE" ] || head -c "$1" "$RP_IN/all.bin" > "$RP_FILE"
-	[ "$(wc -c < "$RP_FILE")" = "$1" ] || fail "only $(wc -c < "$RP_IN/all.bin") bytes of binaries, want $1"
+	rp_cut "$RP_IN/all.bin" "$1"
+}
+# rp_cut FROM BYTES: RP_FILE, the first BYTES bytes of FROM repeated.
+rp_cut() {
+	[ -s "$RP_FILE" ] && return 0
+	: > "$RP_IN/rep.tmp"
+	while [ "$(wc -c < "$RP_IN/rep.tmp")" -lt "$2" ]; do cat "$1" >> "$RP_IN/rep.tmp"; done
+	head -c "$2" "$RP_IN/rep.tmp" > "$RP_FILE.tmp"
+	rm "$RP_IN/rep.tmp"
+	mv "$RP_FILE.tmp" "$RP_FILE"
+	[ "$(wc -c < "$RP_FILE")" = "$2" ] || fail "$RP_FILE: $(wc -c < "$RP_FILE") bytes, want $2"
 }
 
 # ---- the jobs: rp_job NAME sets JOB_EXE, JOB_ARGS, JOB_STDIN.
@@ -95,21 +105,21 @@ J=/tests/rp-jobs
 rp_job() {
 	JOB_NAME=$1 JOB_STDIN=/dev/null
 	case "$1" in
-	gzip) rp_text 1000000; JOB_EXE=/usr/bin/gzip JOB_ARGS="-9 -c $RP_FILE" ;;
-	bzip2) rp_text 1000000; JOB_EXE=/usr/bin/bzip2 JOB_ARGS="-9 -c $RP_FILE" ;;
-	xz) rp_text 250000; JOB_EXE=/usr/bin/xz JOB_ARGS="-T1 -6 -c $RP_FILE" ;;
-	sort) rp_text 4000000; JOB_EXE=/usr/bin/sort JOB_ARGS="--parallel=1 -k2 $RP_FILE" ;;
-	sha256sum) rp_binary 16000000; JOB_EXE=/usr/bin/sha256sum JOB_ARGS="$RP_FILE" ;;
-	sed) rp_text 3000000; JOB_EXE=/usr/bin/sed JOB_ARGS="-E -f $J/job.sed $RP_FILE" ;;
-	tr) rp_text 4500000; JOB_EXE=/usr/bin/tr JOB_ARGS="a-zA-Z n-za-mN-ZA-M" JOB_STDIN=$RP_FILE ;;
-	mawk) rp_text 1500000; JOB_EXE=/usr/bin/mawk JOB_ARGS="-f $J/job.awk $RP_FILE" ;;
-	gawk) rp_text 1000000; JOB_EXE=/usr/bin/gawk JOB_ARGS="-f $J/job.awk $RP_FILE" ;;
+	gzip) rp_text 4000000; JOB_EXE=/usr/bin/gzip JOB_ARGS="-9 -c $RP_FILE" ;;
+	bzip2) rp_text 3000000; JOB_EXE=/usr/bin/bzip2 JOB_ARGS="-9 -c $RP_FILE" ;;
+	xz) rp_text 800000; JOB_EXE=/usr/bin/xz JOB_ARGS="-T1 -6 -c $RP_FILE" ;;
+	sort) rp_text 16000000; JOB_EXE=/usr/bin/sort JOB_ARGS="--parallel=1 -k2 $RP_FILE" ;;
+	sha256sum) rp_binary 20000000; JOB_EXE=/usr/bin/sha256sum JOB_ARGS="$RP_FILE $RP_FILE $RP_FILE $RP_FILE" ;;
+	sed) rp_text 5000000; JOB_EXE=/usr/bin/sed JOB_ARGS="-E -f $J/job.sed $RP_FILE" ;;
+	tr) rp_text 64000000; JOB_EXE=/usr/bin/tr JOB_ARGS="a-zA-Z n-za-mN-ZA-M" JOB_STDIN=$RP_FILE ;;
+	mawk) rp_text 3500000; JOB_EXE=/usr/bin/mawk JOB_ARGS="-f $J/job.awk $RP_FILE" ;;
+	gawk) rp_text 2000000; JOB_EXE=/usr/bin/gawk JOB_ARGS="-f $J/job.awk $RP_FILE" ;;
 	bc) JOB_EXE=/usr/bin/bc JOB_ARGS="-l $J/job.bc" ;;
-	dash) JOB_EXE=/usr/bin/dash JOB_ARGS="$J/job.sh 600" ;;
-	bash) JOB_EXE=/usr/bin/bash JOB_ARGS="$J/job.bash 4000" ;;
-	python3) JOB_EXE=/usr/bin/python3.11 JOB_ARGS="-B $J/job.py 6000" ;;
-	perl) rp_text 1000000; JOB_EXE=/usr/bin/perl JOB_ARGS="$J/job.pl $RP_FILE" ;;
-	lua) JOB_EXE=/usr/bin/lua5.4 JOB_ARGS="$J/job.lua 60000" ;;
+	dash) JOB_EXE=/usr/bin/dash JOB_ARGS="$J/job.sh 900" ;;
+	bash) JOB_EXE=/usr/bin/bash JOB_ARGS="$J/job.bash 6000" ;;
+	python3) JOB_EXE=/usr/bin/python3.11 JOB_ARGS="-B $J/job.py 8000" ;;
+	perl) rp_text 1300000; JOB_EXE=/usr/bin/perl JOB_ARGS="$J/job.pl $RP_FILE" ;;
+	lua) JOB_EXE=/usr/bin/lua5.4 JOB_ARGS="$J/job.lua 120000" ;;
 	sqlite3) JOB_EXE=/usr/bin/sqlite3 JOB_ARGS="test.db" JOB_STDIN=$J/job.sql ;;
 	*) fail "no job $1" ;;
 	esac

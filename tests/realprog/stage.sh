@@ -78,11 +78,15 @@ mkdir -p "$out/$(dirname "$interp")"
 cp "$loader" "$out/$interp"
 add_libs "$loader"
 
-# Interpreters' own files: python's minimal stdlib (no lib-dynload: its
-# modules need libssl, and the jobs use built-in modules only), perl-base.
+# Interpreters' own files: python's minimal stdlib (lib-dynload left empty:
+# its modules need libssl, and the jobs use built-in modules only; python
+# wants the folder, as its exec_prefix landmark), perl-base.
 mkdir -p "$out/usr/lib" "$out/usr/lib/$triplet"
 cp -a "$root/usr/lib/python3.11" "$out/usr/lib/python3.11"
 rm -rf "$out/usr/lib/python3.11/lib-dynload"
+mkdir "$out/usr/lib/python3.11/lib-dynload"
+mkdir -p "$out/etc"
+cp -a "$root/etc/python3.11" "$out/etc/python3.11"	# sitecustomize.py links there
 cp -a "$root/usr/lib/$triplet/perl-base" "$out/usr/lib/$triplet/perl-base"
 
 # The suite in the guest.

@@ -3,7 +3,7 @@
 -- compared byte for byte with the reference's.
 CREATE TABLE t(id INTEGER PRIMARY KEY, k INTEGER, v TEXT);
 BEGIN;
-WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 30000)
+WITH RECURSIVE c(x) AS (SELECT 1 UNION ALL SELECT x + 1 FROM c WHERE x < 50000)
 INSERT INTO t(k, v) SELECT (x * 7919) % 1000, printf('%08d-%s', x, hex(x * x)) FROM c;
 CREATE INDEX t_k ON t(k);
 UPDATE t SET v = v || '!' WHERE k % 3 = 0;
