@@ -180,10 +180,17 @@ rp_compare() {
 	return $_bad
 }
 
-# rp_checkpoint PID IMAGE: crctl checkpoint PID -o IMAGE --kill.
+# rp_checkpoint PID IMAGE [notchild]: crctl checkpoint PID -o IMAGE --kill.
 # 0: done, PID killed and reaped. 1: crmod refused or crctl failed (said
 # why, PID killed). 2: missed: PID ended on its own first (reaped).
+# notchild: PID is not this shell's child (a restarted process, crctl
+# restart's child): wait until it is gone instead; its status is crctl
+# restart's, which the caller checks.
 rp_checkpoint() {
+	if [ "${3:-}" = notchild ]; then
+		rp_checkpoint_other "$1" "$2"
+		return
+	fi
 	_st=0
 	crctl checkpoint "$1" -o "$2" --kill > "$2.ckpt.out" 2> "$2.ckpt.err" || _st=$?
 	if [ $_st != 0 ]; then
@@ -205,6 +212,24 @@ rp_checkpoint() {
 		echo "  checkpointed pid $1 ended with $(rp_status_text $_w), want 137 (SIGKILL by --kill)"
 		return 1
 	fi
+	return 0
+}
+
+rp_checkpoint_other() {
+	_st=0
+	crctl checkpoint "$1" -o "$2" --kill > "$2.ckpt.out" 2> "$2.ckpt.err" || _st=$?
+	if [ $_st != 0 ]; then
+		rp_alive "$1" || return 2
+		echo "  crctl checkpoint $1 (restarted, running $JOB_EXE) exited $_st: $(cat "$2.ckpt.err" "$2.ckpt.out" | tr '\n' ' ')"
+		kill -9 "$1" 2>/dev/null || true
+		return 1
+	fi
+	_i=0
+	while rp_alive "$1"; do
+		_i=$((_i + 1))
+		[ $_i -le 500 ] || { echo "  restarted pid $1 still alive 5 s after checkpoint --kill"; return 1; }
+		sleep 0.01
+	done
 	return 0
 }
 
@@ -230,6 +255,9 @@ rp_check_run() {
 		7) echo "    (crctl: 7 = image refused, nothing changed)" ;;
 		8) echo "    (crctl: 8 = restart failed after the point of no return)" ;;
 		esac
+		# the kernel's line on a crash: the faulting address and ip
+		dmesg | grep -E "$(basename "$JOB_EXE")\[[0-9]+\]: (segfault|trap|general protection)" |
+			tail -n 1 | cut -c1-200 | sed 's/^/    kernel: /' || true
 		_ok=1
 	fi
 	if [ -s "$1.rst.err" ] || [ -s "$1.rst.out" ]; then
@@ -259,7 +287,7 @@ rp_info() {
 	if [ "$RP_INFO_SHOWN" = 0 ] && [ -f "$1" ]; then
 		RP_INFO_SHOWN=1
 		echo "  crctl info $1 (the first failing image of $JOB_NAME; head):"
-		crctl info "$1" 2>&1 | head -n "${RP_INFO_LINES:-40}" | sed 's/^/    /'
+		crctl info "$1" 2>&1 | grep -v '^ *[0-9]*  PAGES ' | head -n "${RP_INFO_LINES:-40}" | sed 's/^/    /'
 	fi
 }
 
@@ -273,13 +301,14 @@ rp_point() {
 	rp_sleep_ms "$2"
 	_c=0
 	rp_checkpoint $_pid "$_img" || _c=$?
-	[ $_c = 0 ] || return $_c
+	[ $_c = 0 ] || { rm -rf "$_img"* "$_dir"; return $_c; }
 	echo "  p$1: checkpointed pid $_pid after ${2} ms ($(wc -c < "$_img") bytes); restarting"
 	if rp_restart_check "$_img" "$_dir"; then
-		rm -rf "$_img" "$_dir"
+		rm -rf "$_img"* "$_dir"
 		return 0
 	fi
 	rp_info "$_img"
+	rm -rf "$_img"* "$_dir"
 	return 1
 }
 
@@ -322,7 +351,7 @@ rp_chain() {
 	done
 	rp_sleep_ms "$2"
 	_c=0
-	rp_checkpoint "$_child" "$_img2" || _c=$?
+	rp_checkpoint "$_child" "$_img2" notchild || _c=$?
 	if [ $_c = 2 ]; then
 		_rs=0
 		wait $_rpid || _rs=$?
@@ -420,6 +449,7 @@ rp_run() {
 		_d2=$RP_V
 		_r=0
 		rp_chain $_d1 $_d2 || _r=$?
+		rm -rf "$RP_DIR/chain" "$RP_DIR"/img/chain*
 		[ $_r = 2 ] || break
 		echo "  chain: missed (try $_try); drawing again"
 		_try=$((_try + 1))
@@ -434,6 +464,7 @@ rp_run() {
 	   echo "  chain: FAIL" ;;
 	esac
 	echo "rp: $1: $_passes passed, $_fails failed:$_summary (seed $RP_SEED)"
+	rm -rf "$RP_DIR" "$RP_IN"/text-* "$RP_IN"/binary-*
 	[ $_fails = 0 ] || fail "$1: $_fails of $((RP_POINTS + 1)) checkpoint/restart runs differ from the uninterrupted run (above)"
 	rm -rf "$RP_DIR"
 	ok "$1: every checkpointed and restarted run equals the uninterrupted one"

@@ -4,7 +4,7 @@
 # the seed) are laid out by the fixture realprog.<arch>.stage; it reads
 # CRMOD_RP_SEED and CRMOD_RP_POINTS from ctest's environment.
 # Included by tests/vm/CMakeLists.txt (crmod_vm_boot, vm_out).
-set(crmod_realprog_tests rp_selftest
+set(crmod_realprog_tests rp_selftest rp_children
   rp_gzip rp_bzip2 rp_xz rp_sort rp_sha256sum rp_sed rp_tr rp_mawk rp_gawk
   rp_bc rp_dash rp_bash rp_python3 rp_perl rp_lua rp_sqlite3)
 
