@@ -286,8 +286,9 @@ rp_kill_leftovers() {
 rp_info() {
 	if [ "$RP_INFO_SHOWN" = 0 ] && [ -f "$1" ]; then
 		RP_INFO_SHOWN=1
-		echo "  crctl info $1 (the first failing image of $JOB_NAME; head):"
-		crctl info "$1" 2>&1 | grep -v '^ *[0-9]*  PAGES ' | head -n "${RP_INFO_LINES:-40}" | sed 's/^/    /'
+		echo "  crctl info $1 (the first failing image of $JOB_NAME: its task, files and registers):"
+		crctl info "$1" 2>&1 | sed -n '/^task:/,/^credentials:/p; /^files:/,/^vmas:/p; /registers:$/,/^signals:/p' |
+			grep -v '^credentials:\|^vmas:\|^signals:' | head -n "${RP_INFO_LINES:-60}" | sed 's/^/    /'
 	fi
 }
 
@@ -360,15 +361,15 @@ rp_chain() {
 		rp_info "$_img1"
 		return 1
 	fi
-	_rs=0
-	wait $_rpid || _rs=$?
+	_rs1=0
+	wait $_rpid || _rs1=$?
 	if [ $_c = 1 ]; then
 		echo "  chain: the second checkpoint, of restarted pid $_child, failed (above)"
 		return 1
 	fi
-	[ $_rs = 137 ] || echo "  chain: the first crctl restart exited $(rp_status_text $_rs), want 137 (its process was killed)"
+	[ $_rs1 = 137 ] || echo "  chain: the first crctl restart exited $(rp_status_text $_rs1), want 137 (its process was killed)"
 	echo "  chain: checkpointed the restarted pid $_child after $2 ms ($(wc -c < "$_img2") bytes); restarting that"
-	if rp_restart_check "$_img2" "$_dir" && [ $_rs = 137 ]; then
+	if rp_restart_check "$_img2" "$_dir" && [ $_rs1 = 137 ]; then
 		rm -rf "$_img1" "$_img2" "$_dir"
 		return 0
 	fi
