@@ -28,7 +28,11 @@ if [[ -z $tests ]]; then
 		grep -o 'rp_[a-z0-9]*' | paste -sd,)
 fi
 "$src/tests/realprog/stage.sh" "$arch" "$out.extra"
-timeout=900
-[[ $arch != ppc64le ]] || timeout=1500
+# the CPUs and watchdogs of the ctest boots (realprog.cmake)
+timeout=900 cpu=()
+if [[ $arch == ppc64le ]]; then
+	timeout=1500
+	[[ " ${rest[*]} " == *" --cpu "* ]] || cpu=(--cpu power10)
+fi
 CRMOD_INITRAMFS_EXTRA=$out.extra exec "$src/tests/vm/run-vm.sh" --arch "$arch" --build "$build" \
-	--out "$out" --tests "$tests" --timeout "$timeout" "${rest[@]}"
+	--out "$out" --tests "$tests" --timeout "$timeout" "${cpu[@]}" "${rest[@]}"
