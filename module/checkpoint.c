@@ -43,6 +43,40 @@ static bool cr_traced_by_caller(struct task_struct *t)
 	return ok;
 }
 
+/*
+ * Children (zombies included) and tracees of t, as pids in the caller's
+ * namespace: a process tree is not restorable yet, and checkpointing only
+ * its root would orphan them. The task list is walked under RCU, as the
+ * tasklist lock is not exported; the target is stopped, its children may
+ * still exit, which only shortens the list.
+ */
+static int cr_check_no_children(struct cr_ckpt *ck, pid_t pid)
+{
+	char list[96];
+	struct task_struct *p;
+	int n = 0, len = 0;
+
+	list[0] = 0;
+	rcu_read_lock();
+	for_each_process(p) {
+		if (rcu_access_pointer(p->real_parent) != ck->task &&
+		    !(p->ptrace && rcu_access_pointer(p->parent) == ck->task))
+			continue;
+		if (len < sizeof(list) - 16)
+			len += scnprintf(list + len, sizeof(list) - len, "%s%d",
+					 n ? ", " : "", task_pid_vnr(p));
+		else if (len < sizeof(list) - 4)
+			len += scnprintf(list + len, sizeof(list) - len, ", ...");
+		n++;
+	}
+	rcu_read_unlock();
+	if (n)
+		return cr_fail(ck->err,
+			       "process %d has %d child process%s (%s): crmod cannot checkpoint process trees yet",
+			       pid, n, n == 1 ? "" : "es", list);
+	return 0;
+}
+
 static int cr_check_target(struct cr_ckpt *ck, pid_t pid)
 {
 	struct task_struct *t = ck->task;
@@ -59,6 +93,8 @@ static int cr_check_target(struct cr_ckpt *ck, pid_t pid)
 		return cr_fail(ck->err,
 			       "process %d has %d threads: crmod checkpoints single-threaded processes only",
 			       pid, get_nr_threads(t));
+	if (cr_check_no_children(ck, pid))
+		return -EINVAL;
 	ck->mm = get_task_mm(t);
 	if (!ck->mm)
 		return cr_fail(ck->err, "process %d has no address space", pid);

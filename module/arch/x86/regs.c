@@ -16,6 +16,7 @@
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/uaccess.h>
 #include <asm/unaligned.h>
 #include <asm/debugreg.h>
@@ -252,11 +253,6 @@ int cr_arch_check_regs(struct cr_plan *p)
 				       "section REGS_X86: debug register %d holds %#llx, outside user space",
 				       i, r->debugreg[i]);
 	}
-	/* The ioctl return path turns this one value into -ENOTTY. */
-	if (r->ax == (u64)-ENOIOCTLCMD)
-		return cr_fail(p->err,
-			       "section REGS_X86: rax holds %lld, which crmod cannot hand back through an ioctl",
-			       (long long)r->ax);
 	return 0;
 }
 
@@ -293,11 +289,45 @@ static int cr_set_base(struct cr_plan *p, int code, u64 base, const char *what)
 	return 0;
 }
 
+/*
+ * The ioctl system call keeps its return value in an int (fs/ioctl.c), so
+ * the system call exit path stores rax sign-extended from 32 bits over the
+ * rax that rt_sigreturn loaded. A task work queued with TWA_SIGNAL runs
+ * after that store and before the task returns to user mode, first thing in
+ * get_signal(), so also before any signal frame is built from the
+ * registers: it puts the image's rax back whole.
+ */
+struct cr_rax_fixup {
+	struct callback_head work;
+	u64 ax;
+};
+
+static void cr_rax_fixup_run(struct callback_head *work)
+{
+	struct cr_rax_fixup *fix = container_of(work, struct cr_rax_fixup, work);
+
+	current_pt_regs()->ax = fix->ax;
+	kfree(fix);
+}
+
+static int cr_queue_rax_fixup(struct cr_plan *p, struct cr_rax_fixup *fix)
+{
+	int ret;
+
+	fix->ax = ((const struct crmod_x86_regs *)p->regs)->ax;
+	init_task_work(&fix->work, cr_rax_fixup_run);
+	ret = task_work_add(current, &fix->work, TWA_SIGNAL);
+	if (ret)
+		return cr_fail(p->err, "cannot queue the restore of rax (%d)", ret);
+	return 0;
+}
+
 int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 {
 	const struct crmod_x86_regs *r = p->regs;
 	struct pt_regs *regs = current_pt_regs();
 	struct crmod_machine me;
+	struct cr_rax_fixup *fix = NULL;
 	struct rt_sigframe *kf;
 	unsigned long map, map_len, fp_addr, frame;
 	u32 fp_size;
@@ -318,7 +348,8 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 
 	kf = kzalloc(sizeof(*kf), GFP_KERNEL);
 	fp = kzalloc(fp_size + FP_XSTATE_MAGIC2_SIZE, GFP_KERNEL);
-	if (!kf || !fp) {
+	fix = kzalloc(sizeof(*fix), GFP_KERNEL);
+	if (!kf || !fp || !fix) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -378,10 +409,15 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 	*retval = crmod_sym___x64_sys_rt_sigreturn(regs);
 	if (sigismember(&current->pending.signal, SIGSEGV))
 		ret = cr_fail(p->err, "the kernel refused the register state (rt_sigreturn)");
+	else
+		ret = cr_queue_rax_fixup(p, fix);
+	if (!ret)
+		fix = NULL;	/* the task work frees it */
 unmap:
 	if (vm_munmap(map, map_len) && !ret)
 		ret = cr_fail(p->err, "cannot unmap the register frame");
 out:
+	kfree(fix);
 	kfree(kf);
 	kfree(fp);
 	return ret;
