@@ -1,4 +1,4 @@
-// Writes small format-v1 images for the CLI tests:
+// Writes small format-2 images for the CLI tests:
 //   make_test_image x86|ppc FILE          two sections of unknown types
 //   make_test_image x86|ppc FILE process  a whole process (tests/image_builder.hpp)
 #include "image_builder.hpp"
