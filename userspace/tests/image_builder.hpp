@@ -25,11 +25,11 @@ template <typename T> std::string raw(const std::vector<T> &values)
 
 class ImageBuilder {
 public:
-	explicit ImageBuilder(const crmod_machine &machine)
+	explicit ImageBuilder(const crmod_machine &machine, std::uint32_t format = CRMOD_IMAGE_FORMAT)
 	{
 		crmod_image_header h{};
 		std::memcpy(h.magic, CRMOD_IMAGE_MAGIC, sizeof(h.magic));
-		h.format_version = CRMOD_IMAGE_FORMAT;
+		h.format_version = format;
 		h.header_size = sizeof(h);
 		h.created_ns = 1'790'000'000'000'000'000ULL;
 		h.machine = machine;
