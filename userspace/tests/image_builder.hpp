@@ -212,34 +212,18 @@ inline crmod_vma vma(std::uint64_t start, std::uint64_t end, std::uint32_t prot,
 inline crmod_ofd ofd_entry(std::uint32_t id, std::uint32_t kind, std::uint32_t object, std::uint32_t flags,
 			   std::int64_t pos = 0)
 {
-	crmod_ofd o{};
-	o.id = id;
-	o.kind = kind;
-	o.object = object;
-	o.flags = flags;
-	o.pos = pos;
-	return o;
+	return {.id = id, .kind = kind, .object = object, .flags = flags, .pos = pos};
 }
 
 inline crmod_fd fd_entry(std::uint32_t fd, std::uint32_t ofd, std::uint32_t fd_flags = 0)
 {
-	crmod_fd f{};
-	f.fd = fd;
-	f.ofd = ofd;
-	f.fd_flags = fd_flags;
-	return f;
+	return {.fd = fd, .ofd = ofd, .fd_flags = fd_flags, .reserved = 0};
 }
 
 inline crmod_lock lock_entry(std::uint32_t ofd, std::uint32_t kind, std::uint32_t type, std::int64_t start,
 			     std::int64_t end)
 {
-	crmod_lock l{};
-	l.ofd = ofd;
-	l.kind = kind;
-	l.type = type;
-	l.start = start;
-	l.end = end;
-	return l;
+	return {.ofd = ofd, .kind = kind, .type = type, .reserved = 0, .start = start, .end = end};
 }
 
 inline crmod_pending_signal pending_signal(std::uint32_t signo, std::uint32_t flags, std::int32_t si_code = 0)
