@@ -1,0 +1,41 @@
+// The kinds of process state and what this crmod does with each: the one
+// table, CRMOD_STATE_TABLE of include/uapi/linux/crmod.h, as crctl reads it.
+// Nothing here lists a kind a second time.
+#pragma once
+
+#include <linux/crmod.h>
+
+#include <nlohmann/json.hpp>
+
+#include <array>
+#include <cstdint>
+#include <span>
+#include <string>
+
+namespace crctl {
+
+struct StateKind {
+	const char *name;	// REGULAR_FILE: CRMOD_STATE_REGULAR_FILE without the prefix
+	std::uint32_t number;	// as images carry it (crmod_file.kind)
+	bool restored;		// checkpoint accepts it and restart restores it
+	const char *key;	// "regular_file", for JSON and for naming file kinds
+	const char *text;	// "regular files, by path", for people
+};
+
+inline constexpr std::array state_table = {
+#define CRCTL_STATE_ROW(name, number, restored, key, text) StateKind{#name, number, (restored) != 0, key, text},
+	CRMOD_STATE_TABLE(CRCTL_STATE_ROW)
+#undef CRCTL_STATE_ROW
+};
+
+// The row of number, or nullptr for a number the table does not have.
+const StateKind *state_kind(std::uint32_t number);
+// Its key ("memfd"), or "unknown (N)".
+std::string state_key(std::uint32_t number);
+
+// [{"key": .., "number": .., "restored": .., "text": ..}, ..] in table order.
+nlohmann::json state_json();
+// "restored:\n  regular_file  regular files, by path\n ..refused:\n .."
+std::string state_text();
+
+} // namespace crctl
