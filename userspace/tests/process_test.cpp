@@ -485,7 +485,7 @@ std::vector<FieldError> field_errors()
 		{[](ProcessSpec &p) { p.files[1].first.kind = 200; }, CRMOD_SEC_FILE, 1, AT(crmod_file, kind),
 		 "unknown file kind 200"},
 		{[](ProcessSpec &p) { p.files[1].first.kind = CRMOD_STATE_SOCKET; }, CRMOD_SEC_FILE, 1, AT(crmod_file, kind),
-		 "file kind 68 (socket) is no kind of file crmod restores"},
+		 "file kind " + std::to_string(CRMOD_STATE_SOCKET) + " (socket) is no kind of file crmod restores"},
 		{[](ProcessSpec &p) { p.files[1].first.reserved = 1; }, CRMOD_SEC_FILE, 1, AT(crmod_file, reserved),
 		 "reserved field is 0x1, expected 0"},
 		{[](ProcessSpec &p) { p.files[1].first.mode = 040644; }, CRMOD_SEC_FILE, 1, AT(crmod_file, mode),

@@ -1,5 +1,5 @@
 // The kinds of process state and what this crmod does with each: the one
-// table, CRMOD_STATE_TABLE of include/uapi/linux/crmod.h, as crctl reads it.
+// table, the rows of include/uapi/linux/crmod_state.h, as crctl reads it.
 // Nothing here lists a kind a second time.
 #pragma once
 
@@ -22,11 +22,14 @@ struct StateKind {
 	const char *text;	// "regular files, by path", for people
 };
 
+// Row N of the table is kind N, counting from 1 (CRMOD_STATE_NONE is 0).
 inline constexpr std::array state_table = {
-#define CRCTL_STATE_ROW(name, number, restored, key, text) StateKind{#name, number, (restored) != 0, key, text},
-	CRMOD_STATE_TABLE(CRCTL_STATE_ROW)
-#undef CRCTL_STATE_ROW
+#define CRMOD_STATE(name, restored, key, text) \
+	StateKind{#name, CRMOD_STATE_##name, (restored) != 0, key, text},
+#include <linux/crmod_state.h>
+#undef CRMOD_STATE
 };
+static_assert(state_table.size() == CRMOD_STATE_COUNT - 1);
 
 // The row of number, or nullptr for a number the table does not have.
 const StateKind *state_kind(std::uint32_t number);
