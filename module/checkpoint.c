@@ -195,7 +195,8 @@ static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
 long crmod_ioc_checkpoint(void __user *uarg)
 {
 	struct crmod_checkpoint_args args;
-	struct cr_error *err;
+	/* on the stack: even a checkpoint that cannot start is explained */
+	struct cr_error err_buf = { .msg = "" }, *err = &err_buf;
 	struct cr_ckpt *ck;
 	struct file *out;
 	long ret;
@@ -206,10 +207,10 @@ long crmod_ioc_checkpoint(void __user *uarg)
 		return -EINVAL;
 	cr_fault_begin();
 	ck = cr_zalloc(sizeof(*ck));
-	err = cr_zalloc(sizeof(*err));
-	if (!ck || !err) {
+	if (!ck) {
+		cr_fail(err, "out of memory for the checkpoint");
 		ret = -ENOMEM;
-		goto free;
+		goto report;
 	}
 	ck->err = err;
 	ck->w.err = err;
@@ -246,7 +247,7 @@ put_file:
 put_task:
 	put_task_struct(ck->task);
 report:
-	args.image_bytes = ck->w.bytes;
+	args.image_bytes = ck ? ck->w.bytes : 0;
 	if (ret && !err->msg[0])
 		cr_fail(err, "error %ld", ret);
 	if (ret)
@@ -254,7 +255,6 @@ report:
 	memcpy(args.error, err->msg, sizeof(args.error));
 	if (copy_to_user(uarg, &args, sizeof(args)))
 		ret = -EFAULT;
-free:
 	if (ck) {
 		if (ck->mm)
 			mmput(ck->mm);
@@ -267,6 +267,5 @@ free:
 		cr_pipes_release(ck->pipes, ck->nr_pipes);
 	}
 	cr_free(ck);
-	cr_free(err);
 	return ret;
 }

@@ -61,6 +61,10 @@ static int cr_ofd_describe(struct cr_ckpt *ck, unsigned int fd,
 	snprintf(what, sizeof(what), "fd %u", fd);
 	rec->flags = file->f_flags & CR_OFD_FLAGS;
 	rec->pos = file->f_pos;
+	/* a lease sets the file's owner too: name the lease */
+	if (cr_compat_file_has_lease(file))
+		return cr_refuse(ck->err, CRMOD_STATE_FILE_LEASES,
+				 "fd %u holds a lease", fd);
 	if (file->f_flags & FASYNC || cr_compat_file_has_owner(file))
 		return cr_refuse(ck->err, CRMOD_STATE_ASYNC_IO_SIGNALS,
 				 "fd %u has a signal owner or O_ASYNC", fd);

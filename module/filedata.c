@@ -195,12 +195,56 @@ int cr_read_file_data(struct cr_plan *p, u64 len, u32 crc_expected)
 	return 0;
 }
 
+/*
+ * By the name it had, if that is free, so that /proc/PID/fd and maps show
+ * that name as they did, and unlinked at once; NULL if the name is taken.
+ */
+static struct file *cr_make_by_name(struct cr_plan *p, struct cr_file_ref *ref,
+				    struct cr_file_ref *dir)
+{
+	struct file *f;
+	int ret;
+
+	f = cr_filp_open(ref->path, O_CREAT | O_EXCL | O_NOFOLLOW | O_RDWR | O_LARGEFILE,
+			 ref->rec.mode & 07777);
+	if (PTR_ERR(f) == -EEXIST)
+		return NULL;
+	if (IS_ERR(f)) {
+		cr_fail(p->err, "cannot recreate the deleted file %s (error %ld)",
+			ref->path, PTR_ERR(f));
+		return f;
+	}
+	/*
+	 * Unlinked at once, under its directory's lock: the name is there for
+	 * an instant. (Not a step the test builds fail: a failure here would
+	 * leave the file behind, as the error then says.)
+	 */
+	ret = cr_compat_unlink_created(f);
+	if (ret) {
+		cr_fput(f);
+		cr_fail(p->err, "cannot unlink %s again after recreating it (error %d): the file stays",
+			ref->path, ret);
+		return ERR_PTR(ret);
+	}
+	if (f->f_path.mnt != dir->file->f_path.mnt ||
+	    f->f_path.dentry->d_parent != dir->file->f_path.dentry) {
+		/* the path led somewhere else: gone again, and refused */
+		cr_fput(f);
+		cr_fail(p->err, "%s is no longer in the directory %s", ref->path,
+			dir->path);
+		return ERR_PTR(-EXDEV);
+	}
+	return f;
+}
+
 static struct file *cr_make_unlinked(struct cr_plan *p, struct cr_file_ref *ref)
 {
 	struct cr_file_ref *dir = cr_plan_file(p, ref->rec.dir);
-	struct file *f;
+	struct file *f = cr_make_by_name(p, ref, dir);
 
-	/* unlinked from the start, in the directory it was in */
+	if (f)
+		return f;
+	/* its name is taken now: unlinked from the start (named #inode) */
 	f = cr_file_open_root(&dir->file->f_path, ".",
 			      O_TMPFILE | O_RDWR | O_LARGEFILE, ref->rec.mode & 07777);
 	if (IS_ERR(f))

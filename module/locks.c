@@ -85,13 +85,9 @@ int cr_dump_locks(struct cr_ckpt *ck)
 	int ret;
 
 	for (i = 0; i < ck->nr_ofds; i++) {
-		struct file *file = ck->ofds[i].file;
 		bool posix = cr_first_ofd_of_inode(ck, i);
 		u32 n;
 
-		if (cr_compat_file_has_lease(file))
-			return cr_refuse(ck->err, CRMOD_STATE_FILE_LEASES,
-					 "open file %u holds a lease", i + 1);
 		n = cr_collect_locks(ck, i, posix, NULL);
 		if (!n)
 			continue;

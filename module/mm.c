@@ -596,10 +596,13 @@ static int cr_check_mm_fields(struct cr_plan *p)
 	return 0;
 }
 
-/* vm.max_map_count as the kernel has it now (it is not exported). */
+/*
+ * vm.max_map_count as the kernel has it now (it is not exported); the
+ * default if it cannot be read (not a fallible step: nothing fails).
+ */
 static long cr_max_map_count(void)
 {
-	struct file *f = cr_filp_open("/proc/sys/vm/max_map_count", O_RDONLY, 0);
+	struct file *f = filp_open("/proc/sys/vm/max_map_count", O_RDONLY, 0);
 	char buf[24] = "";
 	loff_t pos = 0;
 	long count = DEFAULT_MAX_MAP_COUNT;
@@ -609,7 +612,7 @@ static long cr_max_map_count(void)
 	if (kernel_read(f, buf, sizeof(buf) - 1, &pos) > 0 &&
 	    kstrtol(strim(buf), 10, &count))
 		count = DEFAULT_MAX_MAP_COUNT;
-	cr_fput(f);
+	fput(f);
 	return count;
 }
 

@@ -396,7 +396,8 @@ static void cr_die(struct cr_plan *p, int ret)
 long crmod_ioc_restart(void __user *uarg)
 {
 	struct crmod_restart_args args;
-	struct cr_error *err;
+	/* on the stack: even a plan that cannot be allocated is explained */
+	struct cr_error err_buf = { .msg = "" }, *err = &err_buf;
 	struct cr_plan *p;
 	long retval = 0;
 	int ret;
@@ -407,10 +408,12 @@ long crmod_ioc_restart(void __user *uarg)
 		return -EINVAL;
 	cr_fault_begin();
 	p = cr_zalloc(sizeof(*p));
-	err = cr_zalloc(sizeof(*err));
-	if (!p || !err) {
-		cr_free(p);
-		cr_free(err);
+	if (!p) {
+		cr_fail(err, "out of memory for the restart's plan");
+		cr_note_fault(err);
+		if (args.error && copy_to_user(u64_to_user_ptr(args.error),
+					       err->msg, sizeof(err->msg)))
+			return -EFAULT;
 		return -ENOMEM;
 	}
 	p->err = err;
@@ -459,7 +462,6 @@ long crmod_ioc_restart(void __user *uarg)
 		goto refuse;
 	if (args.flags & CRMOD_RESTART_VALIDATE) {
 		cr_plan_free(p);
-		cr_free(err);
 		return 0;
 	}
 
@@ -468,11 +470,9 @@ long crmod_ioc_restart(void __user *uarg)
 	if (ret) {
 		cr_die(p, ret);
 		cr_plan_free(p);
-		cr_free(err);
 		return -EINTR;
 	}
 	cr_plan_free(p);
-	cr_free(err);
 	return retval;
 
 refuse:
@@ -483,6 +483,5 @@ refuse:
 	    copy_to_user(u64_to_user_ptr(args.error), err->msg, sizeof(err->msg)))
 		ret = -EFAULT;
 	cr_plan_free(p);
-	cr_free(err);
 	return ret;
 }

@@ -56,6 +56,32 @@ static inline int cr_compat_setattr(struct file *file, struct iattr *attr)
 	return ret;
 }
 
+/* Unlink the name an open file was just created by (still in its directory). */
+static inline int cr_compat_unlink_created(struct file *file)
+{
+	struct dentry *dentry = file->f_path.dentry;
+	struct dentry *parent = dget_parent(dentry);
+	struct inode *dir = d_inode(parent);
+	int ret = -ESTALE;
+
+	/*
+	 * As unlink(2) holds the dentry it looked up: with the file's the only
+	 * reference, d_delete() would make the open file's dentry negative.
+	 */
+	dget(dentry);
+	inode_lock_nested(dir, I_MUTEX_PARENT);
+	if (dentry->d_parent == parent && !d_unlinked(dentry))
+#ifdef CR_HAVE_MNT_IDMAP
+		ret = vfs_unlink(file_mnt_idmap(file), dir, dentry, NULL);
+#else
+		ret = vfs_unlink(file_mnt_user_ns(file), dir, dentry, NULL);
+#endif
+	inode_unlock(dir);
+	dput(dentry);
+	dput(parent);
+	return ret;
+}
+
 /* As execve() does, shut writers out of a file (and let them in again). */
 static inline int cr_compat_deny_write_access(struct file *file)
 {

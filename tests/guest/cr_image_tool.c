@@ -17,6 +17,7 @@
  *              endian page_size release
  *   cr-image-tool set-length FILE INDEX VALUE   section INDEX's length; fixes
  *                                        that section header's CRC
+ *   (INDEX below may also be TYPE or TYPE:N, the Nth section of TYPE)
  *   cr-image-tool peek FILE INDEX OFFSET SIZE    print the SIZE-byte (1 2 4 8)
  *                                        little-endian field at OFFSET of
  *                                        section INDEX's payload
@@ -405,6 +406,27 @@ static struct parsed *parsed_section(int index)
 	return &secs[index];
 }
 
+/* INDEX, or TYPE, or TYPE:N (the Nth section of TYPE): its index. */
+static int section_index(const char *spec)
+{
+	char type[32];
+	const char *colon = strchr(spec, ':');
+	unsigned long nth = colon ? strtoul(colon + 1, NULL, 10) : 0;
+	uint32_t t;
+	int seen = 0;
+
+	if (spec[0] >= '0' && spec[0] <= '9')
+		return (int)parse_u64(spec);
+	snprintf(type, sizeof(type), "%.*s", colon ? (int)(colon - spec) : 31, spec);
+	t = parse_type(type);
+	parsed_section(0);
+	for (int i = 0; i < nsecs; i++)
+		if (secs[i].h.type == t && seen++ == (int)nth)
+			return i;
+	fprintf(stderr, "cr-image-tool: no section %s\n", spec);
+	exit(1);
+}
+
 /* Every section again, each CRC computed, the trailer counting anew. */
 static void reframe(void)
 {
@@ -747,20 +769,20 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "get") && argc == 5)
 		return cmd_get(argv[3], argv[4]);
 	if (!strcmp(cmd, "peek") && argc == 6)
-		return cmd_peek((int)parse_u64(argv[3]), parse_u64(argv[4]), parse_u64(argv[5]));
+		return cmd_peek(section_index(argv[3]), parse_u64(argv[4]), parse_u64(argv[5]));
 	if (!strcmp(cmd, "set-header") && argc == 5)
 		rc = cmd_set_header(argv[3], argv[4]);
 	else if (!strcmp(cmd, "poke") && argc == 7)
-		rc = cmd_poke((int)parse_u64(argv[3]), parse_u64(argv[4]), parse_u64(argv[5]),
+		rc = cmd_poke(section_index(argv[3]), parse_u64(argv[4]), parse_u64(argv[5]),
 			      argv[6]);
 	else if (!strcmp(cmd, "repeat") && argc == 6)
-		rc = cmd_repeat((int)parse_u64(argv[3]), parse_u64(argv[4]), parse_u64(argv[5]));
+		rc = cmd_repeat(section_index(argv[3]), parse_u64(argv[4]), parse_u64(argv[5]));
 	else if (!strcmp(cmd, "set-tail") && argc == 6)
-		rc = cmd_set_tail((int)parse_u64(argv[3]), parse_u64(argv[4]), argv[5]);
+		rc = cmd_set_tail(section_index(argv[3]), parse_u64(argv[4]), argv[5]);
 	else if (!strcmp(cmd, "set") && argc == 6)
 		rc = cmd_set(argv[3], argv[4], argv[5]);
 	else if (!strcmp(cmd, "drop") && argc == 4)
-		rc = cmd_drop((int)parse_u64(argv[3]));
+		rc = cmd_drop(section_index(argv[3]));
 	else if (!strcmp(cmd, "set-length") && argc == 5)
 		rc = cmd_set_length((int)parse_u64(argv[3]), parse_u64(argv[4]));
 	else

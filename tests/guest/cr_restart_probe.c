@@ -4,7 +4,10 @@
  * proves that the refusal left it as it was: its memory, pid, descriptors
  * and their offsets, signal state, cwd and mappings.
  *
- *   cr-restart-probe IMAGE
+ *   cr-restart-probe [--status FILE] IMAGE
+ *
+ * --status FILE: the module's status fd (where a failure past the point of
+ * no return is told before the caller is killed), as crctl restart has.
  *
  * Prints "refused: errno N (NAME): <the module's reason>" and then
  * "INTACT" (exit 0), or "NOT INTACT: <what changed>" (exit 1). Exit 3 when
@@ -155,12 +158,21 @@ int main(int argc, char **argv)
 	struct sigaction sa, sa1;
 	sigset_t mask0, mask1;
 	pid_t pid0 = getpid(), ppid0 = getppid();
-	int dev, img, mark, r, err;
+	int dev, img, mark, r, err, status = -1;
 	size_t elen;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc == 4 && !strcmp(argv[1], "--status")) {
+		status = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
+		if (status < 0) {
+			perror(argv[2]);
+			return 2;
+		}
+		argv += 2;
+		argc -= 2;
+	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: cr-restart-probe IMAGE\n");
+		fprintf(stderr, "usage: cr-restart-probe [--status FILE] IMAGE\n");
 		return 2;
 	}
 	if (!heap)
@@ -196,7 +208,7 @@ int main(int argc, char **argv)
 	error[CRMOD_ERROR_LEN] = 0;
 	memset(&args, 0, sizeof(args));
 	args.fd = img;
-	args.status_fd = -1;
+	args.status_fd = status;
 	args.error = (uint64_t)(uintptr_t)error;
 
 	r = ioctl(dev, CRCTL_IOC_RESTART, &args);

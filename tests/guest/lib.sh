@@ -184,7 +184,7 @@ expect_refused() {
 		cat /tmp/refused.err
 		fail "$2: want one line 'crctl: restart refused: ...' on stderr"
 	fi
-	[ -z "${3:-}" ] || grep -q -- "$3" /tmp/refused.err ||
+	[ -z "${3:-}" ] || grep -qi -- "$3" /tmp/refused.err ||
 		{ cat /tmp/refused.err; fail "$2: the refusal does not say '$3'"; }
 	[ ! -s /tmp/refused.out ] || { cat /tmp/refused.out; fail "$2: the refused image ran"; }
 	_st=0

@@ -118,7 +118,9 @@ std::optional<std::string> cgroup_v2_path(std::string_view proc_cgroup)
 std::optional<std::string> enter_cgroup(const std::string &path, pid_t pid, bool check_only)
 {
 	const auto advice = "; or restart in crctl's own cgroup with --any-cgroup";
-	if (cgroup_v2_path(read_file("/proc/self/cgroup")) == path)
+	// Until a cgroup2 filesystem is first mounted, /proc/self/cgroup has no
+	// "0::" line, and every process is in its root.
+	if (cgroup_v2_path(read_file("/proc/self/cgroup")).value_or("/") == path)
 		return std::nullopt;
 	auto dir = cgroup_directory(parse_mountinfo(read_file("/proc/self/mountinfo")), path);
 	if (!dir)
