@@ -185,14 +185,25 @@ int cr_arch_dump_regs(struct cr_ckpt *ck)
 			      ret);
 		goto out;
 	}
-	if (!cr_get(ck->task, NT_PPC_VMX, vmx, 34 * 16)) {
+	/* VMX and VSX only where the kernel has them (-ENODEV): never lost */
+	ret = cr_get(ck->task, NT_PPC_VMX, vmx, 34 * 16);
+	if (!ret) {
 		memcpy(r->vr, vmx->vr, sizeof(r->vr));
 		memcpy(r->vscr, vmx->vscr, sizeof(r->vscr));
 		r->vrsave = vmx->vrsave;
 		r->flags |= CRMOD_PPC_HAS_VMX;
 	}
-	if (!cr_get(ck->task, NT_PPC_VSX, r->vsx_low, sizeof(r->vsx_low)))
+	if (ret && ret != -ENODEV) {
+		ret = cr_fail(ck->err, "cannot read the VMX registers (%d)", ret);
+		goto out;
+	}
+	ret = cr_get(ck->task, NT_PPC_VSX, r->vsx_low, sizeof(r->vsx_low));
+	if (!ret)
 		r->flags |= CRMOD_PPC_HAS_VSX;
+	if (ret && ret != -ENODEV) {
+		ret = cr_fail(ck->err, "cannot read the VSX registers (%d)", ret);
+		goto out;
+	}
 	/* Saved in the thread when the stopped target was switched out. */
 	if (cpu_has_feature(CPU_FTR_ARCH_207S)) {
 		r->tar = ck->task->thread.tar;
