@@ -39,6 +39,18 @@ struct cr_error {
 };
 
 __printf(2, 3) int cr_fail(struct cr_error *err, const char *fmt, ...);
+/*
+ * A list of names for one error line, "a, b, c", ending "and N more" when
+ * the line has no room for them all.
+ */
+struct cr_names {
+	char buf[CRMOD_ERROR_LEN - 64];
+	size_t len;
+	unsigned int count, more;
+};
+
+__printf(2, 3) void cr_names_add(struct cr_names *l, const char *fmt, ...);
+const char *cr_names_text(struct cr_names *l);
 /* Test builds: an error caused by an injected fault says which step. */
 void cr_note_fault(struct cr_error *err);
 u32 cr_crc_update(u32 state, const void *buf, size_t len);
@@ -105,7 +117,8 @@ struct cr_pipe_ref {
 	struct file *file;	/* keeps the pipe alive */
 	struct pipe_inode_info *pipe;
 	u32 readers, writers;	/* open file descriptions of ours on it */
-	u32 fifo;		/* crmod_file.id of a named FIFO, or 0 */
+	bool named;		/* a FIFO's: its file is recorded if kept */
+	u32 fifo;		/* then its crmod_file.id, else 0 */
 	u32 id;			/* in the image; 0: not kept */
 };
 
@@ -265,7 +278,7 @@ void cr_plan_ofds_free(struct cr_plan *p);
 
 /* pipes.c */
 bool cr_is_pipe(struct file *file);
-int cr_pipe_register(struct cr_ckpt *ck, struct file *file, u32 fifo,
+int cr_pipe_register(struct cr_ckpt *ck, struct file *file, bool named,
 		     u32 *id);
 int cr_pipes_resolve(struct cr_ckpt *ck);
 int cr_write_pipes(struct cr_ckpt *ck);

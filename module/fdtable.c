@@ -72,7 +72,7 @@ static int cr_ofd_describe(struct cr_ckpt *ck, unsigned int fd,
 		if (cr_is_pipe(file)) {
 			rec->kind = CRMOD_OFD_PIPE;
 			rec->pos = 0;
-			return cr_pipe_register(ck, file, 0, &rec->object);
+			return cr_pipe_register(ck, file, false, &rec->object);
 		}
 		if (fd <= 2 && (cr_is_terminal(inode) || S_ISSOCK(inode->i_mode))) {
 			rec->kind = CRMOD_OFD_INHERIT;
@@ -85,14 +85,9 @@ static int cr_ofd_describe(struct cr_ckpt *ck, unsigned int fd,
 	if (ret)
 		return ret;
 	if (kind == CRMOD_STATE_FIFO && !(file->f_mode & FMODE_PATH)) {
-		u32 fifo;
-
-		ret = cr_file_register(ck, file, kind, &fifo);
-		if (ret)
-			return ret;
 		rec->kind = CRMOD_OFD_PIPE;
 		rec->pos = 0;
-		return cr_pipe_register(ck, file, fifo, &rec->object);
+		return cr_pipe_register(ck, file, true, &rec->object);
 	}
 	rec->kind = CRMOD_OFD_FILE;
 	return cr_file_register(ck, file, kind, &rec->object);
@@ -208,6 +203,10 @@ static int cr_check_ofd(struct cr_plan *p, u64 i, const struct crmod_ofd *o)
 					    o->object);
 		if (ref->rec.kind == CRMOD_STATE_FIFO && !(o->flags & O_PATH))
 			return cr_plan_fail(p, "open file %u: a FIFO opened as a file",
+					    o->id);
+		if (ref->rec.kind == CRMOD_STATE_KERNEL_VIEW_FILE &&
+		    acc != O_RDONLY)
+			return cr_plan_fail(p, "open file %u: a /proc or /sys file to write",
 					    o->id);
 		if (ref->rec.kind == CRMOD_STATE_SYMLINK && !(o->flags & O_PATH))
 			return cr_plan_fail(p,

@@ -222,7 +222,7 @@ static struct file *cr_make_by_name(struct cr_plan *p, struct cr_file_ref *ref,
 	ret = cr_compat_unlink_created(f);
 	if (ret) {
 		cr_fput(f);
-		cr_fail(p->err, "cannot unlink %s again after recreating it (error %d): the file stays",
+		cr_fail(p->err, "cannot unlink the recreated %s (error %d): the file stays",
 			ref->path, ret);
 		return ERR_PTR(ret);
 	}

@@ -8,6 +8,7 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/ctype.h>
 #include <linux/dcache.h>
 #include <linux/file.h>
 #include <linux/fs.h>
@@ -16,6 +17,9 @@
 #include <linux/major.h>
 #include <linux/mount.h>
 #include <linux/namei.h>
+#include <linux/pid_namespace.h>
+#include <linux/proc_fs.h>
+#include <linux/sched.h>
 #include <linux/slab.h>
 #include <linux/stat.h>
 #include <linux/vmalloc.h>
@@ -48,6 +52,7 @@ static bool cr_path_kind(u32 kind)
 	case CRMOD_STATE_SYMLINK:
 	case CRMOD_STATE_CHAR_DEVICE:
 	case CRMOD_STATE_FIFO:
+	case CRMOD_STATE_KERNEL_VIEW_FILE:
 		return true;
 	default:
 		return false;
@@ -194,6 +199,12 @@ int cr_file_classify(struct cr_ckpt *ck, struct file *file, const char *what,
 	bool path_only = file->f_mode & FMODE_PATH;
 	u32 k = cr_kernel_fs_kind(sb->s_magic);
 
+	/* read and reopened by path, what they show needs no saving */
+	if ((sb->s_magic == PROC_SUPER_MAGIC || sb->s_magic == SYSFS_MAGIC) &&
+	    S_ISREG(mode) && !(file->f_mode & FMODE_WRITE)) {
+		*kind = CRMOD_STATE_KERNEL_VIEW_FILE;
+		return 0;
+	}
 	if (k == CRMOD_STATE_ANON_INODE)
 		k = cr_anon_inode_kind(dentry->d_name.name);
 	if (!k && sb->s_magic == TMPFS_MAGIC && (sb->s_flags & SB_NOUSER))
@@ -237,6 +248,51 @@ int cr_file_classify(struct cr_ckpt *ck, struct file *file, const char *what,
 		k = CRMOD_STATE_UNLINKED_FILE;
 	}
 	*kind = k;
+	return 0;
+}
+
+/*
+ * The path a file of /proc or /sys is found by at restart. The process's
+ * own files in /proc are found again as /proc/self/..., the restarted
+ * process's; those of another process or of a thread cannot be.
+ */
+static int cr_kernel_view_path(struct cr_ckpt *ck, struct file *file,
+			       char **path)
+{
+	struct super_block *sb = file_inode(file)->i_sb;
+	const char *rest, *top = sb->s_magic == PROC_SUPER_MAGIC ? "/proc/" :
+								 "/sys/";
+	unsigned long pid;
+	const char *end;
+	char num[16], *self;
+
+	if (strncmp(*path, top, strlen(top)))
+		return cr_refuse(ck->err, CRMOD_STATE_KERNEL_FS_FILE,
+				 "%s: a file of a kernel filesystem mounted elsewhere than %s",
+				 *path, top);
+	rest = *path + strlen(top);
+	if (sb->s_magic != PROC_SUPER_MAGIC || !isdigit(*rest))
+		return 0;
+	for (end = rest; isdigit(*end); end++)
+		;
+	if ((*end && *end != '/') || end - rest >= sizeof(num))
+		return 0;
+	memcpy(num, rest, end - rest);
+	num[end - rest] = 0;
+	if (kstrtoul(num, 10, &pid))
+		return 0;
+	if (pid != task_tgid_nr_ns(ck->task, proc_sb_info(sb)->pid_ns))
+		return cr_refuse(ck->err, CRMOD_STATE_PROC_OTHER_PROCESS,
+				 "%s is a file of process %lu", *path, pid);
+	if (!strncmp(end, "/task/", 6))
+		return cr_refuse(ck->err, CRMOD_STATE_PROC_OTHER_PROCESS,
+				 "%s is a file of a thread", *path);
+	self = cr_alloc(strlen(end) + sizeof("/proc/self"));
+	if (!self)
+		return -ENOMEM;
+	sprintf(self, "/proc/self%s", end);
+	cr_free(*path);
+	*path = self;
 	return 0;
 }
 
@@ -321,6 +377,13 @@ int cr_file_register(struct cr_ckpt *ck, struct file *file, u32 kind,
 	cr_free(buf);
 	if (!path)
 		return -ENOMEM;
+	if (kind == CRMOD_STATE_KERNEL_VIEW_FILE) {
+		ret = cr_kernel_view_path(ck, file, &path);
+		if (ret) {
+			cr_free(path);
+			return ret;
+		}
+	}
 	ret = cr_stat(file, &st);
 	if (ret) {
 		cr_fail(ck->err, "cannot stat %s (%d)", path, ret);
@@ -417,6 +480,11 @@ static int cr_check_record_path(struct cr_plan *p, const struct crmod_file *rec,
 		if (strncmp(path, "memfd:", 6) || strlen(path) > 6 + 249 ||
 		    strchr(path, '/'))
 			return cr_plan_fail(p, "\"%s\" is not a memfd's name", path);
+		return 0;
+	case CRMOD_STATE_KERNEL_VIEW_FILE:
+		if (strncmp(path, "/proc/", 6) && strncmp(path, "/sys/", 5))
+			return cr_plan_fail(p, "\"%s\" is in neither /proc nor /sys",
+					    path);
 		return 0;
 	default:
 		if (path[0] != '/')
@@ -527,6 +595,20 @@ static int cr_check_identity(struct cr_plan *p, struct cr_file_ref *ref)
 	return 0;
 }
 
+/* A file of /proc or /sys has no identity to check: only where it is. */
+static int cr_check_kernel_view(struct cr_plan *p, struct cr_file_ref *ref)
+{
+	struct inode *inode = file_inode(ref->file);
+	unsigned long want = strncmp(ref->path, "/proc/", 6) ? SYSFS_MAGIC :
+							       PROC_SUPER_MAGIC;
+
+	if (inode->i_sb->s_magic != want || !S_ISREG(inode->i_mode))
+		return cr_fail(p->err,
+			       "%s is no longer a file of %s here",
+			       ref->path, want == SYSFS_MAGIC ? "sysfs" : "procfs");
+	return 0;
+}
+
 /*
  * Find every file by path, as an O_PATH file (which never blocks on a FIFO
  * nor opens a device), and check it is the one checkpointed; make the
@@ -559,6 +641,12 @@ int cr_plan_open_files(struct cr_plan *p)
 			return PTR_ERR(f);
 		}
 		ref->file = f;
+		if (ref->rec.kind == CRMOD_STATE_KERNEL_VIEW_FILE) {
+			ret = cr_check_kernel_view(p, ref);
+			if (ret)
+				return ret;
+			continue;
+		}
 		if (cr_kernel_fs_kind(file_inode(f)->i_sb->s_magic) ||
 		    (file_inode(f)->i_sb->s_flags & SB_NOUSER))
 			return cr_fail(p->err,

@@ -29,6 +29,36 @@ int cr_fail(struct cr_error *err, const char *fmt, ...)
 	return -EINVAL;
 }
 
+void cr_names_add(struct cr_names *l, const char *fmt, ...)
+{
+	/* room kept for ", and 4294967295 more" */
+	size_t room = sizeof(l->buf) - 24;
+	char name[64];
+	va_list args;
+	int n;
+
+	va_start(args, fmt);
+	vsnprintf(name, sizeof(name), fmt, args);
+	va_end(args);
+	n = strlen(name) + (l->count ? 2 : 0);
+	if (l->more || l->len + n >= room) {
+		l->more++;
+		return;
+	}
+	l->len += scnprintf(l->buf + l->len, sizeof(l->buf) - l->len, "%s%s",
+			    l->count ? ", " : "", name);
+	l->count++;
+}
+
+const char *cr_names_text(struct cr_names *l)
+{
+	if (l->more)
+		scnprintf(l->buf + l->len, sizeof(l->buf) - l->len,
+			  ", and %u more", l->more);
+	l->more = 0;
+	return l->buf;
+}
+
 void cr_note_fault(struct cr_error *err)
 {
 	const char *step = cr_fault_step();

@@ -164,6 +164,9 @@ static int cr_dump_vma(struct cr_ckpt *ck, struct vm_area_struct *vma,
 		ret = cr_file_classify(ck, vma->vm_file, what, &kind);
 		if (ret)
 			return ret;
+		if (kind == CRMOD_STATE_KERNEL_VIEW_FILE)
+			return cr_refuse(ck->err, CRMOD_STATE_KERNEL_FS_FILE,
+					 "%s maps a file of /proc or /sys", what);
 		rec->pgoff = vma->vm_pgoff;
 		return cr_file_register(ck, vma->vm_file, kind, &rec->file);
 	}

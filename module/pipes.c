@@ -31,7 +31,7 @@ bool cr_is_pipe(struct file *file)
 	return S_ISFIFO(inode->i_mode) && inode->i_sb->s_magic == PIPEFS_MAGIC;
 }
 
-int cr_pipe_register(struct cr_ckpt *ck, struct file *file, u32 fifo, u32 *id)
+int cr_pipe_register(struct cr_ckpt *ck, struct file *file, bool named, u32 *id)
 {
 	struct pipe_inode_info *pipe = file_inode(file)->i_pipe;
 	struct cr_pipe_ref *ref;
@@ -54,7 +54,7 @@ int cr_pipe_register(struct cr_ckpt *ck, struct file *file, u32 fifo, u32 *id)
 		memset(&pipes[i], 0, sizeof(pipes[i]));
 		pipes[i].pipe = pipe;
 		pipes[i].file = cr_file_get(file);
-		pipes[i].fifo = fifo;
+		pipes[i].named = named;
 		ck->nr_pipes++;
 	}
 	ref = &ck->pipes[i];
@@ -84,8 +84,17 @@ int cr_pipes_resolve(struct cr_ckpt *ck)
 		readers = ref->pipe->readers;
 		writers = ref->pipe->writers;
 		pipe_unlock(ref->pipe);
-		if (readers == ref->readers && writers == ref->writers)
-			ref->id = ++kept;
+		if (readers != ref->readers || writers != ref->writers)
+			continue;
+		ref->id = ++kept;
+		/* a FIFO handed over as stdio needs no file where it restarts */
+		if (ref->named) {
+			int ret = cr_file_register(ck, ref->file, CRMOD_STATE_FIFO,
+						   &ref->fifo);
+
+			if (ret)
+				return ret;
+		}
 	}
 	for (i = 0; i < ck->nr_ofds; i++) {
 		struct crmod_ofd *o = &ck->ofds[i].rec;
@@ -107,7 +116,7 @@ int cr_pipes_resolve(struct cr_ckpt *ck)
 		if (fd > 2)
 			return cr_refuse(ck->err, CRMOD_STATE_OUTSIDE_PIPE,
 					 "fd %u is an end of a %s whose other end is outside the process",
-					 fd, ref->fifo ? "FIFO" : "pipe");
+					 fd, ref->named ? "FIFO" : "pipe");
 		o->kind = CRMOD_OFD_INHERIT;
 		o->object = fd;
 	}
@@ -131,7 +140,7 @@ static int cr_write_pipe(struct cr_ckpt *ck, struct cr_pipe_ref *ref)
 		if (buf->flags & PIPE_BUF_FLAG_PACKET) {
 			pipe_unlock(pipe);
 			return cr_refuse(ck->err, CRMOD_STATE_PIPE_PACKETS,
-					 "a %s holds packets", ref->fifo ? "FIFO" : "pipe");
+					 "a %s holds packets", ref->named ? "FIFO" : "pipe");
 		}
 		len += buf->len;
 	}

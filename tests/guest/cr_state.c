@@ -8,7 +8,7 @@
  *
  *   cr-state MODE READYFILE [ARGS]
  *     ofds | dirfd | opath | fifo | unlinked | memfd | sharedanon | locks |
- *     attrs | madvise | timers | cgroup | mix (a little of each)
+ *     attrs | madvise | timers | cgroup | kernelview | mix (a little of each)
  *     refuse KIND     set up KIND, which checkpoint must refuse, and wait
  */
 #define _GNU_SOURCE
@@ -936,6 +936,63 @@ static int mode_mix(int argc, char **argv)
 	return finish();
 }
 
+/* ---- kernelview: read-only files of /proc and /sys -------------------- */
+
+/* All of an fd's content from offset at on, NUL-terminated, in buf. */
+static void read_from(int fd, off_t at, char *buf, size_t size)
+{
+	ssize_t n, got = 0;
+
+	while ((n = pread(fd, buf + got, size - 1 - got, at + got)) > 0)
+		got += n;
+	buf[got < 0 ? 0 : got] = 0;
+}
+
+static int mode_kernelview(int argc, char **argv)
+{
+	static char status[8192], version[1024], again[1024];
+	char want[64];
+	int st, ver, cpus, pst;
+	struct stat sb;
+	pid_t before = getpid();
+
+	(void)argc;
+	(void)argv;
+	st = at_fd(xopen("/proc/self/status", O_RDONLY, 0), 24);
+	ver = at_fd(xopen("/proc/version", O_RDONLY, 0), 25);
+	cpus = at_fd(xopen("/sys/devices/system/cpu/online", O_RDONLY, 0), 26);
+	pst = at_fd(xopen("/proc/self/stat", O_PATH, 0), 27);
+	/* part read, as a program stopped in the middle of reading them */
+	if (read(st, status, 10) != 10 || read(ver, version, 5) != 5)
+		die("read");
+	announce_ready();
+	wait_restart(50);
+
+	expect_pos("/proc/self/status", st, 10);
+	expect_pos("/proc/version", ver, 5);
+	expect_pos("/sys/devices/system/cpu/online", cpus, 0);
+	expect_flags("/proc/self/status", st, O_RDONLY);
+	expect_flags("/proc/self/stat (O_PATH)", pst, O_PATH);
+	/* /proc/self is the restarted process, whatever its pid */
+	read_from(st, 0, status, sizeof(status));
+	snprintf(want, sizeof(want), "\nPid:\t%d\n", (int)getpid());
+	EXPECT(strstr(status, want), "/proc/self/status does not show pid %d (was %d): %.200s",
+	       (int)getpid(), (int)before, status);
+	/* read on from where it was: the rest of what a fresh open shows */
+	if (read(ver, version + 5, sizeof(version) - 6) <= 0)
+		die("read /proc/version");
+	read_from(xopen("/proc/version", O_RDONLY, 0), 0, again, sizeof(again));
+	EXPECT(!strcmp(version + 5, again + 5), "/proc/version read on gives \"%s\", want \"%s\"",
+	       version + 5, again + 5);
+	read_from(cpus, 0, again, sizeof(again));
+	EXPECT(again[0] == '0', "/sys/devices/system/cpu/online reads \"%s\"", again);
+	EXPECT(fstatat(pst, "", &sb, AT_EMPTY_PATH) == 0 && S_ISREG(sb.st_mode),
+	       "the O_PATH fd on /proc/self/stat: %s", strerror(errno));
+	if (selftest == 2)
+		mismatch("corrupted");
+	return finish();
+}
+
 /* ---- refuse KIND: state checkpoint must refuse, by name -------------- */
 
 static int refuse_setup(const char *kind)
@@ -967,10 +1024,16 @@ static int refuse_setup(const char *kind)
 	}
 	if (!strcmp(kind, "inotify"))
 		return inotify_init1(0) < 0;
-	if (!strcmp(kind, "procfile"))
-		return open("/proc/self/status", O_RDONLY) < 0;
-	if (!strcmp(kind, "sysfile"))
-		return open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDONLY) < 0;
+	if (!strcmp(kind, "procwrite"))
+		return open("/proc/self/oom_score_adj", O_RDWR) < 0;
+	if (!strcmp(kind, "syswrite"))
+		return open("/sys/kernel/mm/transparent_hugepage/enabled", O_RDWR) < 0;
+	if (!strcmp(kind, "procother"))
+		return open("/proc/1/status", O_RDONLY) < 0;
+	if (!strcmp(kind, "procthread")) {
+		snprintf(path_buf, sizeof(path_buf), "/proc/self/task/%d/stat", getpid());
+		return open(path_buf, O_RDONLY) < 0;
+	}
 	if (!strcmp(kind, "posixtimer")) {
 		timer_t t;
 
@@ -1083,10 +1146,11 @@ static const struct cr_mode modes[] = {
 	{ "attrs", mode_attrs },	{ "madvise", mode_madvise },
 	{ "timers", mode_timers },	{ "cgroup", mode_cgroup },
 	{ "mix", mode_mix },		{ "refuse", mode_refuse },
+	{ "kernelview", mode_kernelview },
 };
 
 int main(int argc, char **argv)
 {
 	return cr_main(argc, argv, modes, ARRAY_SIZE(modes),
-		       "usage: cr-state ofds|dirfd|opath|fifo|unlinked|memfd|sharedanon|locks|attrs|madvise|timers|cgroup|mix|refuse KIND READYFILE [ARGS]");
+		       "usage: cr-state ofds|dirfd|opath|fifo|unlinked|memfd|sharedanon|locks|attrs|madvise|timers|cgroup|kernelview|mix|refuse KIND READYFILE [ARGS]");
 }

@@ -202,3 +202,43 @@ kernel_quiet() {
 		fail "the kernel complained"
 	fi
 }
+
+# ---- restart on another CPU (the cr_cpu_* cases) ----
+# cpu_features MACHINE_TEXT: the CPU features a machine description (crctl
+# check's "machine:", crctl info's "taken on:") lists, one per line, named
+# as the module names them when it refuses: x86 CPUID flags and XSAVE
+# components ("avx state"), powerpc AT_HWCAP and AT_HWCAP2 names. What the
+# module ignores is left out: bits of the OS (osxsave, ospke), those that
+# only say an instruction is fast (erms, fsrm), the x87 and SSE state every
+# x86_64 CPU has, and powerpc bits that describe the machine.
+cpu_features() {
+	{
+		sed -n 's/^  flags  *//p' "$1" | tr ' ' '\n'
+		sed -n 's/^  xcr0  *0x[0-9a-f]* (\(.*\))$/\1/p' "$1" | tr ' ' '\n' | sed 's/$/ state/'
+		if [ "$(arch_key)" = ppc ]; then
+			sed -n 's/^  hwcap2\{0,1\}  *0x[0-9a-f]* (\(.*\))$/\1/p' "$1" | tr ' ' '\n'
+		fi
+	} | grep -vxE 'osxsave|ospke|erms|fsrm|x87 state|sse state|none|none state|smt|ic_snoop|archpmu|mmu|ucache|notb|' | sort -u
+}
+
+# cpu_lacking IMAGE: what this CPU lacks of the features IMAGE's had, one
+# per line (nothing: this CPU has them all).
+cpu_lacking() {
+	crctl info "$1" | sed -n '/^taken on:/,/^sections:/p' > /tmp/cpu-image.txt
+	crctl check > /tmp/cpu-here.txt || fail "crctl check"
+	grep -q '^  kernel release' /tmp/cpu-image.txt || fail "crctl info $1 shows no machine"
+	cpu_features /tmp/cpu-image.txt > /tmp/cpu-image.names
+	cpu_features /tmp/cpu-here.txt > /tmp/cpu-here.names
+	[ -s /tmp/cpu-here.names ] || fail "crctl check names no CPU feature"
+	grep -vxF -f /tmp/cpu-here.names /tmp/cpu-image.names || true
+}
+
+# cpu_state_lacking IMAGE: the XSAVE components IMAGE's registers hold
+# that this CPU lacks ("pkru state"), one per line; powerpc: none, the
+# vector units of POWER8, 9 and 10 are the same.
+cpu_state_lacking() {
+	[ "$(arch_key)" = x86 ] || return 0
+	crctl info "$1" | sed -n 's/.*XSTATE_BV 0x[0-9a-f]* (\(.*\))$/\1/p' | tr ' ' '\n' |
+		sed 's/$/ state/' | grep -vxE 'x87 state|sse state|none state' > /tmp/cpu-bv.names || true
+	grep -vxF -f /tmp/cpu-here.names /tmp/cpu-bv.names || true
+}

@@ -150,6 +150,11 @@ int main(int argc, char **argv)
 	restart->add_option("--stderr", restart_options.stderr_path, "Likewise as fd 2 (created or truncated)");
 	restart->add_flag("--any-cgroup", restart_options.any_cgroup,
 			  "Restart in crctl's own cgroup (by default the process is moved into the image's)");
+	restart->add_option("--cpu-cap", restart_options.cpu_cap,
+			    "CPU check: full (default: this CPU must have every feature the image's CPU had) "
+			    "or fpu (only what the saved registers need; for programs known to use nothing else)")
+		->check(CLI::IsMember({"full", "fpu"}))
+		->capture_default_str();
 
 	ValidateOptions validate_options;
 	auto *validate = app.add_subcommand(
@@ -161,6 +166,9 @@ int main(int argc, char **argv)
 	validate->add_option("--stdout", validate_options.restart.stdout_path, "As restart --stdout");
 	validate->add_option("--stderr", validate_options.restart.stderr_path, "As restart --stderr");
 	validate->add_flag("--any-cgroup", validate_options.restart.any_cgroup, "As restart --any-cgroup");
+	validate->add_option("--cpu-cap", validate_options.restart.cpu_cap, "As restart --cpu-cap")
+		->check(CLI::IsMember({"full", "fpu"}))
+		->capture_default_str();
 
 	// CLI11 would only say "A subcommand is required": name what was asked.
 	auto is_command = [&](std::string_view word) {

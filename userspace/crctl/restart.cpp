@@ -284,6 +284,8 @@ Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feat
 	auto device = open_device_for(feature, what);
 	check_restartable(image, device, refused);
 	std::optional<std::string> cgroup;
+	if (o.cpu_cap == "fpu")
+		flags |= CRMOD_RESTART_CPU_FPU;
 	if (o.any_cgroup)
 		flags |= CRMOD_RESTART_ANY_CGROUP;
 	else

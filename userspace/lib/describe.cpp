@@ -25,18 +25,32 @@ const std::vector<BitName> crmod_features = {
 	{CRMOD_FEAT_TEST_HOOKS, "test_hooks"},
 };
 
-// XSAVE state components, by XCR0 bit (Intel SDM vol. 1, 13.1).
+// The CPU feature names the module uses in its refusals (crmod_cpu.h).
+#define CRMOD_X86_CPUID(word, bit, name)
+#define CRMOD_PPC_HWCAP(mask, name)
+#define CRMOD_PPC_HWCAP2(mask, name)
+#define CRMOD_X86_XSTATE(bit, name) {std::uint64_t{1} << (bit), name},
 const std::vector<BitName> xcr0_components = {
-	{bit(0), "x87"},	   {bit(1), "sse"},	       {bit(2), "avx"},
-	{bit(3), "bndregs"},	   {bit(4), "bndcsr"},	       {bit(5), "opmask"},
-	{bit(6), "zmm_hi256"},	   {bit(7), "hi16_zmm"},       {bit(8), "pt"},
-	{bit(9), "pkru"},	   {bit(10), "pasid"},	       {bit(11), "cet_u"},
-	{bit(12), "cet_s"},	   {bit(13), "hdc"},	       {bit(14), "uintr"},
-	{bit(15), "lbr"},	   {bit(16), "hwp"},	       {bit(17), "amx_tilecfg"},
-	{bit(18), "amx_tiledata"},
+#include <linux/crmod_cpu.h>
 };
+#undef CRMOD_X86_XSTATE
+#define CRMOD_X86_XSTATE(bit, name)
 
 const std::vector<BitName> x86_hwcap2 = {{bit(0), "ring3mwait"}, {bit(1), "fsgsbase"}};
+
+struct CpuidName {
+	crmod_x86_cpuid_word word;
+	int bit;
+	const char *name;
+};
+
+#undef CRMOD_X86_CPUID
+#define CRMOD_X86_CPUID(word, bit, name) {word, bit, name},
+constexpr CpuidName cpuid_names[] = {
+#include <linux/crmod_cpu.h>
+};
+#undef CRMOD_X86_CPUID
+#define CRMOD_X86_CPUID(word, bit, name)
 
 struct CpuidWord {
 	crmod_x86_cpuid_word index;
@@ -44,67 +58,44 @@ struct CpuidWord {
 	std::vector<BitName> flags;
 };
 
-// User-visible feature flags by CPUID word and bit (checked against the
-// kernel's cpufeatures.h), with /proc/cpuinfo's names but for those users know
-// by their instructions: sse3 (Linux: pni), sha (sha_ni), lzcnt (abm, AMD's
-// name for that bit) and shstk (CET shadow stacks, not in 6.1's table).
+CpuidWord cpuid_word(crmod_x86_cpuid_word index, const char *name)
+{
+	CpuidWord word{index, name, {}};
+	for (const auto &n : cpuid_names)
+		if (n.word == index)
+			word.flags.push_back({std::uint64_t{1} << n.bit, n.name});
+	return word;
+}
+
 const std::array<CpuidWord, CRMOD_CPUID_WORDS> cpuid_words = {{
-	{CRMOD_CPUID_1_ECX, "1.ecx",
-	 {{bit(0), "sse3"}, {bit(1), "pclmulqdq"}, {bit(9), "ssse3"}, {bit(12), "fma"},
-	  {bit(13), "cx16"}, {bit(19), "sse4_1"}, {bit(20), "sse4_2"}, {bit(22), "movbe"},
-	  {bit(23), "popcnt"}, {bit(25), "aes"}, {bit(26), "xsave"}, {bit(27), "osxsave"},
-	  {bit(28), "avx"}, {bit(29), "f16c"}, {bit(30), "rdrand"}}},
-	{CRMOD_CPUID_1_EDX, "1.edx",
-	 {{bit(0), "fpu"}, {bit(4), "tsc"}, {bit(8), "cx8"}, {bit(15), "cmov"}, {bit(23), "mmx"},
-	  {bit(24), "fxsr"}, {bit(25), "sse"}, {bit(26), "sse2"}}},
-	{CRMOD_CPUID_7_0_EBX, "7.0.ebx",
-	 {{bit(0), "fsgsbase"}, {bit(3), "bmi1"}, {bit(4), "hle"}, {bit(5), "avx2"},
-	  {bit(8), "bmi2"}, {bit(9), "erms"}, {bit(11), "rtm"}, {bit(14), "mpx"},
-	  {bit(16), "avx512f"}, {bit(17), "avx512dq"}, {bit(18), "rdseed"}, {bit(19), "adx"},
-	  {bit(21), "avx512ifma"}, {bit(23), "clflushopt"}, {bit(24), "clwb"},
-	  {bit(28), "avx512cd"}, {bit(29), "sha"}, {bit(30), "avx512bw"},
-	  {bit(31), "avx512vl"}}},
-	{CRMOD_CPUID_7_0_ECX, "7.0.ecx",
-	 {{bit(1), "avx512vbmi"}, {bit(3), "pku"}, {bit(4), "ospke"}, {bit(5), "waitpkg"},
-	  {bit(6), "avx512_vbmi2"}, {bit(7), "shstk"}, {bit(8), "gfni"}, {bit(9), "vaes"},
-	  {bit(10), "vpclmulqdq"}, {bit(11), "avx512_vnni"}, {bit(12), "avx512_bitalg"},
-	  {bit(14), "avx512_vpopcntdq"}, {bit(22), "rdpid"}, {bit(27), "movdiri"},
-	  {bit(28), "movdir64b"}}},
-	{CRMOD_CPUID_7_0_EDX, "7.0.edx",
-	 {{bit(4), "fsrm"}, {bit(8), "avx512_vp2intersect"}, {bit(14), "serialize"},
-	  {bit(22), "amx_bf16"}, {bit(23), "avx512_fp16"}, {bit(24), "amx_tile"},
-	  {bit(25), "amx_int8"}}},
-	{CRMOD_CPUID_7_1_EAX, "7.1.eax", {{bit(4), "avx_vnni"}, {bit(5), "avx512_bf16"}}},
-	{CRMOD_CPUID_D_1_EAX, "0xd.1.eax",
-	 {{bit(0), "xsaveopt"}, {bit(1), "xsavec"}, {bit(2), "xgetbv1"}, {bit(3), "xsaves"}}},
-	{CRMOD_CPUID_80000001_ECX, "0x80000001.ecx",
-	 {{bit(0), "lahf_lm"}, {bit(5), "lzcnt"}, {bit(6), "sse4a"}, {bit(8), "3dnowprefetch"},
-	  {bit(11), "xop"}, {bit(16), "fma4"}, {bit(21), "tbm"}}},
-	{CRMOD_CPUID_80000001_EDX, "0x80000001.edx",
-	 {{bit(11), "syscall"}, {bit(20), "nx"}, {bit(26), "pdpe1gb"}, {bit(27), "rdtscp"},
-	  {bit(29), "lm"}}},
+	cpuid_word(CRMOD_CPUID_1_ECX, "1.ecx"),
+	cpuid_word(CRMOD_CPUID_1_EDX, "1.edx"),
+	cpuid_word(CRMOD_CPUID_7_0_EBX, "7.0.ebx"),
+	cpuid_word(CRMOD_CPUID_7_0_ECX, "7.0.ecx"),
+	cpuid_word(CRMOD_CPUID_7_0_EDX, "7.0.edx"),
+	cpuid_word(CRMOD_CPUID_7_1_EAX, "7.1.eax"),
+	cpuid_word(CRMOD_CPUID_D_1_EAX, "0xd.1.eax"),
+	cpuid_word(CRMOD_CPUID_80000001_ECX, "0x80000001.ecx"),
+	cpuid_word(CRMOD_CPUID_80000001_EDX, "0x80000001.edx"),
 }};
 
-// AT_HWCAP and AT_HWCAP2 bits (arch/powerpc/include/uapi/asm/cputable.h).
+#undef CRMOD_PPC_HWCAP
+#define CRMOD_PPC_HWCAP(mask, name) {mask, name},
 const std::vector<BitName> ppc_hwcap = {
-	{0x80000000, "ppc32"},	     {0x40000000, "ppc64"},	  {0x20000000, "ppc601"},
-	{0x10000000, "altivec"},     {0x08000000, "fpu"},	  {0x04000000, "mmu"},
-	{0x02000000, "4xxmac"},	     {0x01000000, "ucache"},	  {0x00800000, "spe"},
-	{0x00400000, "efpsingle"},   {0x00200000, "efpdouble"},	  {0x00100000, "notb"},
-	{0x00080000, "power4"},	     {0x00040000, "power5"},	  {0x00020000, "power5+"},
-	{0x00010000, "cellbe"},	     {0x00008000, "booke"},	  {0x00004000, "smt"},
-	{0x00002000, "ic_snoop"},    {0x00001000, "arch_2_05"},	  {0x00000800, "pa6t"},
-	{0x00000400, "dfp"},	     {0x00000200, "power6x"},	  {0x00000100, "arch_2_06"},
-	{0x00000080, "vsx"},	     {0x00000040, "archpmu"},	  {0x00000002, "true_le"},
-	{0x00000001, "ppcle"},
+#include <linux/crmod_cpu.h>
 };
+#undef CRMOD_PPC_HWCAP
+#define CRMOD_PPC_HWCAP(mask, name)
+
+#undef CRMOD_PPC_HWCAP2
+#define CRMOD_PPC_HWCAP2(mask, name) {mask, name},
 const std::vector<BitName> ppc_hwcap2 = {
-	{0x80000000, "arch_2_07"}, {0x40000000, "htm"},	     {0x20000000, "dscr"},
-	{0x10000000, "ebb"},	   {0x08000000, "isel"},     {0x04000000, "tar"},
-	{0x02000000, "vcrypto"},   {0x01000000, "htm-nosc"}, {0x00800000, "arch_3_00"},
-	{0x00400000, "ieee128"},   {0x00200000, "darn"},     {0x00100000, "scv"},
-	{0x00080000, "htm-no-suspend"}, {0x00040000, "arch_3_1"}, {0x00020000, "mma"},
+#include <linux/crmod_cpu.h>
 };
+#undef CRMOD_PPC_HWCAP2
+#undef CRMOD_PPC_HWCAP
+#undef CRMOD_X86_CPUID
+#undef CRMOD_X86_XSTATE
 
 constexpr ValueName arches[] = {{CRMOD_ARCH_X86_64, "x86_64"}, {CRMOD_ARCH_PPC64, "ppc64"}};
 constexpr ValueName endians[] = {{CRMOD_ENDIAN_LITTLE, "little"}, {CRMOD_ENDIAN_BIG, "big"}};

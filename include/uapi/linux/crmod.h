@@ -73,6 +73,9 @@ enum crmod_x86_cpuid_word {
 	CRMOD_CPUID_WORDS
 };
 
+/* XSAVE state components crmod knows: XCR0 bits 0-18 (crmod_cpu.h). */
+#define CRMOD_XSTATE_COMPONENTS	19
+
 struct crmod_x86_machine {
 	__u64 xcr0;		/* XGETBV(0); 0 without OSXSAVE */
 	__u32 xsave_size;	/* CPUID.(0xd,0).EBX: XSAVE area for xcr0 */
@@ -82,6 +85,14 @@ struct crmod_x86_machine {
 	char vendor[16];	/* CPUID.0 vendor string, NUL-terminated */
 	__u32 family;
 	__u32 model;
+	/*
+	 * Where each XSAVE state component lies in the standard (ptrace and
+	 * signal frame) form, CPUID.(0xd,i).EBX and its size, EAX; 0 for
+	 * components not in xcr0. Restart moves each component in use from
+	 * the image's place to this CPU's, whatever the two layouts.
+	 */
+	__u32 xstate_offset[CRMOD_XSTATE_COMPONENTS];
+	__u32 xstate_size[CRMOD_XSTATE_COMPONENTS];
 };
 
 /* crmod_ppc_machine.flags */
@@ -483,7 +494,7 @@ struct crmod_timers {
 #define CRCTL_IOC_MACHINE	_IOR(CRCTL_IOC_MAGIC, 0x02, struct crmod_machine)
 
 /* Room for the one-line reason the module gives when it refuses. */
-#define CRMOD_ERROR_LEN		256
+#define CRMOD_ERROR_LEN		512
 
 /*
  * Checkpoint: the caller must have the target ptrace-stopped (PTRACE_SEIZE
@@ -512,7 +523,14 @@ struct crmod_checkpoint_args {
 						/* 0 without changing anything */
 #define CRMOD_RESTART_ANY_CGROUP (1U << 1)	/* restart in the caller's cgroup */
 						/* even if not the image's */
-#define CRMOD_RESTART_KNOWN_FLAGS 0x3
+/*
+ * Check of the CPU: by default every feature the image's CPU had must be
+ * here (a process may have chosen code paths by any of them). CPU_FPU checks
+ * only that the registers the image holds can be loaded: for a user who
+ * knows the program uses nothing else.
+ */
+#define CRMOD_RESTART_CPU_FPU	(1U << 2)
+#define CRMOD_RESTART_KNOWN_FLAGS 0x7
 
 struct crmod_restart_args {
 	__s32 fd;		/* the image */

@@ -123,3 +123,7 @@ CRMOD_STATE(PIPE_PACKETS, 0, "pipe_packets",
 	    "packet-mode (O_DIRECT) pipes holding data")
 CRMOD_STATE(CGROUP_V1, 0, "cgroup_v1",
 	    "membership of a cgroup v1 hierarchy below its root")
+CRMOD_STATE(KERNEL_VIEW_FILE, 1, "kernel_view_file",
+	    "read-only files of /proc and /sys (reopened by path)")
+CRMOD_STATE(PROC_OTHER_PROCESS, 0, "proc_other_process",
+	    "files in /proc of another process or of a thread")

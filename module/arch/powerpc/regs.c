@@ -21,10 +21,6 @@
 
 #include "../../crmod.h"
 #include "../../resource.h"
-#include "../../resource.h"
-#include "../../resource.h"
-#include "../../resource.h"
-#include "../../resource.h"
 #include "../../resolver.h"
 
 #define CR_TRAP_SC	0xc00	/* sc: errors as positive r3 with CR0.SO */
@@ -223,12 +219,92 @@ out:
 	return ret;
 }
 
-int cr_arch_check_regs(struct cr_plan *p)
+/*
+ * AT_HWCAP bits no program depends on for correctness: they describe the
+ * machine (SMT, cache snooping, the PMU's compatibility, an MMU), not
+ * instructions.
+ */
+#define CR_PPC_HWCAP_ADVISORY	(PPC_FEATURE_SMT | PPC_FEATURE_ICACHE_SNOOP | \
+				 PPC_FEATURE_PSERIES_PERFMON_COMPAT | \
+				 PPC_FEATURE_HAS_MMU | PPC_FEATURE_UNIFIED_CACHE | \
+				 PPC_FEATURE_NO_TB)
+
+#define CRMOD_X86_CPUID(word, bit, name)
+#define CRMOD_X86_XSTATE(bit, name)
+
+static const struct {
+	u32 mask;
+	const char *name;
+} cr_hwcap_names[] = {
+#define CRMOD_PPC_HWCAP(mask, name) { mask, name },
+#define CRMOD_PPC_HWCAP2(mask, name)
+#include <linux/crmod_cpu.h>
+#undef CRMOD_PPC_HWCAP
+#undef CRMOD_PPC_HWCAP2
+}, cr_hwcap2_names[] = {
+#define CRMOD_PPC_HWCAP(mask, name)
+#define CRMOD_PPC_HWCAP2(mask, name) { mask, name },
+#include <linux/crmod_cpu.h>
+#undef CRMOD_PPC_HWCAP
+#undef CRMOD_PPC_HWCAP2
+};
+
+#undef CRMOD_X86_CPUID
+#undef CRMOD_X86_XSTATE
+
+/* Only the features of the table are checked; bits of no name are unused. */
+static void cr_name_hwcap(struct cr_names *l, u64 hwcap, u64 hwcap2)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cr_hwcap_names); i++)
+		if (hwcap & cr_hwcap_names[i].mask)
+			cr_names_add(l, "%s", cr_hwcap_names[i].name);
+	for (i = 0; i < ARRAY_SIZE(cr_hwcap2_names); i++)
+		if (hwcap2 & cr_hwcap2_names[i].mask)
+			cr_names_add(l, "%s", cr_hwcap2_names[i].name);
+}
+
+/*
+ * What this CPU lacks of what the image needs: with a strict CPU policy,
+ * every AT_HWCAP and AT_HWCAP2 feature the image's CPU had (glibc and
+ * programs choose code by them once, at startup); always, what the
+ * registers the image holds need.
+ */
+static int cr_check_cpu(struct cr_plan *p, const struct crmod_ppc_machine *me)
 {
 	const struct crmod_ppc_machine *img = &p->hdr.machine.ppc;
 	const struct crmod_ppc_regs *r = p->regs;
+	bool strict = !(p->flags & CRMOD_RESTART_CPU_FPU);
+	struct cr_names lack = {};
+
+	if (strict) {
+		cr_name_hwcap(&lack, img->hwcap & ~me->hwcap &
+			      ~(u64)CR_PPC_HWCAP_ADVISORY,
+			      img->hwcap2 & ~me->hwcap2);
+		if (lack.count)
+			return cr_fail(p->err, "this CPU lacks what the image's CPU had: %s",
+				       cr_names_text(&lack));
+	}
+	if ((r->flags & CRMOD_PPC_HAS_VMX) && !cpu_has_feature(CPU_FTR_ALTIVEC))
+		cr_names_add(&lack, "altivec");
+	if ((r->flags & CRMOD_PPC_HAS_VSX) && !cpu_has_feature(CPU_FTR_VSX))
+		cr_names_add(&lack, "vsx");
+	if ((r->flags & CRMOD_PPC_HAS_TAR) && !cpu_has_feature(CPU_FTR_ARCH_207S))
+		cr_names_add(&lack, "tar (arch_2_07)");
+	if ((r->flags & CRMOD_PPC_HAS_DSCR) && !cpu_has_feature(CPU_FTR_DSCR))
+		cr_names_add(&lack, "dscr");
+	if (lack.count)
+		return cr_fail(p->err, "this CPU cannot load the image's registers: it lacks %s",
+			       cr_names_text(&lack));
+	return 0;
+}
+
+int cr_arch_check_regs(struct cr_plan *p)
+{
+	const struct crmod_ppc_regs *r = p->regs;
 	struct crmod_machine me;
-	u64 lack;
+	int ret;
 
 	if (!r)
 		return cr_fail(p->err, "the image has no REGS_PPC section");
@@ -240,23 +316,14 @@ int cr_arch_check_regs(struct cr_plan *p)
 			      CRMOD_PPC_HAS_PPR))
 		return cr_fail(p->err, "section REGS_PPC: unknown flags %#x",
 			       r->flags);
+	/* Debian's ppc64le kernels have no 32-bit compat, like crmod */
+	if (!(r->msr & MSR_SF))
+		return cr_fail(p->err,
+			       "section REGS_PPC: a 32-bit process (MSR[SF] clear); crmod restarts 64-bit ones");
 	crmod_describe_machine(&me);
-	lack = img->hwcap & ~me.ppc.hwcap;
-	if (lack)
-		return cr_fail(p->err,
-			       "this CPU lacks features the image's CPU had: AT_HWCAP bits %#llx",
-			       lack);
-	lack = img->hwcap2 & ~me.ppc.hwcap2;
-	if (lack)
-		return cr_fail(p->err,
-			       "this CPU lacks features the image's CPU had: AT_HWCAP2 bits %#llx",
-			       lack);
-	if (((r->flags & CRMOD_PPC_HAS_VMX) && !cpu_has_feature(CPU_FTR_ALTIVEC)) ||
-	    ((r->flags & CRMOD_PPC_HAS_VSX) && !cpu_has_feature(CPU_FTR_VSX)))
-		return cr_fail(p->err, "the image holds VMX/VSX state this CPU cannot load");
-	if (((r->flags & CRMOD_PPC_HAS_TAR) && !cpu_has_feature(CPU_FTR_ARCH_207S)) ||
-	    ((r->flags & CRMOD_PPC_HAS_DSCR) && !cpu_has_feature(CPU_FTR_DSCR)))
-		return cr_fail(p->err, "the image holds TAR/DSCR state this CPU does not have");
+	ret = cr_check_cpu(p, &me.ppc);
+	if (ret)
+		return ret;
 	if (!(r->msr & MSR_LE))
 		return cr_fail(p->err,
 			       "section REGS_PPC: a big-endian process; crmod restarts little-endian ones");

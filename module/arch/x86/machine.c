@@ -23,6 +23,7 @@ void crmod_arch_describe_machine(struct crmod_machine *m)
 {
 	struct crmod_x86_machine *x = &m->x86;
 	u32 max_leaf, eax, ebx, ecx, edx;
+	int i;
 
 	m->arch = CRMOD_ARCH_X86_64;
 
@@ -58,6 +59,12 @@ void crmod_arch_describe_machine(struct crmod_machine *m)
 	if (boot_cpu_has(X86_FEATURE_OSXSAVE)) {
 		x->xcr0 = xgetbv(XCR_XFEATURE_ENABLED_MASK);
 		cpuid_count(0xd, 0, &eax, &x->xsave_size, &ecx, &edx);
+		for (i = 2; i < CRMOD_XSTATE_COMPONENTS; i++) {
+			if (!(x->xcr0 & BIT_ULL(i)))
+				continue;
+			cpuid_count(0xd, i, &x->xstate_size[i],
+				    &x->xstate_offset[i], &ecx, &edx);
+		}
 	}
 	x->hwcap2 = *crmod_sym_elf_hwcap2;
 }

@@ -30,12 +30,6 @@
 #include "../../compat/unaligned.h"
 #include "../../crmod.h"
 #include "../../resource.h"
-#include "../../resource.h"
-#include "../../resource.h"
-#include "../../resource.h"
-#include "../../resource.h"
-#include "../../resource.h"
-#include "../../resource.h"
 #include "../../resolver.h"
 
 #define CR_FXSAVE_SIZE		512
@@ -47,23 +41,79 @@
 #define CR_X87_SSE		0x3ULL
 #define CR_MXCSR_OFF		24
 
-/* CPUID bits that describe the OS or the hypervisor, not the CPU. */
-static const u32 cr_cpuid_ignore[CRMOD_CPUID_WORDS] = {
-	[CRMOD_CPUID_1_ECX] = BIT(27) | BIT(31),	/* OSXSAVE, hypervisor */
-	[CRMOD_CPUID_7_0_ECX] = BIT(4),			/* OSPKE */
+/*
+ * CPUID bits no user code depends on for correctness: they describe the OS
+ * or the hypervisor (OSXSAVE, hypervisor, OSPKE), or only say an
+ * instruction every CPU has is fast (ERMS, FSRM: rep movsb).
+ */
+static const u32 cr_cpuid_advisory[CRMOD_CPUID_WORDS] = {
+	[CRMOD_CPUID_1_ECX] = BIT(27) | BIT(31),
+	[CRMOD_CPUID_7_0_EBX] = BIT(9),
+	[CRMOD_CPUID_7_0_ECX] = BIT(4),
+	[CRMOD_CPUID_7_0_EDX] = BIT(4),
 };
 
-static const char *const cr_cpuid_word_name[CRMOD_CPUID_WORDS] = {
-	[CRMOD_CPUID_1_ECX] = "CPUID.1.ECX",
-	[CRMOD_CPUID_1_EDX] = "CPUID.1.EDX",
-	[CRMOD_CPUID_7_0_EBX] = "CPUID.(7,0).EBX",
-	[CRMOD_CPUID_7_0_ECX] = "CPUID.(7,0).ECX",
-	[CRMOD_CPUID_7_0_EDX] = "CPUID.(7,0).EDX",
-	[CRMOD_CPUID_7_1_EAX] = "CPUID.(7,1).EAX",
-	[CRMOD_CPUID_D_1_EAX] = "CPUID.(0xd,1).EAX",
-	[CRMOD_CPUID_80000001_ECX] = "CPUID.0x80000001.ECX",
-	[CRMOD_CPUID_80000001_EDX] = "CPUID.0x80000001.EDX",
+#define CRMOD_PPC_HWCAP(mask, name)
+#define CRMOD_PPC_HWCAP2(mask, name)
+
+static const struct {
+	u8 word, bit;
+	const char *name;
+} cr_cpuid_names[] = {
+#define CRMOD_X86_CPUID(word, bit, name) { word, bit, name },
+#define CRMOD_X86_XSTATE(bit, name)
+#include <linux/crmod_cpu.h>
+#undef CRMOD_X86_CPUID
+#undef CRMOD_X86_XSTATE
 };
+
+static const struct {
+	u8 bit;
+	const char *name;
+} cr_xstate_names[] = {
+#define CRMOD_X86_CPUID(word, bit, name)
+#define CRMOD_X86_XSTATE(bit, name) { bit, name },
+#include <linux/crmod_cpu.h>
+#undef CRMOD_X86_CPUID
+#undef CRMOD_X86_XSTATE
+};
+
+static const char *cr_xstate_name(int bit)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cr_xstate_names); i++)
+		if (cr_xstate_names[i].bit == bit)
+			return cr_xstate_names[i].name;
+	return "unknown";
+}
+
+#undef CRMOD_PPC_HWCAP
+#undef CRMOD_PPC_HWCAP2
+
+/* Only the features of the table are checked: those user code acts on. */
+static void cr_name_cpuid_bits(struct cr_names *l, int word, u32 bits)
+{
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(cr_cpuid_names); i++)
+		if (cr_cpuid_names[i].word == word &&
+		    (bits & BIT(cr_cpuid_names[i].bit)))
+			cr_names_add(l, "%s", cr_cpuid_names[i].name);
+}
+
+static void cr_name_xstate(struct cr_names *l, u64 components)
+{
+	unsigned long set = components;
+	int bit;
+
+	for_each_set_bit(bit, &set, 64) {
+		if (bit < CRMOD_XSTATE_COMPONENTS)
+			cr_names_add(l, "%s state", cr_xstate_name(bit));
+		else
+			cr_names_add(l, "xstate component %d", bit);
+	}
+}
 
 static long cr_syscall(long (*fn)(const struct pt_regs *), unsigned long a,
 		       unsigned long b, unsigned long c, unsigned long d,
@@ -261,27 +311,81 @@ static u64 cr_xstate_bv(const struct crmod_x86_regs *r)
 	return get_unaligned_le64(xsave + CR_XSTATE_BV_OFF);
 }
 
-int cr_arch_check_regs(struct cr_plan *p)
+/*
+ * Where component i of an XSAVE area in standard form lies on the image's
+ * CPU. Images that predate the recorded layout had this CPU's offsets
+ * implied: the standard form's offsets are the same on every CPU that has
+ * the component.
+ */
+static void cr_image_xstate_place(const struct crmod_x86_machine *img,
+				  const struct crmod_x86_machine *me, int i,
+				  u32 *off, u32 *size)
+{
+	*off = img->xstate_offset[i] ? img->xstate_offset[i] :
+	       me->xstate_offset[i];
+	*size = img->xstate_size[i] ? img->xstate_size[i] : me->xstate_size[i];
+}
+
+/*
+ * What this CPU lacks of what the image needs: with a strict CPU policy,
+ * every user-visible feature and XSAVE component the image's CPU had, for
+ * glibc and many programs choose their code by CPUID once, at startup;
+ * always, the XSAVE components the registers hold.
+ */
+static int cr_check_cpu(struct cr_plan *p, const struct crmod_x86_machine *me,
+			u64 bv)
 {
 	const struct crmod_x86_machine *img = &p->hdr.machine.x86;
+	u32 area = ((const struct crmod_x86_regs *)p->regs)->xsave_size;
+	bool strict = !(p->flags & CRMOD_RESTART_CPU_FPU);
+	struct cr_names lack = {};
+	u64 need = bv & ~CR_X87_SSE;
+	u32 off, size;
+	int i;
+
+	if (strict) {
+		for (i = 0; i < CRMOD_CPUID_WORDS; i++)
+			cr_name_cpuid_bits(&lack, i, img->cpuid[i] &
+					   ~me->cpuid[i] &
+					   ~cr_cpuid_advisory[i]);
+		need |= img->xcr0 & ~CR_X87_SSE;
+	}
+	cr_name_xstate(&lack, need & ~me->xcr0);
+	if (lack.count && strict)
+		return cr_fail(p->err, "this CPU lacks what the image's CPU had: %s",
+			       cr_names_text(&lack));
+	if (lack.count)
+		return cr_fail(p->err, "this CPU cannot load the image's registers: it lacks %s",
+			       cr_names_text(&lack));
+	for (i = 2; i < CRMOD_XSTATE_COMPONENTS; i++) {
+		if (!(bv & BIT_ULL(i)))
+			continue;
+		cr_image_xstate_place(img, me, i, &off, &size);
+		if (size != me->xstate_size[i])
+			return cr_fail(p->err,
+				       "the image's %s state is %u bytes, this CPU's %u",
+				       cr_xstate_name(i), size,
+				       me->xstate_size[i]);
+		if (off < CR_FXSAVE_SIZE + CR_XSAVE_HDR_SIZE ||
+		    off > area || size > area - off)
+			return cr_fail(p->err,
+				       "section REGS_X86: %s state at bytes %u-%u, outside the XSAVE area",
+				       cr_xstate_name(i), off, off + size);
+	}
+	return 0;
+}
+
+int cr_arch_check_regs(struct cr_plan *p)
+{
 	const struct crmod_x86_regs *r = p->regs;
 	struct crmod_machine me;
 	const u8 *xsave;
 	u64 bv;
-	int i;
+	int i, ret;
 
 	if (!r)
 		return cr_fail(p->err, "the image has no REGS_X86 section");
 	crmod_describe_machine(&me);
-	for (i = 0; i < CRMOD_CPUID_WORDS; i++) {
-		u32 lack = img->cpuid[i] & ~me.x86.cpuid[i] &
-			   ~cr_cpuid_ignore[i];
-
-		if (lack)
-			return cr_fail(p->err,
-				       "this CPU lacks features the image's CPU had: %s bits %#010x",
-				       cr_cpuid_word_name[i], lack);
-	}
 	if (r->xsave_size != p->regs_len - sizeof(*r) ||
 	    (r->xsave_size != CR_FXSAVE_SIZE &&
 	     r->xsave_size < CR_FXSAVE_SIZE + CR_XSAVE_HDR_SIZE))
@@ -290,10 +394,12 @@ int cr_arch_check_regs(struct cr_plan *p)
 			       r->xsave_size, p->regs_len);
 	xsave = (const u8 *)(r + 1);
 	bv = cr_xstate_bv(r);
-	if (bv & ~(me.x86.xcr0 | CR_X87_SSE))
-		return cr_fail(p->err,
-			       "the image holds register state this CPU cannot load: XSTATE_BV %#llx, this CPU's XCR0 %#llx",
-			       bv, me.x86.xcr0);
+	if (bv >> CRMOD_XSTATE_COMPONENTS)
+		return cr_fail(p->err, "section REGS_X86: XSTATE_BV %#llx has unknown components",
+			       bv);
+	ret = cr_check_cpu(p, &me.x86, bv);
+	if (ret)
+		return ret;
 	if (r->xsave_size > CR_FXSAVE_SIZE &&
 	    memchr_inv(xsave + CR_XCOMP_BV_OFF, 0,
 		       CR_XSAVE_HDR_SIZE - (CR_XCOMP_BV_OFF - CR_XSTATE_BV_OFF)))
@@ -319,25 +425,39 @@ int cr_arch_check_regs(struct cr_plan *p)
 	return 0;
 }
 
-/* The XSAVE area as this CPU's rt_sigreturn expects it. */
-static void cr_fill_fpstate(struct cr_plan *p, u8 *buf, u32 size, u64 xcr0)
+/*
+ * The XSAVE area as this CPU's rt_sigreturn expects it: the legacy area and
+ * header as they are, each component in use moved to where this CPU keeps
+ * it, the others left zero (their initial state, as XSTATE_BV says).
+ */
+static void cr_fill_fpstate(struct cr_plan *p, const struct crmod_x86_machine *me,
+			    u8 *buf, u32 size)
 {
 	const struct crmod_x86_regs *r = p->regs;
+	const u8 *xsave = (const u8 *)(r + 1);
 	struct _fpx_sw_bytes *sw;
+	u32 off, len;
+	u64 bv;
+	int i;
 
-	memcpy(buf, r + 1, min(size, r->xsave_size));
+	memcpy(buf, xsave, CR_FXSAVE_SIZE);
 	sw = (struct _fpx_sw_bytes *)(buf + offsetof(struct fxregs_state,
 						     sw_reserved));
 	memset(sw, 0, sizeof(*sw));
 	if (size == CR_FXSAVE_SIZE)
 		return;		/* a legacy FXSAVE frame */
-	if (r->xsave_size == CR_FXSAVE_SIZE) {
-		memset(buf + CR_FXSAVE_SIZE, 0, size - CR_FXSAVE_SIZE);
-		put_unaligned_le64(CR_X87_SSE, buf + CR_XSTATE_BV_OFF);
+	bv = cr_xstate_bv(r);
+	put_unaligned_le64(bv, buf + CR_XSTATE_BV_OFF);
+	for (i = 2; i < CRMOD_XSTATE_COMPONENTS; i++) {
+		if (!(bv & BIT_ULL(i)))
+			continue;
+		/* cr_check_cpu() made sure both places exist and agree */
+		cr_image_xstate_place(&p->hdr.machine.x86, me, i, &off, &len);
+		memcpy(buf + me->xstate_offset[i], xsave + off, len);
 	}
 	sw->magic1 = FP_XSTATE_MAGIC1;
 	sw->extended_size = size + FP_XSTATE_MAGIC2_SIZE;
-	sw->xfeatures = xcr0;
+	sw->xfeatures = me->xcr0;
 	sw->xstate_size = size;
 	put_unaligned(FP_XSTATE_MAGIC2, (u32 *)(buf + size));
 }
@@ -418,7 +538,7 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 		ret = -ENOMEM;
 		goto out;
 	}
-	cr_fill_fpstate(p, fp, fp_size, me.x86.xcr0);
+	cr_fill_fpstate(p, &me.x86, fp, fp_size);
 
 	/* A scratch mapping holds the frame: the image's memory is final. */
 	map_len = PAGE_ALIGN(fp_size + FP_XSTATE_MAGIC2_SIZE + 64 +
