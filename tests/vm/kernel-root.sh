@@ -37,3 +37,13 @@ kroot_headers() {
 	[[ -f $d/Makefile ]] || { echo "kernel-root: no headers in $d" >&2; return 1; }
 	echo "$d"
 }
+
+# kroot_busybox ROOT: the static busybox of the guest's arch
+kroot_busybox() {
+	local root=$1 f
+	for f in bin/busybox usr/bin/busybox; do
+		[[ -f $root/$f ]] && { echo "$root/$f"; return 0; }
+	done
+	echo "kernel-root: no busybox in $root" >&2
+	return 1
+}
