@@ -5,7 +5,9 @@
 #
 #   debootstrap-root.sh SUITE ROOT PACKAGE...      prints ROOT
 #
-# SUITE: bookworm|trixie|sid. A ROOT with its "ready" stamp is reused as it
+# SUITE: bookworm|trixie|sid. CRMOD_ROOT_FOREIGN_ARCH=ppc64el (unset by
+# default): dpkg --add-architecture that before installing, so that
+# PACKAGE:ppc64el can be named. A ROOT with its "ready" stamp is reused as it
 # is: nothing is rebuilt per run. Built in ROOT.tmp, moved into place when
 # complete; one builder at a time (ROOT.lock).
 set -euo pipefail
@@ -52,17 +54,18 @@ echo "$sources" > "$tmp/etc/apt/sources.list"
 log "installing $*"
 # In a mount namespace of its own: the mounts vanish with it, whatever happens.
 unshare --mount --propagation private bash -euo pipefail -c '
-	root=$1; shift
+	root=$1 foreign=$2; shift 2
 	mount -t proc proc "$root/proc"
 	mount --bind /dev "$root/dev"
 	cp /etc/resolv.conf "$root/etc/resolv.conf"
+	[ -z "$foreign" ] || chroot "$root" dpkg --add-architecture "$foreign"
 	# The mirror may serve a sid index past its Valid-Until (seen: a month
 	# old); the signature is still checked.
 	chroot "$root" apt-get -q -oAcquire::Check-Valid-Until=false update
 	DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -q \
 		--no-install-recommends "$@"
 	chroot "$root" apt-get clean
-' debootstrap-root "$tmp" "$@" >> "$tmp.log" 2>&1 || {
+' debootstrap-root "$tmp" "${CRMOD_ROOT_FOREIGN_ARCH:-}" "$@" >> "$tmp.log" 2>&1 || {
 	tail -n 30 "$tmp.log" >&2; log "installing $* failed (log: $tmp.log)"; exit 1; }
 log "built in $((SECONDS - start))s"
 touch "$tmp/ready"
