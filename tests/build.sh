@@ -19,8 +19,7 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=${CRMOD_BUILD:-$src/build}
 jobs=$(nproc)
 
-read -r -a kernels <<< "${CRMOD_KERNELS:-bookworm trixie sid}"
-kernels=(${kernels[@]//,/ })
+IFS=', ' read -r -a kernels <<< "${CRMOD_KERNELS:-bookworm trixie sid}"
 ((${#kernels[@]})) || { echo "build: CRMOD_KERNELS names no kernel" >&2; exit 2; }
 for k in "${kernels[@]}"; do
 	[[ $k =~ ^(bookworm|trixie|sid)$ ]] ||

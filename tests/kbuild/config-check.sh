@@ -34,7 +34,7 @@ if [[ $sym != none ]]; then
 		fail "CONFIG_$sym=y is not in $hdrs's auto.conf: nothing to switch off"
 	sed -i "/^CONFIG_$sym=y\$/d" "$copy/include/config/auto.conf"
 	sed -i "/^#define CONFIG_$sym 1\$/d" "$copy/include/generated/autoconf.h"
-	grep -q "CONFIG_$sym[= ]" "$copy/include/config/auto.conf" "$copy/include/generated/autoconf.h" &&
+	grep -q "CONFIG_${sym}[= ]" "$copy/include/config/auto.conf" "$copy/include/generated/autoconf.h" &&
 		fail "could not switch CONFIG_$sym off in the copy"
 fi
 

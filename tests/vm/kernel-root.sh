@@ -1,3 +1,4 @@
+# shellcheck shell=bash
 # Sourced by the harness: where things are in a kernel root that
 # fetch-kernels.sh unpacked. The layouts differ by Debian release: bookworm
 # has boot/vmlinuz-R (x86) or boot/vmlinux-R (powerpc) and lib/modules/R;
