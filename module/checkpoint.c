@@ -6,7 +6,9 @@
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
+#include <linux/fdtable.h>
 #include <linux/file.h>
+#include <linux/fs_struct.h>
 #include <linux/fs.h>
 #include <linux/pid.h>
 #include <linux/ptrace.h>
@@ -18,6 +20,7 @@
 #include <linux/uaccess.h>
 
 #include "crmod.h"
+#include "resource.h"
 
 const struct user_regset *cr_find_regset(struct task_struct *t,
 					 unsigned int note)
@@ -43,9 +46,44 @@ static bool cr_traced_by_caller(struct task_struct *t)
 	return ok;
 }
 
+/*
+ * Children (zombies included) and tracees of t, as pids in the caller's
+ * namespace: a process tree is not restorable yet, and checkpointing only
+ * its root would orphan them. The task list is walked under RCU, as the
+ * tasklist lock is not exported; the target is stopped, its children may
+ * still exit, which only shortens the list.
+ */
+static int cr_check_no_children(struct cr_ckpt *ck, pid_t pid)
+{
+	char list[96];
+	struct task_struct *p;
+	int n = 0, len = 0;
+
+	list[0] = 0;
+	rcu_read_lock();
+	for_each_process(p) {
+		if (rcu_access_pointer(p->real_parent) != ck->task &&
+		    !(p->ptrace && rcu_access_pointer(p->parent) == ck->task))
+			continue;
+		if (len < sizeof(list) - 16)
+			len += scnprintf(list + len, sizeof(list) - len, "%s%d",
+					 n ? ", " : "", task_pid_vnr(p));
+		else if (len < sizeof(list) - 4)
+			len += scnprintf(list + len, sizeof(list) - len, ", ...");
+		n++;
+	}
+	rcu_read_unlock();
+	if (n)
+		return cr_refuse(ck->err, CRMOD_STATE_CHILDREN,
+				 "process %d has %d child process%s (%s)",
+				 pid, n, n == 1 ? "" : "es", list);
+	return 0;
+}
+
 static int cr_check_target(struct cr_ckpt *ck, pid_t pid)
 {
 	struct task_struct *t = ck->task;
+	int shared = 0;
 
 	if (t == current)
 		return cr_fail(ck->err, "a process cannot checkpoint itself");
@@ -56,19 +94,38 @@ static int cr_check_target(struct cr_ckpt *ck, pid_t pid)
 		return -EPERM;
 	}
 	if (!thread_group_leader(t) || get_nr_threads(t) != 1)
-		return cr_fail(ck->err,
-			       "process %d has %d threads: crmod checkpoints single-threaded processes only",
-			       pid, get_nr_threads(t));
+		return cr_refuse(ck->err, CRMOD_STATE_THREADS,
+				 "process %d has %d threads", pid,
+				 get_nr_threads(t));
+	if (cr_check_no_children(ck, pid))
+		return -EINVAL;
 	ck->mm = get_task_mm(t);
 	if (!ck->mm)
 		return cr_fail(ck->err, "process %d has no address space", pid);
+	/* the stopped task and our reference */
 	if (atomic_read(&ck->mm->mm_users) > 2)
-		return cr_fail(ck->err, "process %d shares its address space with another process",
-			       pid);
-	return 0;
+		return cr_refuse(ck->err, CRMOD_STATE_SHARED_TASK_STATE,
+				 "process %d shares its address space with another process",
+				 pid);
+	task_lock(t);
+	if (t->files && atomic_read(&t->files->count) > 1)
+		shared = 1;
+	else if (t->fs && t->fs->users > 1)
+		shared = 2;
+	task_unlock(t);
+	if (!shared && refcount_read(&t->sighand->count) > 1)
+		shared = 3;
+	if (shared)
+		return cr_refuse(ck->err, CRMOD_STATE_SHARED_TASK_STATE,
+				 "process %d shares its %s with another process",
+				 pid, shared == 1 ? "fd table" :
+				 shared == 2 ? "working directory and root" :
+				 "signal handlers");
+	return cr_arch_check_target(ck);
 }
 
-static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
+/* Everything read and checked first: a refusal writes nothing. */
+static int cr_gather(struct cr_ckpt *ck, pid_t pid)
 {
 	int ret;
 
@@ -76,9 +133,23 @@ static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
 	if (!ret)
 		ret = cr_dump_task(ck);
 	if (!ret)
+		ret = cr_dump_cgroup(ck);
+	if (!ret)
 		ret = cr_dump_vmas(ck);
 	if (!ret)
 		ret = cr_dump_fds(ck);
+	if (!ret)
+		ret = cr_dump_locks(ck);
+	if (!ret)
+		ret = cr_dump_timers(ck);
+	return ret;
+}
+
+static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
+{
+	int ret;
+
+	ret = cr_gather(ck, pid);
 	if (!ret)
 		ret = cr_write_header(&ck->w);
 	if (!ret)
@@ -88,6 +159,9 @@ static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
 	if (!ret)
 		ret = cr_write_section(&ck->w, CRMOD_SEC_TASK, &ck->task_rec,
 				       sizeof(ck->task_rec));
+	if (!ret)
+		ret = cr_write_section(&ck->w, CRMOD_SEC_CGROUP, ck->cgroup,
+				       strlen(ck->cgroup) + 1);
 	if (!ret)
 		ret = cr_write_section(&ck->w, CRMOD_SEC_VMAS, ck->vmas,
 				       ck->nr_vmas * sizeof(*ck->vmas));
@@ -102,8 +176,13 @@ static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
 	if (!ret)
 		ret = cr_dump_creds(ck);
 	if (!ret)
-		ret = cr_write_section(&ck->w, CRMOD_SEC_FDS, ck->fds,
-				       ck->nr_fds * sizeof(*ck->fds));
+		ret = cr_write_section(&ck->w, CRMOD_SEC_TIMERS, &ck->timers,
+				       sizeof(ck->timers));
+	if (!ret)
+		ret = cr_write_fds(ck);
+	if (!ret)
+		ret = cr_write_section(&ck->w, CRMOD_SEC_LOCKS, ck->locks,
+				       ck->nr_locks * sizeof(*ck->locks));
 	/* SIGKILL can end a ptrace stop: then what was read may be torn. */
 	if (!ret && !cr_traced_by_caller(ck->task))
 		ret = cr_fail(ck->err, "process %d left its ptrace stop during checkpoint",
@@ -125,8 +204,9 @@ long crmod_ioc_checkpoint(void __user *uarg)
 		return -EFAULT;
 	if (args.flags)
 		return -EINVAL;
-	ck = kzalloc(sizeof(*ck), GFP_KERNEL);
-	err = kzalloc(sizeof(*err), GFP_KERNEL);
+	cr_fault_begin();
+	ck = cr_zalloc(sizeof(*ck));
+	err = cr_zalloc(sizeof(*err));
 	if (!ck || !err) {
 		ret = -ENOMEM;
 		goto free;
@@ -144,7 +224,7 @@ long crmod_ioc_checkpoint(void __user *uarg)
 		ret = -ESRCH;
 		goto report;
 	}
-	out = fget(args.fd);
+	out = cr_fget(args.fd);
 	if (!out) {
 		cr_fail(err, "fd %d is not open", args.fd);
 		ret = -EBADF;
@@ -162,13 +242,15 @@ long crmod_ioc_checkpoint(void __user *uarg)
 	if (!(out->f_mode & FMODE_STREAM))
 		out->f_pos = ck->w.pos;
 put_file:
-	fput(out);
+	cr_fput(out);
 put_task:
 	put_task_struct(ck->task);
 report:
 	args.image_bytes = ck->w.bytes;
 	if (ret && !err->msg[0])
 		cr_fail(err, "error %ld", ret);
+	if (ret)
+		cr_note_fault(err);
 	memcpy(args.error, err->msg, sizeof(args.error));
 	if (copy_to_user(uarg, &args, sizeof(args)))
 		ret = -EFAULT;
@@ -176,12 +258,15 @@ free:
 	if (ck) {
 		if (ck->mm)
 			mmput(ck->mm);
+		cr_ofds_release(ck->ofds, ck->nr_ofds);
 		cr_files_release(ck->files, ck->nr_files);
-		kvfree(ck->vmas);
-		kfree(ck->fds);
+		cr_free(ck->vmas);
+		cr_free(ck->fds);
+		cr_free(ck->locks);
+		cr_free(ck->cgroup);
 		cr_pipes_release(ck->pipes, ck->nr_pipes);
 	}
-	kfree(ck);
-	kfree(err);
+	cr_free(ck);
+	cr_free(err);
 	return ret;
 }

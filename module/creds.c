@@ -11,9 +11,11 @@
 #include <linux/securebits.h>
 #include <linux/slab.h>
 #include <linux/uidgid.h>
+#include <linux/vmalloc.h>
 
 #include "compat.h"
 #include "crmod.h"
+#include "resource.h"
 
 int cr_dump_creds(struct cr_ckpt *ck)
 {
@@ -27,7 +29,7 @@ int cr_dump_creds(struct cr_ckpt *ck)
 	cred = get_cred(__task_cred(ck->task));
 	rcu_read_unlock();
 	len = sizeof(*c) + cred->group_info->ngroups * sizeof(u32);
-	c = kzalloc(len, GFP_KERNEL);
+	c = cr_zalloc(len);
 	if (!c) {
 		put_cred(cred);
 		return -ENOMEM;
@@ -52,7 +54,7 @@ int cr_dump_creds(struct cr_ckpt *ck)
 						       cred->group_info->gid[i]);
 	put_cred(cred);
 	ret = cr_write_section(&ck->w, CRMOD_SEC_CREDS, c, len);
-	kfree(c);
+	cr_free(c);
 	return ret;
 }
 
@@ -66,8 +68,11 @@ int cr_read_creds(struct cr_plan *p, const void *payload, u64 len)
 	    len != sizeof(*c) + (u64)c->ngroups * sizeof(u32))
 		return cr_plan_fail(p, "length %llu does not fit its %u groups",
 				    len, len < sizeof(*c) ? 0 : c->ngroups);
-	p->creds = kmemdup(payload, len, GFP_KERNEL);
-	return p->creds ? 0 : -ENOMEM;
+	p->creds = cr_alloc(len);
+	if (!p->creds)
+		return -ENOMEM;
+	memcpy(p->creds, payload, len);
+	return 0;
 }
 
 static bool cr_uid_allowed(const struct cred *cur, kuid_t uid)
@@ -90,7 +95,7 @@ int cr_plan_check_creds(struct cr_plan *p)
 	struct user_namespace *ns = current_user_ns();
 	const struct crmod_creds *c = p->creds;
 	const u32 *groups;
-	u32 uids[4], gids[4], i;
+	u32 uids[4], gids[4], i, locked;
 	u64 mine, want;
 
 	if (!c)
@@ -136,12 +141,25 @@ int cr_plan_check_creds(struct cr_plan *p)
 	if (want)
 		return cr_fail(p->err, "the image's bounding set %#llx exceeds the caller's",
 			       want);
-	if ((c->cap_effective | c->cap_ambient) & ~c->cap_permitted)
+	/* what commit_creds() and capset() hold true of every cred */
+	if (c->cap_effective & ~c->cap_permitted)
 		return cr_fail(p->err,
-			       "section CREDS: effective or ambient capabilities not in the permitted set");
+			       "section CREDS: effective capabilities %#llx are not in the permitted set %#llx",
+			       c->cap_effective, c->cap_permitted);
+	if (c->cap_ambient & ~(c->cap_permitted & c->cap_inheritable))
+		return cr_fail(p->err,
+			       "section CREDS: ambient capabilities %#llx are not in both the permitted %#llx and inheritable %#llx sets",
+			       c->cap_ambient, c->cap_permitted, c->cap_inheritable);
+
 	if (c->securebits & ~SECURE_ALL_BITS & ~SECURE_ALL_LOCKS)
 		return cr_fail(p->err, "section CREDS: unknown securebits %#x",
 			       c->securebits);
+	/* a locked securebit, and its lock, stay as they are (prctl rules) */
+	locked = cur->securebits & SECURE_ALL_LOCKS;
+	if ((c->securebits ^ cur->securebits) & (locked | locked >> 1))
+		return cr_fail(p->err,
+			       "the image's securebits %#x change bits the restarting process has locked (%#x)",
+			       c->securebits, cur->securebits);
 	if (c->securebits != cur->securebits && !ns_capable(ns, CAP_SETPCAP))
 		return cr_fail(p->err, "the image's securebits %#x need CAP_SETPCAP",
 			       c->securebits);
@@ -159,7 +177,7 @@ int cr_restore_creds(struct cr_plan *p)
 	u32 i;
 	int ret;
 
-	new = prepare_creds();
+	new = cr_fault("preparing credentials") ? NULL : prepare_creds();
 	if (!new)
 		return -ENOMEM;
 	gi = groups_alloc(c->ngroups);
@@ -187,6 +205,11 @@ int cr_restore_creds(struct cr_plan *p)
 	new->cap_bset = crmod_compat_cap_make(c->cap_bset);
 	new->cap_ambient = crmod_compat_cap_make(c->cap_ambient);
 	new->securebits = c->securebits;
+	if (cr_fault("installing credentials")) {
+		abort_creds(new);
+		return cr_fail(p->err, "cannot install the image's credentials (%d)",
+			       -CR_FAULT_ERRNO);
+	}
 	ret = commit_creds(new);
 	if (ret)
 		cr_fail(p->err, "cannot install the image's credentials (%d)",

@@ -1,5 +1,13 @@
 /* SPDX-License-Identifier: GPL-2.0 */
-/* crmod: declarations shared between the module's files. */
+/*
+ * crmod: declarations shared between the module's files.
+ *
+ * Layers, each calling only down: main.c (the ioctls) -> checkpoint.c and
+ * restart.c (the two conductors) -> one file per kind of state (task, mm,
+ * files, fdtable, filedata, pipes, locks, timers, cgroup, signals, creds,
+ * arch/<arch>/regs) -> plan.c (the restart plan and its errors), state.c
+ * (the table of what is supported), image.c (framing), resolver.c, compat/.
+ */
 #ifndef CRMOD_H
 #define CRMOD_H
 
@@ -7,8 +15,11 @@
 #include <linux/types.h>
 
 struct file;
+struct mm_struct;
+struct pipe_inode_info;
 struct task_struct;
 struct user_regset;
+struct vm_area_struct;
 
 /* resolver.c */
 int crmod_resolve_symbols(void);
@@ -28,6 +39,8 @@ struct cr_error {
 };
 
 __printf(2, 3) int cr_fail(struct cr_error *err, const char *fmt, ...);
+/* Test builds: an error caused by an injected fault says which step. */
+void cr_note_fault(struct cr_error *err);
 u32 cr_crc_update(u32 state, const void *buf, size_t len);
 u32 cr_crc(const void *buf, size_t len);	/* of one buffer, final */
 #define CR_CRC_INIT	(~0U)
@@ -60,25 +73,40 @@ struct cr_reader {
 int cr_read_exact(struct cr_reader *r, void *buf, size_t len,
 		  const char *what);
 
-/* A file the image refers to, by path, with the identity it had. */
+/*
+ * state.c: the table of kinds of state (include/uapi/linux/
+ * crmod_state.h). A checkpoint that meets a kind it does not restore refuses by
+ * cr_refuse(), which names the kind as the table does.
+ */
+const char *cr_state_text(u32 kind);
+bool cr_state_restored(u32 kind);
+__printf(3, 4) int cr_refuse(struct cr_error *err, u32 kind,
+			     const char *fmt, ...);
+
+/* ---- checkpoint ---- */
+
+/* An object the image refers to (crmod_file), with a file that holds it. */
 struct cr_file_ref {
-	struct file *file;
+	struct file *file;	/* restart: O_PATH, or the object made anew */
+	struct file *mapped_ro;	/* restart: opened to be mapped, */
+	struct file *mapped_rw;	/* as the mappings need it */
 	struct crmod_file rec;
 	char *path;		/* kmalloc'd, NUL-terminated */
 };
 
-/* A pipe the process holds, by its pipe_inode_info. */
+/* An open file description of the process (crmod_ofd). */
+struct cr_ofd_ref {
+	struct file *file;
+	struct crmod_ofd rec;
+};
+
+/* A pipe, or a FIFO's pipe, the process holds ends of. */
 struct cr_pipe_ref {
 	struct file *file;	/* keeps the pipe alive */
 	struct pipe_inode_info *pipe;
-	fmode_t ends;		/* FMODE_READ | FMODE_WRITE seen in the fds */
+	u32 readers, writers;	/* open file descriptions of ours on it */
+	u32 fifo;		/* crmod_file.id of a named FIFO, or 0 */
 	u32 id;			/* in the image; 0: not kept */
-};
-
-struct cr_plan_pipe {
-	struct crmod_pipe rec;
-	void *data;
-	struct file *end[2];	/* read, write */
 };
 
 /* What a checkpoint gathers before it writes. */
@@ -89,25 +117,51 @@ struct cr_ckpt {
 	struct cr_error *err;
 	struct cr_file_ref *files;
 	u32 nr_files, cap_files;
-	struct crmod_task task_rec;
-	struct crmod_vma *vmas;
-	u32 nr_vmas;
+	struct cr_ofd_ref *ofds;
+	u32 nr_ofds, cap_ofds;
 	struct crmod_fd *fds;
-	u32 nr_fds;
+	u32 nr_fds, cap_fds;
 	struct cr_pipe_ref *pipes;
 	u32 nr_pipes;
+	struct crmod_lock *locks;
+	u32 nr_locks, cap_locks;
+	struct crmod_task task_rec;
+	struct crmod_timers timers;
+	char *cgroup;		/* kmalloc'd cgroup v2 path */
+	struct crmod_vma *vmas;
+	u32 nr_vmas;
 };
 
-/* Restart copies page content through a buffer of this size. */
+/* ---- restart ---- */
+
+/* Restart copies image content through a buffer of this size. */
 #define CR_COPY_BYTES	(256UL << 10)
 
-/* A run of pages in the image: where its content lies in the image file. */
-struct cr_run {
-	u64 addr;
-	u64 nr_pages;
+/* Where a stretch of content lies in the image file, to copy later. */
+struct cr_extent {
+	u64 addr;		/* PAGES: user address; FILE_DATA: offset */
+	u64 len;		/* bytes */
 	loff_t data_pos;
 	u32 crc;		/* the section's payload CRC, to check again */
 	u32 section;		/* index, for messages */
+	u32 file;		/* FILE_DATA: crmod_file.id */
+	u32 head_len;		/* bytes of header the CRC covers first */
+	union {
+		struct crmod_pages pages;
+		struct crmod_file_data data;
+	} head;
+};
+
+struct cr_plan_pipe {
+	struct crmod_pipe rec;
+	void *data;
+	struct file *base;	/* a file on the pipe that can write */
+	struct file *other;	/* a pipe's read end, held while filling */
+};
+
+struct cr_plan_ofd {
+	struct crmod_ofd rec;
+	struct file *file;	/* opened in phase 1 */
 };
 
 /* What a restart has read, checked and opened before it changes anything. */
@@ -116,61 +170,127 @@ struct cr_plan {
 	struct cr_error *err;
 	struct crmod_image_header hdr;
 	u32 page_size;
+	u32 flags;		/* CRMOD_RESTART_* */
 	u32 section;		/* index of the section being read */
 	u32 cur_type;		/* and its type */
 	loff_t section_pos;	/* its offset in the image */
 	bool has_task;
 	struct crmod_task task;
 	struct cr_file_ref *files;
-	u32 nr_files;
+	u32 nr_files, cap_files;
 	struct crmod_vma *vmas;
 	u32 nr_vmas;
-	struct cr_run *runs;
+	struct cr_extent *runs;		/* PAGES */
 	u32 nr_runs, cap_runs;
+	struct cr_extent *data;		/* FILE_DATA */
+	u32 nr_data, cap_data;
 	u32 regs_type;
 	void *regs;
 	u32 regs_len;
 	struct crmod_creds *creds;	/* then its groups */
 	struct crmod_pending_signal *pending;
 	u32 nr_pending;
+	bool has_pending;
 	struct cr_plan_pipe *pipes;
 	u32 nr_pipes;
 	bool has_signals;
 	struct crmod_signals signals;
+	struct cr_plan_ofd *ofds;
+	u32 nr_ofds;
+	bool has_ofds;
 	struct crmod_fd *fds;
 	u32 nr_fds;
-	struct file **fd_files;	/* per fds[i]: opened, or NULL to inherit */
+	bool has_fds;
+	struct crmod_lock *locks;
+	u32 nr_locks;
+	bool has_locks;
+	bool posix_locked;	/* POSIX locks taken, owned by our files */
+	bool has_timers;
+	struct crmod_timers timers;
+	char *cgroup;
+	struct file *exe_denied;	/* the executable, writers shut out */
 	struct file *status;	/* where a late failure is told, or NULL */
 	bool frozen;		/* the image file is denied to writers */
-	void *buf;		/* CR_COPY_BYTES for page content */
+	void *buf;		/* CR_COPY_BYTES for content */
 };
 
-/* A failure in the section being read: names it and where it is. */
+/*
+ * plan.c: the restart plan's helpers, for every state file. A failure in
+ * the section being read names it and where it is.
+ */
 __printf(2, 3) int cr_plan_fail(struct cr_plan *p, const char *fmt, ...);
+struct cr_file_ref *cr_plan_file(struct cr_plan *p, u32 id);
+struct cr_plan_ofd *cr_plan_ofd(struct cr_plan *p, u32 id);
+/* Room for one more element in a growing array of the plan. */
+int cr_plan_grow(void **array, u32 nr, u32 *cap, size_t size, u32 max);
+/* The image's extent data[i], copied into a file at its offset. */
+int cr_plan_copy_extent(struct cr_plan *p, const struct cr_extent *e,
+			struct file *to);
+/* Remember a run of content where it lies, having checked its CRC. */
+int cr_plan_read_extent(struct cr_plan *p, struct cr_extent *e,
+			u32 crc_expected);
 
-/* files.c */
+/* files.c: objects by path, and the image's FILE records. */
 int cr_file_register(struct cr_ckpt *ck, struct file *file, u32 kind,
 		     u32 *id);
 void cr_files_release(struct cr_file_ref *files, u32 nr);
-int cr_dump_fds(struct cr_ckpt *ck);
 int cr_write_files(struct cr_ckpt *ck);
 int cr_read_file(struct cr_plan *p, const void *payload, u64 len);
-int cr_plan_check_files(struct cr_plan *p);
+int cr_plan_open_files(struct cr_plan *p);
+/* The plan's file opened for use, as the caller may open it by path. */
+struct file *cr_plan_open_object(struct cr_plan *p, struct cr_file_ref *ref,
+				 int flags);
+/* The kind an open file is checkpointed as, or refused (< 0). */
+int cr_file_classify(struct cr_ckpt *ck, struct file *file, const char *what,
+		     u32 *kind);
+
+/* filedata.c: unlinked files, memfds and shared memory, with content. */
+bool cr_is_content_kind(u32 kind);
+int cr_content_register(struct cr_ckpt *ck, struct cr_file_ref *ref);
+int cr_write_file_data(struct cr_ckpt *ck, struct cr_file_ref *ref);
+int cr_read_file_data(struct cr_plan *p, u64 len, u32 crc_expected);
+int cr_plan_make_content(struct cr_plan *p, struct cr_file_ref *ref);
+int cr_plan_check_file_data(struct cr_plan *p);
+int cr_restore_seals(struct cr_plan *p);
+
+/* fdtable.c: open file descriptions and the fd table. */
+int cr_dump_fds(struct cr_ckpt *ck);
+int cr_write_fds(struct cr_ckpt *ck);
+void cr_ofds_release(struct cr_ofd_ref *ofds, u32 nr);
+int cr_read_ofds(struct cr_plan *p, const void *payload, u64 len);
 int cr_read_fds(struct cr_plan *p, const void *payload, u64 len);
-int cr_plan_open_fds(struct cr_plan *p);
+int cr_plan_open_ofds(struct cr_plan *p);
 int cr_restore_fds(struct cr_plan *p);
-struct cr_file_ref *cr_plan_file(struct cr_plan *p, u32 id);
+void cr_plan_ofds_free(struct cr_plan *p);
 
 /* pipes.c */
 bool cr_is_pipe(struct file *file);
-int cr_pipe_register(struct cr_ckpt *ck, struct file *file, u32 *id);
+int cr_pipe_register(struct cr_ckpt *ck, struct file *file, u32 fifo,
+		     u32 *id);
 int cr_pipes_resolve(struct cr_ckpt *ck);
 int cr_write_pipes(struct cr_ckpt *ck);
 void cr_pipes_release(struct cr_pipe_ref *pipes, u32 nr);
 int cr_read_pipe(struct cr_plan *p, const void *payload, u64 len);
 int cr_plan_open_pipes(struct cr_plan *p);
-struct file *cr_plan_pipe_end(struct cr_plan *p, const struct crmod_fd *fd);
+struct file *cr_plan_open_pipe_end(struct cr_plan *p,
+				   const struct crmod_ofd *ofd);
 void cr_plan_pipes_free(struct cr_plan *p);
+
+/* locks.c */
+int cr_dump_locks(struct cr_ckpt *ck);
+int cr_read_locks(struct cr_plan *p, const void *payload, u64 len);
+int cr_plan_take_locks(struct cr_plan *p);
+int cr_restore_locks(struct cr_plan *p);
+
+/* timers.c */
+int cr_dump_timers(struct cr_ckpt *ck);
+int cr_read_timers(struct cr_plan *p, const void *payload, u64 len);
+void cr_restore_timers(struct cr_plan *p);
+
+/* cgroup.c */
+int cr_dump_cgroup(struct cr_ckpt *ck);
+int cr_read_cgroup(struct cr_plan *p, const void *payload, u64 len);
+int cr_plan_check_cgroup(struct cr_plan *p);
 
 /* mm.c */
 int cr_dump_vmas(struct cr_ckpt *ck);
@@ -179,12 +299,18 @@ int cr_read_vmas(struct cr_plan *p, const void *payload, u64 len);
 int cr_read_pages(struct cr_plan *p, u64 len, u32 crc_expected);
 int cr_plan_check_mm(struct cr_plan *p);
 int cr_restore_mm(struct cr_plan *p);
+/* The VMA of the plan that holds addr, or NULL. */
+const struct crmod_vma *cr_plan_vma_at(struct cr_plan *p, u64 addr);
+/* Is [start, start + len) mapped in the plan, with prot at least? */
+bool cr_plan_mapped(struct cr_plan *p, u64 start, u64 len, u32 prot);
 
 /* task.c */
 int cr_dump_task(struct cr_ckpt *ck);
 int cr_read_task(struct cr_plan *p, const void *payload, u64 len);
 int cr_plan_check_task(struct cr_plan *p);
-void cr_restore_task(struct cr_plan *p);
+int cr_restore_task(struct cr_plan *p);
+int cr_restore_limits(struct cr_plan *p);
+int cr_restore_task_late(struct cr_plan *p);
 
 /* creds.c */
 int cr_dump_creds(struct cr_ckpt *ck);
@@ -198,7 +324,8 @@ int cr_read_signals(struct cr_plan *p, const void *payload, u64 len);
 void cr_restore_signals(struct cr_plan *p);
 int cr_dump_pending(struct cr_ckpt *ck);
 int cr_read_pending(struct cr_plan *p, const void *payload, u64 len);
-void cr_restore_pending(struct cr_plan *p);
+int cr_plan_check_pending(struct cr_plan *p);
+int cr_restore_pending(struct cr_plan *p);
 
 /*
  * arch/<arch>/regs.c. Dumping writes the arch's REGS section. Restoring
@@ -206,6 +333,7 @@ void cr_restore_pending(struct cr_plan *p);
  * signal stack through the kernel's own rt_sigreturn, and returns what the
  * ioctl must return so that the restarted process sees its own registers.
  */
+int cr_arch_check_target(struct cr_ckpt *ck);
 int cr_arch_dump_regs(struct cr_ckpt *ck);
 /* checkpoint.c: the kernel's ptrace register set of a core note type. */
 const struct user_regset *cr_find_regset(struct task_struct *t,
@@ -213,9 +341,14 @@ const struct user_regset *cr_find_regset(struct task_struct *t,
 u32 cr_arch_regs_section(void);
 int cr_arch_check_regs(struct cr_plan *p);
 int cr_arch_restore_regs(struct cr_plan *p, long *retval);
-/* The kernel's mprotect and mremap, for the restarting task itself. */
+/* System calls made for the restarting task itself. */
 long cr_arch_mprotect(unsigned long start, size_t len, unsigned long prot);
 long cr_arch_mremap(unsigned long old, unsigned long len, unsigned long new);
+long cr_arch_madvise(unsigned long start, size_t len, int advice);
+long cr_arch_mlock2(unsigned long start, size_t len, int flags);
+long cr_arch_mlockall(int flags);
+/* Arch state of a mapping checkpoint cannot keep (pkeys), or 0. */
+int cr_arch_check_vma(struct cr_ckpt *ck, struct vm_area_struct *vma);
 
 /* checkpoint.c, restart.c: the two big ioctls. */
 long crmod_ioc_checkpoint(void __user *uarg);

@@ -1,46 +1,287 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * crmod: files. The files an image refers to (executable, mappings, open
- * files, cwd) are recorded by path with their identity, and the fd table
- * by number, flags and position.
+ * crmod: the files an image refers to (executable, mappings, open files,
+ * cwd and root), as crmod_file records. A file found again by path is
+ * recorded with its identity, which restart checks before it opens it for
+ * use; unlinked files, memfds and shared memory carry their content
+ * (filedata.c). Every other kind of file is refused at checkpoint by name.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/dcache.h>
-#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/kdev_t.h>
+#include <linux/magic.h>
 #include <linux/major.h>
+#include <linux/mount.h>
 #include <linux/namei.h>
-#include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/stat.h>
+#include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "crmod.h"
-#include "resolver.h"
+#include "resource.h"
 
-/* An image holds at most this many files and fds: beyond is corruption. */
+/* An image holds at most this many files: beyond is corruption. */
 #define CR_MAX_FILES	65536
-#define CR_MAX_FDS	65536
 
-/* Open flags an fd keeps across checkpoint and restart. */
-#define CR_FD_FILE_FLAGS (O_ACCMODE | O_APPEND | O_NONBLOCK | O_DSYNC | \
-			  O_DIRECT | O_NOATIME | O_SYNC | O_LARGEFILE)
+/* Magic numbers of filesystems some kernels do not name in <linux/magic.h>. */
+#define CR_AIO_RING_MAGIC	0xa10a10a1
+#define CR_MQUEUE_MAGIC		0x19800202
+#define CR_PID_FS_MAGIC		0x50494446
 
 static int cr_stat(struct file *file, struct kstat *st)
 {
+	if (cr_fault("stat of a file"))
+		return -CR_FAULT_ERRNO;
 	return vfs_getattr(&file->f_path, st, STATX_BASIC_STATS,
 			   AT_STATX_SYNC_AS_STAT);
+}
+
+static bool cr_path_kind(u32 kind)
+{
+	switch (kind) {
+	case CRMOD_STATE_REGULAR_FILE:
+	case CRMOD_STATE_DIRECTORY:
+	case CRMOD_STATE_SYMLINK:
+	case CRMOD_STATE_CHAR_DEVICE:
+	case CRMOD_STATE_FIFO:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* The file type each kind of file record must have. */
+static umode_t cr_kind_type(u32 kind)
+{
+	switch (kind) {
+	case CRMOD_STATE_DIRECTORY:
+		return S_IFDIR;
+	case CRMOD_STATE_SYMLINK:
+		return S_IFLNK;
+	case CRMOD_STATE_CHAR_DEVICE:
+		return S_IFCHR;
+	case CRMOD_STATE_FIFO:
+		return S_IFIFO;
+	default:
+		return S_IFREG;
+	}
+}
+
+/* The memory devices any process may open: null, zero, full, random, urandom. */
+static bool cr_plain_device(dev_t rdev)
+{
+	if (MAJOR(rdev) != MEM_MAJOR)
+		return false;
+	switch (MINOR(rdev)) {
+	case 3: case 5: case 7: case 8: case 9:
+		return true;
+	default:
+		return false;
+	}
+}
+
+/* An anonymous-inode file names itself, e.g. "[eventfd]". */
+static u32 cr_anon_inode_kind(const char *name)
+{
+	static const struct {
+		const char *name;
+		u32 kind;
+	} names[] = {
+		{ "[eventfd]", CRMOD_STATE_EVENTFD },
+		{ "[eventpoll]", CRMOD_STATE_EPOLL },
+		{ "[signalfd]", CRMOD_STATE_SIGNALFD },
+		{ "[timerfd]", CRMOD_STATE_TIMERFD },
+		{ "inotify", CRMOD_STATE_INOTIFY },
+		{ "[fanotify]", CRMOD_STATE_INOTIFY },
+		{ "[io_uring]", CRMOD_STATE_IO_URING },
+		{ "[userfaultfd]", CRMOD_STATE_USERFAULTFD },
+		{ "[pidfd]", CRMOD_STATE_PIDFD },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(names); i++)
+		if (!strcmp(name, names[i].name))
+			return names[i].kind;
+	return CRMOD_STATE_ANON_INODE;
+}
+
+/* Filesystems whose files are views of the kernel, never found by path. */
+static u32 cr_kernel_fs_kind(unsigned long magic)
+{
+	switch (magic) {
+	case ANON_INODE_FS_MAGIC:
+		return CRMOD_STATE_ANON_INODE;
+	case SOCKFS_MAGIC:
+		return CRMOD_STATE_SOCKET;
+	case NSFS_MAGIC:
+		return CRMOD_STATE_NAMESPACE_FILE;
+	case CR_AIO_RING_MAGIC:
+		return CRMOD_STATE_AIO;
+	case CR_PID_FS_MAGIC:
+		return CRMOD_STATE_PIDFD;
+	case HUGETLBFS_MAGIC:
+		return CRMOD_STATE_HUGETLB;
+	case PROC_SUPER_MAGIC: case SYSFS_MAGIC: case DEBUGFS_MAGIC:
+	case TRACEFS_MAGIC: case SECURITYFS_MAGIC: case SELINUX_MAGIC:
+	case SMACK_MAGIC: case CGROUP_SUPER_MAGIC: case CGROUP2_SUPER_MAGIC:
+	case BPF_FS_MAGIC: case PSTOREFS_MAGIC: case EFIVARFS_MAGIC:
+	case BINFMTFS_MAGIC: case CR_MQUEUE_MAGIC: case RDTGROUP_SUPER_MAGIC:
+	case DEVPTS_SUPER_MAGIC: case BINDERFS_SUPER_MAGIC:
+	case SECRETMEM_MAGIC: case DMA_BUF_MAGIC: case BDEVFS_MAGIC:
+		return CRMOD_STATE_KERNEL_FS_FILE;
+	default:
+		return 0;
+	}
+}
+
+/* kernel-internal shmem objects: memfd_create, shared anonymous, SysV. */
+static u32 cr_shmem_kind(const char *name)
+{
+	if (!strncmp(name, "memfd:", 6))
+		return CRMOD_STATE_MEMFD;
+	if (!strcmp(name, "dev/zero"))
+		return CRMOD_STATE_SHARED_ANON;
+	if (!strncmp(name, "SYSV", 4))
+		return CRMOD_STATE_SYSV_IPC;
+	return CRMOD_STATE_ANON_INODE;
+}
+
+/*
+ * Does the path d_path() gives lead back to this very file, from the
+ * checkpointing caller's root (as restart will look for it)? Not if it
+ * was opened in another mount namespace, or is mounted over now.
+ */
+static bool cr_reachable(struct file *file, const char *path)
+{
+	struct path found;
+	bool same;
+
+	if (path[0] != '/' || cr_fault("looking up a path") ||
+	    kern_path(path, 0, &found))
+		return false;
+	same = found.dentry == file->f_path.dentry &&
+	       found.mnt == file->f_path.mnt;
+	path_put(&found);
+	return same;
+}
+
+/* d_path() into buf, without the " (deleted)" it adds to unlinked names. */
+static char *cr_d_path(struct file *file, char *buf, int len)
+{
+	char *path = d_path(&file->f_path, buf, len);
+	size_t n;
+
+	if (IS_ERR(path))
+		return path;
+	n = strlen(path);
+	if (d_unlinked(file->f_path.dentry) && n > 10 &&
+	    !strcmp(path + n - 10, " (deleted)"))
+		path[n - 10] = 0;
+	return path;
+}
+
+int cr_file_classify(struct cr_ckpt *ck, struct file *file, const char *what,
+		     u32 *kind)
+{
+	struct inode *inode = file_inode(file);
+	struct super_block *sb = inode->i_sb;
+	struct dentry *dentry = file->f_path.dentry;
+	umode_t mode = inode->i_mode;
+	bool path_only = file->f_mode & FMODE_PATH;
+	u32 k = cr_kernel_fs_kind(sb->s_magic);
+
+	if (k == CRMOD_STATE_ANON_INODE)
+		k = cr_anon_inode_kind(dentry->d_name.name);
+	if (!k && sb->s_magic == TMPFS_MAGIC && (sb->s_flags & SB_NOUSER))
+		k = cr_shmem_kind(dentry->d_name.name);
+	if (!k && (sb->s_flags & SB_NOUSER))
+		k = CRMOD_STATE_ANON_INODE;
+	if (k == CRMOD_STATE_MEMFD || k == CRMOD_STATE_SHARED_ANON) {
+		*kind = k;
+		return 0;
+	}
+	if (k)
+		return cr_refuse(ck->err, k, "%s", what);
+
+	if (S_ISDIR(mode))
+		k = CRMOD_STATE_DIRECTORY;
+	else if (S_ISLNK(mode))
+		k = CRMOD_STATE_SYMLINK;
+	else if (S_ISFIFO(mode))
+		k = CRMOD_STATE_FIFO;
+	else if (S_ISCHR(mode) && (path_only || cr_plain_device(inode->i_rdev)))
+		k = CRMOD_STATE_CHAR_DEVICE;
+	else if (S_ISREG(mode))
+		k = CRMOD_STATE_REGULAR_FILE;
+	else if (S_ISSOCK(mode))
+		return cr_refuse(ck->err, CRMOD_STATE_SOCKET,
+				 "%s is a socket file", what);
+	else
+		return cr_refuse(ck->err, CRMOD_STATE_DEVICE,
+				 "%s is the device %u:%u", what,
+				 MAJOR(inode->i_rdev), MINOR(inode->i_rdev));
+
+	if (d_unlinked(dentry)) {
+		if (k != CRMOD_STATE_REGULAR_FILE)
+			return cr_refuse(ck->err, CRMOD_STATE_UNREACHABLE_FILE,
+					 "%s was deleted", what);
+		if (inode->i_nlink)
+			return cr_refuse(ck->err, CRMOD_STATE_UNLINKED_OTHER_NAME,
+					 "%s was deleted, but has %u other name%s",
+					 what, inode->i_nlink,
+					 inode->i_nlink == 1 ? "" : "s");
+		k = CRMOD_STATE_UNLINKED_FILE;
+	}
+	*kind = k;
+	return 0;
+}
+
+static struct cr_file_ref *cr_file_new(struct cr_ckpt *ck)
+{
+	struct cr_file_ref *ref;
+	int ret;
+
+	ret = cr_plan_grow((void **)&ck->files, ck->nr_files, &ck->cap_files,
+			   sizeof(*ck->files), CR_MAX_FILES);
+	if (ret == -E2BIG)
+		cr_fail(ck->err, "more than %d files", CR_MAX_FILES);
+	if (ret)
+		return ERR_PTR(ret);
+	ref = &ck->files[ck->nr_files];
+	memset(ref, 0, sizeof(*ref));
+	return ref;
+}
+
+/* A directory by its path, e.g. an unlinked file's. */
+static int cr_register_parent(struct cr_ckpt *ck, struct file *file, u32 *id)
+{
+	struct dentry *parent = dget_parent(file->f_path.dentry);
+	struct path path = { .mnt = file->f_path.mnt, .dentry = parent };
+	struct file *dir;
+	int ret;
+
+	dir = cr_dentry_open(&path, O_PATH | O_DIRECTORY, current_cred());
+	dput(parent);
+	if (IS_ERR(dir))
+		return cr_fail(ck->err, "cannot open the directory of a deleted file (%ld)",
+			       PTR_ERR(dir));
+	ret = cr_file_register(ck, dir, CRMOD_STATE_DIRECTORY, id);
+	cr_fput(dir);
+	return ret;
 }
 
 int cr_file_register(struct cr_ckpt *ck, struct file *file, u32 kind,
 		     u32 *id)
 {
+	struct user_namespace *ns = current_user_ns();
 	struct cr_file_ref *ref;
 	struct kstat st;
 	char *buf, *path;
-	u32 i;
+	u32 i, dir = 0;
 	int ret;
 
 	for (i = 0; i < ck->nr_files; i++) {
@@ -50,59 +291,70 @@ int cr_file_register(struct cr_ckpt *ck, struct file *file, u32 kind,
 			return 0;
 		}
 	}
-	if (ck->nr_files == CR_MAX_FILES)
-		return cr_fail(ck->err, "more than %d files", CR_MAX_FILES);
-	if (ck->nr_files == ck->cap_files) {
-		u32 cap = max(16U, ck->cap_files * 2);
-		struct cr_file_ref *files;
-
-		files = krealloc_array(ck->files, cap, sizeof(*files),
-				       GFP_KERNEL);
-		if (!files)
-			return -ENOMEM;
-		ck->files = files;
-		ck->cap_files = cap;
+	if (kind == CRMOD_STATE_UNLINKED_FILE) {
+		ret = cr_register_parent(ck, file, &dir);
+		if (ret)
+			return ret;
 	}
 
-	buf = kmalloc(PATH_MAX, GFP_KERNEL);
+	buf = cr_alloc(PATH_MAX);
 	if (!buf)
 		return -ENOMEM;
-	path = d_path(&file->f_path, buf, PATH_MAX);
+	if (kind == CRMOD_STATE_SHARED_ANON)
+		path = "";
+	else if (kind == CRMOD_STATE_MEMFD)
+		path = (char *)file->f_path.dentry->d_name.name;
+	else
+		path = cr_d_path(file, buf, PATH_MAX);
 	if (IS_ERR(path)) {
-		kfree(buf);
+		cr_free(buf);
 		return cr_fail(ck->err, "a file's path is too long (%ld)",
 			       PTR_ERR(path));
 	}
-	/* Pseudo files (memfd, shmem) have no link though not "unlinked". */
-	if (d_unlinked(file->f_path.dentry) || !file_inode(file)->i_nlink) {
-		cr_fail(ck->err, "%s was deleted: restart could not find it",
-			path);
-		kfree(buf);
-		return -ENOENT;
+	if (cr_path_kind(kind) && !cr_reachable(file, path)) {
+		ret = cr_refuse(ck->err, CRMOD_STATE_UNREACHABLE_FILE,
+				"%s cannot be found by that path", path);
+		cr_free(buf);
+		return ret;
 	}
-	path = kstrdup(path, GFP_KERNEL);
-	kfree(buf);
+	path = cr_strdup(path);
+	cr_free(buf);
 	if (!path)
 		return -ENOMEM;
 	ret = cr_stat(file, &st);
 	if (ret) {
 		cr_fail(ck->err, "cannot stat %s (%d)", path, ret);
-		kfree(path);
+		cr_free(path);
 		return ret;
 	}
-
-	ref = &ck->files[ck->nr_files];
-	memset(ref, 0, sizeof(*ref));
-	ref->file = get_file(file);
+	ref = cr_file_new(ck);
+	if (IS_ERR(ref)) {
+		cr_free(path);
+		return PTR_ERR(ref);
+	}
+	ref->file = cr_file_get(file);
 	ref->path = path;
-	ref->rec.id = ++ck->nr_files;
+	ref->rec.id = ck->nr_files + 1;
 	ref->rec.kind = kind;
 	ref->rec.size = st.size;
 	ref->rec.mtime_sec = st.mtime.tv_sec;
 	ref->rec.mtime_nsec = st.mtime.tv_nsec;
 	ref->rec.mode = st.mode;
 	ref->rec.ino = st.ino;
+	ref->rec.uid = from_kuid_munged(ns, st.uid);
+	ref->rec.gid = from_kgid_munged(ns, st.gid);
+	ref->rec.dir = dir;
+	if (kind == CRMOD_STATE_CHAR_DEVICE) {
+		ref->rec.dev_major = MAJOR(st.rdev);
+		ref->rec.dev_minor = MINOR(st.rdev);
+	}
 	ref->rec.path_len = strlen(path) + 1;
+	ck->nr_files++;
+	if (cr_is_content_kind(kind)) {
+		ret = cr_content_register(ck, ref);
+		if (ret)
+			return ret;
+	}
 	*id = ref->rec.id;
 	return 0;
 }
@@ -113,10 +365,14 @@ void cr_files_release(struct cr_file_ref *files, u32 nr)
 
 	for (i = 0; i < nr; i++) {
 		if (files[i].file)
-			fput(files[i].file);
-		kfree(files[i].path);
+			cr_fput(files[i].file);
+		if (files[i].mapped_ro)
+			cr_fput(files[i].mapped_ro);
+		if (files[i].mapped_rw)
+			cr_fput(files[i].mapped_rw);
+		cr_free(files[i].path);
 	}
-	kfree(files);
+	cr_free(files);
 }
 
 int cr_write_files(struct cr_ckpt *ck)
@@ -127,7 +383,7 @@ int cr_write_files(struct cr_ckpt *ck)
 	for (i = 0; i < ck->nr_files; i++) {
 		struct cr_file_ref *ref = &ck->files[i];
 		size_t len = sizeof(ref->rec) + ref->rec.path_len;
-		u8 *payload = kmalloc(len, GFP_KERNEL);
+		u8 *payload = cr_alloc(len);
 
 		if (!payload)
 			return -ENOMEM;
@@ -135,151 +391,49 @@ int cr_write_files(struct cr_ckpt *ck)
 		memcpy(payload + sizeof(ref->rec), ref->path,
 		       ref->rec.path_len);
 		ret = cr_write_section(&ck->w, CRMOD_SEC_FILE, payload, len);
-		kfree(payload);
+		cr_free(payload);
+		if (!ret && cr_is_content_kind(ref->rec.kind))
+			ret = cr_write_file_data(ck, ref);
 		if (ret)
 			return ret;
 	}
 	return 0;
-}
-
-static bool cr_is_dev(struct inode *inode, unsigned int major,
-		      unsigned int minor)
-{
-	return S_ISCHR(inode->i_mode) &&
-	       inode->i_rdev == MKDEV(major, minor);
-}
-
-/* A terminal or a pipe from outside on stdio: restart hands over its own. */
-static bool cr_is_stdio_kind(struct inode *inode, unsigned int fd)
-{
-	unsigned int major = imajor(inode);
-
-	if (fd > 2)
-		return false;
-	if (S_ISFIFO(inode->i_mode) || S_ISSOCK(inode->i_mode))
-		return true;
-	return S_ISCHR(inode->i_mode) &&
-	       (major == TTY_MAJOR || major == TTYAUX_MAJOR ||
-		(major >= UNIX98_PTY_SLAVE_MAJOR &&
-		 major < UNIX98_PTY_SLAVE_MAJOR + UNIX98_PTY_MAJOR_COUNT));
-}
-
-static const char *cr_kind_name(umode_t mode)
-{
-	if (S_ISFIFO(mode))
-		return "a pipe";
-	if (S_ISSOCK(mode))
-		return "a socket";
-	if (S_ISCHR(mode))
-		return "a character device";
-	if (S_ISBLK(mode))
-		return "a block device";
-	if (S_ISDIR(mode))
-		return "a directory";
-	return "a special file";
-}
-
-static int cr_dump_fd(struct cr_ckpt *ck, unsigned int fd, struct file *file,
-		      bool cloexec)
-{
-	struct inode *inode = file_inode(file);
-	struct crmod_fd *rec;
-	int ret;
-
-	if (ck->nr_fds == CR_MAX_FDS)
-		return cr_fail(ck->err, "more than %d open fds", CR_MAX_FDS);
-	if (ck->nr_fds % 64 == 0) {
-		struct crmod_fd *fds;
-
-		fds = krealloc_array(ck->fds, ck->nr_fds + 64, sizeof(*fds),
-				     GFP_KERNEL);
-		if (!fds)
-			return -ENOMEM;
-		ck->fds = fds;
-	}
-	rec = &ck->fds[ck->nr_fds];
-	memset(rec, 0, sizeof(*rec));
-	rec->fd = fd;
-	rec->fd_flags = cloexec ? CRMOD_FD_CLOEXEC : 0;
-	rec->file_flags = file->f_flags & CR_FD_FILE_FLAGS;
-	rec->pos = file->f_pos;
-
-	if (file->f_mode & FMODE_PATH) {
-		return cr_fail(ck->err, "fd %u is an O_PATH fd: crmod cannot checkpoint that yet",
-			       fd);
-	} else if (cr_is_pipe(file)) {
-		rec->kind = CRMOD_FD_PIPE;
-		rec->pos = 0;
-		ret = cr_pipe_register(ck, file, &rec->file);
-		if (ret)
-			return ret;
-	} else if (S_ISREG(inode->i_mode)) {
-		rec->kind = CRMOD_FD_FILE;
-		ret = cr_file_register(ck, file, CRMOD_FILE_REGULAR,
-				       &rec->file);
-		if (ret)
-			return ret;
-	} else if (cr_is_dev(inode, MEM_MAJOR, 3)) {
-		rec->kind = CRMOD_FD_DEVNULL;
-	} else if (cr_is_dev(inode, MEM_MAJOR, 5)) {
-		rec->kind = CRMOD_FD_DEVZERO;
-	} else if (cr_is_stdio_kind(inode, fd)) {
-		rec->kind = CRMOD_FD_INHERIT;
-		rec->pos = 0;
-	} else {
-		return cr_fail(ck->err, "fd %u is %s: crmod cannot checkpoint that yet",
-			       fd, cr_kind_name(inode->i_mode));
-	}
-	ck->nr_fds++;
-	return 0;
-}
-
-int cr_dump_fds(struct cr_ckpt *ck)
-{
-	unsigned int fd;
-	int ret = 0;
-
-	for (fd = 0;; fd++) {
-		struct files_struct *files;
-		struct file *file;
-		bool cloexec = false;
-
-		rcu_read_lock();
-		file = task_lookup_next_fd_rcu(ck->task, &fd);
-		if (file && !get_file_rcu(file))
-			file = NULL;
-		task_lock(ck->task);
-		files = ck->task->files;
-		if (file && files)
-			cloexec = close_on_exec(fd, files_fdtable(files));
-		task_unlock(ck->task);
-		rcu_read_unlock();
-		if (!file)
-			break;
-		ret = cr_dump_fd(ck, fd, file, cloexec);
-		fput(file);
-		if (ret)
-			break;
-	}
-	return ret ?: cr_pipes_resolve(ck);
 }
 
 /* Restart. */
 
-struct cr_file_ref *cr_plan_file(struct cr_plan *p, u32 id)
+/* What a file record's path field may hold, by kind. */
+static int cr_check_record_path(struct cr_plan *p, const struct crmod_file *rec,
+				const char *path)
 {
-	if (id == 0 || id > p->nr_files)
-		return NULL;
-	return &p->files[id - 1];
+	switch (rec->kind) {
+	case CRMOD_STATE_SHARED_ANON:
+		if (path[0])
+			return cr_plan_fail(p, "shared memory has a name, \"%s\"",
+					    path);
+		return 0;
+	case CRMOD_STATE_MEMFD:
+		/* memfd_create(): at most 249 bytes after "memfd:" */
+		if (strncmp(path, "memfd:", 6) || strlen(path) > 6 + 249 ||
+		    strchr(path, '/'))
+			return cr_plan_fail(p, "\"%s\" is not a memfd's name", path);
+		return 0;
+	default:
+		if (path[0] != '/')
+			return cr_plan_fail(p, "path \"%s\" is not absolute", path);
+		return 0;
+	}
 }
 
 int cr_read_file(struct cr_plan *p, const void *payload, u64 len)
 {
 	const struct crmod_file *rec = payload;
 	const char *path = payload + sizeof(*rec);
-	struct cr_file_ref *files, *ref;
+	const struct cr_file_ref *dir;
+	struct cr_file_ref *ref;
+	int ret;
 
-	if (len < sizeof(*rec) + 2)
+	if (len < sizeof(*rec) + 1)
 		return cr_plan_fail(p, "length %llu is too short for a file record",
 				    len);
 	if (rec->path_len != len - sizeof(*rec))
@@ -287,252 +441,163 @@ int cr_read_file(struct cr_plan *p, const void *payload, u64 len)
 				    rec->path_len, len - sizeof(*rec));
 	if (path[rec->path_len - 1] || strlen(path) != rec->path_len - 1)
 		return cr_plan_fail(p, "the path is not one NUL-terminated string");
-	if (path[0] != '/')
-		return cr_plan_fail(p, "path \"%s\" is not absolute", path);
 	if (rec->id != p->nr_files + 1)
 		return cr_plan_fail(p, "file id %u, expected %u", rec->id,
 				    p->nr_files + 1);
-	if (rec->kind != CRMOD_FILE_REGULAR &&
-	    rec->kind != CRMOD_FILE_DIRECTORY)
-		return cr_plan_fail(p, "unknown file kind %u", rec->kind);
+	if (!cr_path_kind(rec->kind) && !cr_is_content_kind(rec->kind))
+		return cr_plan_fail(p, "file kind %u: %s, which this module does not restore",
+				    rec->kind, cr_state_text(rec->kind));
+	ret = cr_check_record_path(p, rec, path);
+	if (ret)
+		return ret;
+	if ((rec->mode & S_IFMT) != cr_kind_type(rec->kind) ||
+	    (rec->mode & ~(S_IFMT | 07777)))
+		return cr_plan_fail(p, "mode %#o does not fit a file of kind %s",
+				    rec->mode, cr_state_text(rec->kind));
+	if (rec->kind != CRMOD_STATE_CHAR_DEVICE &&
+	    (rec->dev_major || rec->dev_minor))
+		return cr_plan_fail(p, "a device number on a file that is no device");
+	dir = cr_plan_file(p, rec->dir);
+	if (rec->kind == CRMOD_STATE_UNLINKED_FILE ?
+	    !dir || dir->rec.kind != CRMOD_STATE_DIRECTORY : rec->dir != 0)
+		return cr_plan_fail(p, "directory %u does not fit a file of kind %s",
+				    rec->dir, cr_state_text(rec->kind));
+	if (rec->seals && rec->kind != CRMOD_STATE_MEMFD)
+		return cr_plan_fail(p, "seals on a file that is no memfd");
+	if (rec->size > MAX_LFS_FILESIZE)
+		return cr_plan_fail(p, "size %llu is beyond any file's", rec->size);
 	if (rec->reserved)
 		return cr_plan_fail(p, "reserved field is %u, expected 0",
 				    rec->reserved);
-	if (p->nr_files == CR_MAX_FILES)
-		return cr_plan_fail(p, "more than %d files", CR_MAX_FILES);
 
-	files = krealloc_array(p->files, p->nr_files + 1, sizeof(*files),
-			       GFP_KERNEL);
-	if (!files)
-		return -ENOMEM;
-	p->files = files;
-	ref = &files[p->nr_files];
+	ret = cr_plan_grow((void **)&p->files, p->nr_files, &p->cap_files,
+			   sizeof(*p->files), CR_MAX_FILES);
+	if (ret == -E2BIG)
+		return cr_plan_fail(p, "more than %d files", CR_MAX_FILES);
+	if (ret)
+		return ret;
+	ref = &p->files[p->nr_files];
 	memset(ref, 0, sizeof(*ref));
 	ref->rec = *rec;
-	ref->path = kstrdup(path, GFP_KERNEL);
+	ref->path = cr_strdup(path);
 	if (!ref->path)
 		return -ENOMEM;
 	p->nr_files++;
 	return 0;
 }
 
-/* Open every file the image names and check it is the one checkpointed. */
-int cr_plan_check_files(struct cr_plan *p)
+/* Phase 1: is the file at the path still the one checkpointed? */
+static int cr_check_identity(struct cr_plan *p, struct cr_file_ref *ref)
+{
+	const struct crmod_file *rec = &ref->rec;
+	struct kstat st;
+	int ret;
+
+	ret = cr_stat(ref->file, &st);
+	if (ret)
+		return cr_fail(p->err, "%s: cannot stat it (%d)", ref->path, ret);
+	if ((st.mode & S_IFMT) != (rec->mode & S_IFMT))
+		return cr_fail(p->err,
+			       "%s changed since the checkpoint: file type %o, was %o",
+			       ref->path, st.mode & S_IFMT, rec->mode & S_IFMT);
+	switch (rec->kind) {
+	case CRMOD_STATE_CHAR_DEVICE:
+		if (MAJOR(st.rdev) != rec->dev_major ||
+		    MINOR(st.rdev) != rec->dev_minor)
+			return cr_fail(p->err,
+				       "%s changed since the checkpoint: device %u:%u, was %u:%u",
+				       ref->path, MAJOR(st.rdev), MINOR(st.rdev),
+				       rec->dev_major, rec->dev_minor);
+		return 0;
+	case CRMOD_STATE_REGULAR_FILE:
+		break;
+	default:
+		return 0;
+	}
+	if (st.size != rec->size)
+		return cr_fail(p->err,
+			       "%s changed since the checkpoint: size %lld, was %llu",
+			       ref->path, st.size, rec->size);
+	if (st.mtime.tv_sec != rec->mtime_sec ||
+	    st.mtime.tv_nsec != rec->mtime_nsec)
+		return cr_fail(p->err,
+			       "%s changed since the checkpoint: modified at %lld.%09ld, was %lld.%09u",
+			       ref->path, st.mtime.tv_sec, st.mtime.tv_nsec,
+			       rec->mtime_sec, rec->mtime_nsec);
+	return 0;
+}
+
+/*
+ * Find every file by path, as an O_PATH file (which never blocks on a FIFO
+ * nor opens a device), and check it is the one checkpointed; make the
+ * files whose content the image carries. Opening for use comes later, by
+ * cr_plan_open_object(), which makes sure it opens that very file.
+ */
+int cr_plan_open_files(struct cr_plan *p)
 {
 	u32 i;
+	int ret;
 
 	for (i = 0; i < p->nr_files; i++) {
 		struct cr_file_ref *ref = &p->files[i];
-		int flags = O_RDONLY | O_LARGEFILE;
-		struct kstat st;
+		int flags = O_PATH;
 		struct file *f;
-		int ret;
 
-		if (ref->rec.kind == CRMOD_FILE_DIRECTORY)
-			flags |= O_DIRECTORY;
-		f = filp_open(ref->path, flags, 0);
+		if (cr_is_content_kind(ref->rec.kind)) {
+			ret = cr_plan_make_content(p, ref);
+			if (ret)
+				return ret;
+			continue;
+		}
+		if (ref->rec.kind == CRMOD_STATE_SYMLINK)
+			flags |= O_NOFOLLOW;
+		f = cr_filp_open(ref->path, flags, 0);
 		if (IS_ERR(f)) {
 			cr_fail(p->err,
-				"%s: cannot open it (error %ld): it vanished or is not accessible",
+				"%s: cannot find it (error %ld): it vanished or is not accessible",
 				ref->path, PTR_ERR(f));
 			return PTR_ERR(f);
 		}
 		ref->file = f;
-		ret = cr_stat(f, &st);
+		if (cr_kernel_fs_kind(file_inode(f)->i_sb->s_magic) ||
+		    (file_inode(f)->i_sb->s_flags & SB_NOUSER))
+			return cr_fail(p->err,
+				       "%s is on a kernel filesystem: %s are not restored",
+				       ref->path, cr_state_text(CRMOD_STATE_KERNEL_FS_FILE));
+		ret = cr_check_identity(p, ref);
 		if (ret)
-			return cr_fail(p->err, "%s: cannot stat it (%d)",
-				       ref->path, ret);
-		if ((st.mode & S_IFMT) != (ref->rec.mode & S_IFMT))
-			return cr_fail(p->err,
-				       "%s changed since the checkpoint: file type %o, was %o",
-				       ref->path, st.mode & S_IFMT,
-				       ref->rec.mode & S_IFMT);
-		if (ref->rec.kind == CRMOD_FILE_DIRECTORY)
-			continue;
-		if (st.size != ref->rec.size)
-			return cr_fail(p->err,
-				       "%s changed since the checkpoint: size %lld, was %llu",
-				       ref->path, st.size, ref->rec.size);
-		if (st.mtime.tv_sec != ref->rec.mtime_sec ||
-		    st.mtime.tv_nsec != ref->rec.mtime_nsec)
-			return cr_fail(p->err,
-				       "%s changed since the checkpoint: modified at %lld.%09ld, was %lld.%09u",
-				       ref->path, st.mtime.tv_sec,
-				       st.mtime.tv_nsec, ref->rec.mtime_sec,
-				       ref->rec.mtime_nsec);
+			return ret;
 	}
 	return 0;
 }
 
-int cr_read_fds(struct cr_plan *p, const void *payload, u64 len)
+struct file *cr_plan_open_object(struct cr_plan *p, struct cr_file_ref *ref,
+				 int flags)
 {
-	const struct crmod_fd *fds = payload;
-	u64 n = len / sizeof(*fds);
-	u64 i;
+	struct file *f;
 
-	if (p->fds)
-		return cr_plan_fail(p, "a second FDS section");
-	if (len % sizeof(*fds))
-		return cr_plan_fail(p, "length %llu is not a multiple of %zu",
-				    len, sizeof(*fds));
-	if (n > CR_MAX_FDS)
-		return cr_plan_fail(p, "%llu fds, at most %d", n, CR_MAX_FDS);
-	for (i = 0; i < n; i++) {
-		const struct crmod_fd *fd = &fds[i];
-
-		if (i && fd->fd <= fds[i - 1].fd)
-			return cr_plan_fail(p, "fd entry %llu: fd %u after fd %u: not sorted",
-					    i, fd->fd, fds[i - 1].fd);
-		if (fd->kind < CRMOD_FD_FILE || fd->kind > CRMOD_FD_PIPE)
-			return cr_plan_fail(p, "fd %u: unknown kind %u",
-					    fd->fd, fd->kind);
-		if (fd->fd_flags & ~CRMOD_FD_CLOEXEC)
-			return cr_plan_fail(p, "fd %u: unknown fd flags %#x",
-					    fd->fd, fd->fd_flags);
-		if (fd->file_flags & ~CR_FD_FILE_FLAGS)
-			return cr_plan_fail(p, "fd %u: unexpected open flags %#x",
-					    fd->fd, fd->file_flags);
-		if ((fd->kind == CRMOD_FD_FILE || fd->kind == CRMOD_FD_PIPE) &&
-		    fd->file == 0)
-			return cr_plan_fail(p, "fd %u: no file", fd->fd);
-		if (fd->kind != CRMOD_FD_FILE && fd->kind != CRMOD_FD_PIPE &&
-		    fd->file)
-			return cr_plan_fail(p, "fd %u: file %u on an fd of kind %u",
-					    fd->fd, fd->file, fd->kind);
-		if (fd->pos < 0)
-			return cr_plan_fail(p, "fd %u: negative position %lld",
-					    fd->fd, fd->pos);
-		if (fd->reserved)
-			return cr_plan_fail(p, "fd %u: reserved field is %u",
-					    fd->fd, fd->reserved);
+	if (cr_is_content_kind(ref->rec.kind))
+		return cr_dentry_open(&ref->file->f_path, flags, current_cred());
+	if (ref->rec.kind == CRMOD_STATE_CHAR_DEVICE && !(flags & O_PATH) &&
+	    !cr_plain_device(MKDEV(ref->rec.dev_major, ref->rec.dev_minor))) {
+		cr_fail(p->err,
+			"%s is the device %u:%u: restart opens only null, zero, full, random and urandom",
+			ref->path, ref->rec.dev_major, ref->rec.dev_minor);
+		return ERR_PTR(-EPERM);
 	}
-	p->fds = kmemdup(payload, len ?: 1, GFP_KERNEL);
-	p->fd_files = kcalloc(n ?: 1, sizeof(*p->fd_files), GFP_KERNEL);
-	if (!p->fds || !p->fd_files)
-		return -ENOMEM;
-	p->nr_fds = n;
-	return 0;
-}
-
-/* Open the image's fds as new files, not yet installed in the caller. */
-int cr_plan_open_fds(struct cr_plan *p)
-{
-	unsigned long nofile = rlimit(RLIMIT_NOFILE);
-	u32 i;
-
-	if (atomic_read(&current->files->count) != 1)
-		return cr_fail(p->err, "the restarting process shares its fd table");
-	for (i = 0; i < p->nr_fds; i++) {
-		const struct crmod_fd *fd = &p->fds[i];
-		int flags = fd->file_flags | O_LARGEFILE;
-		const char *path;
-		struct file *f;
-
-		if (fd->fd >= nofile)
-			return cr_fail(p->err,
-				       "fd %u is beyond the restarting process's open file limit %lu",
-				       fd->fd, nofile);
-		switch (fd->kind) {
-		case CRMOD_FD_INHERIT:
-			f = fget(fd->fd);
-			if (!f)
-				return cr_fail(p->err,
-					       "fd %u was a terminal or a pipe, to be taken from the restarting process, which has no fd %u",
-					       fd->fd, fd->fd);
-			fput(f);
-			continue;
-		case CRMOD_FD_PIPE:
-			p->fd_files[i] = cr_plan_pipe_end(p, fd);
-			if (!p->fd_files[i])
-				return cr_fail(p->err,
-					       "fd %u refers to pipe %u with access mode %#o: the image has no such pipe end",
-					       fd->fd, fd->file,
-					       fd->file_flags & O_ACCMODE);
-			continue;
-		case CRMOD_FD_DEVNULL:
-			path = "/dev/null";
-			break;
-		case CRMOD_FD_DEVZERO:
-			path = "/dev/zero";
-			break;
-		default: {
-			struct cr_file_ref *ref = cr_plan_file(p, fd->file);
-
-			if (!ref || ref->rec.kind != CRMOD_FILE_REGULAR)
-				return cr_fail(p->err,
-					       "fd %u refers to file %u, which the image does not define as a regular file",
-					       fd->fd, fd->file);
-			path = ref->path;
-		}
-		}
-		f = filp_open(path, flags, 0);
-		if (IS_ERR(f)) {
-			cr_fail(p->err, "fd %u: cannot open %s (error %ld)",
-				fd->fd, path, PTR_ERR(f));
-			return PTR_ERR(f);
-		}
-		p->fd_files[i] = f;
-		if (fd->kind == CRMOD_FD_FILE && fd->pos) {
-			loff_t pos = vfs_llseek(f, fd->pos, SEEK_SET);
-
-			if (pos != fd->pos)
-				return cr_fail(p->err, "fd %u: cannot seek %s to %lld (%lld)",
-					       fd->fd, path, fd->pos, pos);
-		}
+	if (ref->rec.kind == CRMOD_STATE_SYMLINK)
+		flags |= O_NOFOLLOW;
+	/* by path, as the caller: its permissions decide */
+	f = cr_filp_open(ref->path, flags, 0);
+	if (IS_ERR(f)) {
+		cr_fail(p->err, "%s: cannot open it (error %ld)", ref->path,
+			PTR_ERR(f));
+		return f;
 	}
-	return 0;
-}
-
-static const struct crmod_fd *cr_plan_fd(struct cr_plan *p, unsigned int fd)
-{
-	u32 i;
-
-	for (i = 0; i < p->nr_fds; i++)
-		if (p->fds[i].fd == fd)
-			return &p->fds[i];
-	return NULL;
-}
-
-/* Past the point of no return: the caller's fd table becomes the image's. */
-int cr_restore_fds(struct cr_plan *p)
-{
-	unsigned int fd;
-	u32 i;
-	int ret;
-
-	for (fd = 0;; fd++) {
-		const struct crmod_fd *rec;
-		struct file *file;
-
-		rcu_read_lock();
-		file = task_lookup_next_fd_rcu(current, &fd);
-		rcu_read_unlock();
-		if (!file)
-			break;
-		rec = cr_plan_fd(p, fd);
-		if (!rec || rec->kind != CRMOD_FD_INHERIT)
-			close_fd(fd);
+	if (file_inode(f) != file_inode(ref->file)) {
+		cr_fput(f);
+		cr_fail(p->err, "%s was replaced during restart", ref->path);
+		return ERR_PTR(-ESTALE);
 	}
-	for (i = 0; i < p->nr_fds; i++) {
-		const struct crmod_fd *rec = &p->fds[i];
-		unsigned int flags = rec->fd_flags & CRMOD_FD_CLOEXEC ?
-				     O_CLOEXEC : 0;
-		struct file *file = p->fd_files[i];
-
-		if (!file) {
-			/* Inherited: install it again to set close-on-exec. */
-			file = fget(rec->fd);
-			if (!file)
-				return cr_fail(p->err, "fd %u vanished during restart",
-					       rec->fd);
-			ret = crmod_sym_replace_fd(rec->fd, file, flags);
-			fput(file);
-		} else {
-			ret = crmod_sym_replace_fd(rec->fd, file, flags);
-		}
-		if (ret < 0)
-			return cr_fail(p->err, "cannot install fd %u (%d)",
-				       rec->fd, ret);
-	}
-	return 0;
+	return f;
 }

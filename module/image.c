@@ -12,7 +12,9 @@
 #include <linux/sched/signal.h>
 #include <linux/string.h>
 
+#include "compat.h"
 #include "crmod.h"
+#include "resource.h"
 
 int cr_fail(struct cr_error *err, const char *fmt, ...)
 {
@@ -27,10 +29,21 @@ int cr_fail(struct cr_error *err, const char *fmt, ...)
 	return -EINVAL;
 }
 
+void cr_note_fault(struct cr_error *err)
+{
+	const char *step = cr_fault_step();
+	char msg[CRMOD_ERROR_LEN];
+
+	if (!step)
+		return;
+	snprintf(msg, sizeof(msg), "test fault at %s: %s", step,
+		 err->msg[0] ? err->msg : "(no message)");
+	memcpy(err->msg, msg, sizeof(msg));
+}
+
 u32 cr_crc_update(u32 state, const void *buf, size_t len)
 {
-	/* __crc32c_le is built in (CONFIG_CRC32): no crypto module needed. */
-	return __crc32c_le(state, buf, len);
+	return cr_compat_crc32c(state, buf, len);
 }
 
 u32 cr_crc(const void *buf, size_t len)
@@ -53,6 +66,11 @@ const char *cr_section_name(u32 type)
 	case CRMOD_SEC_CREDS: return "CREDS";
 	case CRMOD_SEC_PENDING: return "PENDING";
 	case CRMOD_SEC_PIPE: return "PIPE";
+	case CRMOD_SEC_OFDS: return "OFDS";
+	case CRMOD_SEC_FILE_DATA: return "FILE_DATA";
+	case CRMOD_SEC_LOCKS: return "LOCKS";
+	case CRMOD_SEC_TIMERS: return "TIMERS";
+	case CRMOD_SEC_CGROUP: return "CGROUP";
 	default: return "unknown";
 	}
 }
@@ -62,7 +80,8 @@ static const u8 cr_zeros[CRMOD_IMAGE_ALIGN];
 int cr_write_raw(struct cr_writer *w, const void *buf, size_t len)
 {
 	while (len) {
-		ssize_t n = kernel_write(w->file, buf, len, &w->pos);
+		ssize_t n = cr_fault("writing the image") ? -CR_FAULT_ERRNO :
+			    kernel_write(w->file, buf, len, &w->pos);
 
 		if (n < 0) {
 			cr_fail(w->err, "writing the image at byte %llu: error %zd",
@@ -152,7 +171,8 @@ int cr_read_exact(struct cr_reader *r, void *buf, size_t len,
 	loff_t start = r->pos;
 
 	while (len) {
-		ssize_t n = kernel_read(r->file, buf, len, &r->pos);
+		ssize_t n = cr_fault("reading the image") ? -CR_FAULT_ERRNO :
+			    kernel_read(r->file, buf, len, &r->pos);
 
 		if (n < 0) {
 			cr_fail(r->err, "reading %s at offset %lld: error %zd",

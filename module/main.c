@@ -15,6 +15,7 @@
 
 #include "compat.h"
 #include "crmod.h"
+#include "resource.h"
 
 /* The ABI has one layout for 32- and 64-bit callers; keep it that way. */
 static_assert(sizeof(struct crmod_version) == 16);
@@ -25,20 +26,25 @@ static_assert(sizeof(struct crmod_image_header) == 384);
 static_assert(sizeof(struct crmod_section_header) == 24);
 static_assert(sizeof(struct crmod_image_trailer) == 16);
 static_assert(sizeof(struct crmod_task) % 8 == 0);
-static_assert(sizeof(struct crmod_file) == 48);
+static_assert(sizeof(struct crmod_file) == 72);
+static_assert(sizeof(struct crmod_file_data) == 24);
+static_assert(sizeof(struct crmod_ofd) == 24);
+static_assert(sizeof(struct crmod_lock) == 32);
+static_assert(sizeof(struct crmod_timers) == 16);
+static_assert(sizeof(struct crmod_pipe) == 24);
 static_assert(sizeof(struct crmod_vma) == 40);
 static_assert(sizeof(struct crmod_pages) == 16);
 static_assert(sizeof(struct crmod_x86_regs) % 8 == 0);
 static_assert(sizeof(struct crmod_ppc_regs) % 8 == 0);
 static_assert(sizeof(struct crmod_signals) == 64 * 32 + 32);
-static_assert(sizeof(struct crmod_fd) == 32);
+static_assert(sizeof(struct crmod_fd) == 16);
 static_assert(sizeof(struct crmod_checkpoint_args) == 24 + CRMOD_ERROR_LEN);
 static_assert(sizeof(struct crmod_restart_args) == 24);
 
 static u64 crmod_features(void)
 {
 	u64 features = CRMOD_FEAT_MACHINE | CRMOD_FEAT_CHECKPOINT |
-		       CRMOD_FEAT_RESTART;
+		       CRMOD_FEAT_RESTART | CRMOD_FEAT_VALIDATE;
 
 #ifdef CRMOD_TEST
 	features |= CRMOD_FEAT_TEST_HOOKS;
@@ -92,6 +98,8 @@ static long crmod_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 #ifdef CRMOD_TEST
 	case CRCTL_IOC_TEST_WARN:
 		return crmod_ioc_test_warn();
+	case CRCTL_IOC_TEST_FAULT:
+		return crmod_ioc_test_fault(uarg);
 #endif
 	default:
 		return -ENOTTY;
@@ -140,4 +148,4 @@ module_exit(crmod_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("crmod: process checkpoint/restart");
-MODULE_VERSION("0.2.0");
+MODULE_VERSION("0.3.0");

@@ -1,28 +1,70 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * crmod: the address space. Every VMA is recorded with its range,
- * protection and backing; the pages the process touched are stored in
- * runs of up to CR_RUN_BYTES. Restart rebuilds the VMAs in the caller's own
- * mm, keeping only its vDSO and vvar, which it moves to where they were.
+ * protection, backing and the flags madvise() and mlock() set; the pages
+ * the process touched in private mappings are stored in runs of up to
+ * CR_RUN_BYTES (shared memory's content is its file's: filedata.c).
+ * Restart rebuilds the VMAs in the caller's own mm, keeping only its vDSO
+ * and vvar mappings, which it moves to where the image had them.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
 #include <linux/file.h>
 #include <linux/highmem.h>
+#include <linux/hugetlb.h>
 #include <linux/mm.h>
 #include <linux/mman.h>
 #include <linux/sched/mm.h>
+#include <linux/sched/signal.h>
 #include <linux/slab.h>
+#include <linux/userfaultfd_k.h>
 #include <linux/vmalloc.h>
 
 #include "compat.h"
 #include "crmod.h"
+#include "resource.h"
 #include "resolver.h"
 
 /* A run of pages is one PAGES section of at most this many bytes. */
 #define CR_RUN_BYTES	(4UL << 20)
-/* sysctl vm.max_map_count's default; more VMAs than this is corruption. */
-#define CR_MAX_VMAS	65536
+/* More VMAs than this in an image is corruption, whatever the sysctl. */
+#define CR_MAX_VMAS	BIT(20)
+/* Mappings restart needs besides the image's: the register frame, a move. */
+#define CR_SPARE_VMAS	2
+/* An image holds at most this many runs: beyond is corruption. */
+#define CR_MAX_RUNS	BIT(24)
+
+#define CR_VMA_SPECIAL	(CRMOD_VMA_VDSO | CRMOD_VMA_VVAR | CRMOD_VMA_VVAR_VCLOCK)
+
+/* The kernel's special mappings crmod knows, as the image flags them. */
+static const struct {
+	const char *name;
+	u32 flag;
+} cr_specials[] = {
+	{ "[vdso]", CRMOD_VMA_VDSO },
+	{ "[vvar]", CRMOD_VMA_VVAR },
+	{ "[vvar_vclock]", CRMOD_VMA_VVAR_VCLOCK },
+};
+
+#define CR_NR_SPECIALS	ARRAY_SIZE(cr_specials)
+
+/* VMA flags madvise() and mlock() set, as the image records them. */
+static const struct {
+	unsigned long vm;
+	u32 flag;
+	int advice;	/* to set it again; 0: by mlock2() */
+} cr_vma_advice[] = {
+	{ VM_DONTCOPY, CRMOD_VMA_DONTFORK, MADV_DONTFORK },
+	{ VM_WIPEONFORK, CRMOD_VMA_WIPEONFORK, MADV_WIPEONFORK },
+	{ VM_DONTDUMP, CRMOD_VMA_DONTDUMP, MADV_DONTDUMP },
+	{ VM_HUGEPAGE, CRMOD_VMA_HUGEPAGE, MADV_HUGEPAGE },
+	{ VM_NOHUGEPAGE, CRMOD_VMA_NOHUGEPAGE, MADV_NOHUGEPAGE },
+	{ VM_MERGEABLE, CRMOD_VMA_MERGEABLE, MADV_MERGEABLE },
+	{ VM_SEQ_READ, CRMOD_VMA_SEQ_READ, MADV_SEQUENTIAL },
+	{ VM_RAND_READ, CRMOD_VMA_RAND_READ, MADV_RANDOM },
+	{ VM_LOCKED, CRMOD_VMA_LOCKED, 0 },
+	{ VM_LOCKONFAULT, CRMOD_VMA_LOCKONFAULT, 0 },
+};
 
 static u32 cr_vma_prot(const struct vm_area_struct *vma)
 {
@@ -39,56 +81,91 @@ static const char *cr_vma_special_name(struct vm_area_struct *vma)
 	return NULL;
 }
 
-/*
- * MAP_SHARED|MAP_ANONYMOUS memory is backed by a kernel-internal shmem file
- * named "dev/zero", which has no link anywhere.
- */
-static bool cr_vma_is_shared_anon(struct vm_area_struct *vma)
+static u32 cr_special_flag(const char *name)
 {
-	struct dentry *dentry;
+	size_t i;
 
-	if (!vma->vm_file || !(vma->vm_flags & VM_MAYSHARE))
-		return false;
-	dentry = vma->vm_file->f_path.dentry;
-	return file_inode(vma->vm_file)->i_nlink == 0 &&
-	       !strcmp(dentry->d_name.name, "dev/zero");
+	for (i = 0; name && i < CR_NR_SPECIALS; i++)
+		if (!strcmp(name, cr_specials[i].name))
+			return cr_specials[i].flag;
+	return 0;
+}
+
+/* What of a VMA crmod cannot give back: refused, by name. */
+static int cr_check_vma(struct cr_ckpt *ck, struct vm_area_struct *vma)
+{
+	if (is_vm_hugetlb_page(vma))
+		return cr_refuse(ck->err, CRMOD_STATE_HUGETLB,
+				 "mapping %#lx-%#lx is hugetlb memory",
+				 vma->vm_start, vma->vm_end);
+	if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP))
+		return cr_refuse(ck->err, CRMOD_STATE_DEVICE_MAPPING,
+				 "mapping %#lx-%#lx is of a device",
+				 vma->vm_start, vma->vm_end);
+	if (userfaultfd_armed(vma))
+		return cr_refuse(ck->err, CRMOD_STATE_USERFAULTFD,
+				 "mapping %#lx-%#lx is registered with a userfaultfd",
+				 vma->vm_start, vma->vm_end);
+#ifdef CONFIG_ANON_VMA_NAME
+	/* (a union with the file's interval tree before 6.x split them) */
+	if (!vma->vm_file && vma->anon_name)
+		return cr_refuse(ck->err, CRMOD_STATE_VMA_NAME,
+				 "mapping %#lx-%#lx has a name",
+				 vma->vm_start, vma->vm_end);
+#endif
+#ifdef CONFIG_NUMA
+	if (vma->vm_policy)
+		return cr_refuse(ck->err, CRMOD_STATE_NUMA_POLICY,
+				 "mapping %#lx-%#lx has a NUMA policy",
+				 vma->vm_start, vma->vm_end);
+#endif
+	return cr_arch_check_vma(ck, vma);
 }
 
 static int cr_dump_vma(struct cr_ckpt *ck, struct vm_area_struct *vma,
 		       struct crmod_vma *rec)
 {
 	const char *special = cr_vma_special_name(vma);
+	char what[48];
+	size_t i;
+	u32 kind;
+	int ret;
 
 	memset(rec, 0, sizeof(*rec));
 	rec->start = vma->vm_start;
 	rec->end = vma->vm_end;
 	rec->prot = cr_vma_prot(vma);
+	if (special) {
+		rec->flags = cr_special_flag(special);
+		if (!rec->flags)
+			return cr_refuse(ck->err, CRMOD_STATE_DEVICE_MAPPING,
+					 "mapping %#lx-%#lx is %s", vma->vm_start,
+					 vma->vm_end, special);
+		return 0;
+	}
+	ret = cr_check_vma(ck, vma);
+	if (ret)
+		return ret;
 	if (vma->vm_flags & VM_MAYSHARE)
 		rec->flags |= CRMOD_VMA_SHARED;
+	if ((vma->vm_flags & (VM_MAYSHARE | VM_MAYWRITE)) ==
+	    (VM_MAYSHARE | VM_MAYWRITE))
+		rec->flags |= CRMOD_VMA_MAYWRITE;
 	if (vma->vm_flags & VM_GROWSDOWN)
 		rec->flags |= CRMOD_VMA_GROWSDOWN;
 	if (vma->vm_flags & VM_ACCOUNT)
 		rec->flags |= CRMOD_VMA_ACCOUNT;
-
-	if (special) {
-		if (!strcmp(special, "[vdso]"))
-			rec->flags |= CRMOD_VMA_VDSO;
-		else if (!strcmp(special, "[vvar]"))
-			rec->flags |= CRMOD_VMA_VVAR;
-		else
-			return cr_fail(ck->err,
-				       "mapping %#lx-%#lx is %s: crmod cannot checkpoint that",
-				       vma->vm_start, vma->vm_end, special);
-		return 0;
-	}
-	if (vma->vm_flags & (VM_IO | VM_PFNMAP | VM_MIXEDMAP))
-		return cr_fail(ck->err,
-			       "mapping %#lx-%#lx is of a device: crmod cannot checkpoint that",
-			       vma->vm_start, vma->vm_end);
-	if (vma->vm_file && !cr_vma_is_shared_anon(vma)) {
+	for (i = 0; i < ARRAY_SIZE(cr_vma_advice); i++)
+		if (vma->vm_flags & cr_vma_advice[i].vm)
+			rec->flags |= cr_vma_advice[i].flag;
+	if (vma->vm_file) {
+		snprintf(what, sizeof(what), "mapping %#lx-%#lx",
+			 vma->vm_start, vma->vm_end);
+		ret = cr_file_classify(ck, vma->vm_file, what, &kind);
+		if (ret)
+			return ret;
 		rec->pgoff = vma->vm_pgoff;
-		return cr_file_register(ck, vma->vm_file, CRMOD_FILE_REGULAR,
-					&rec->file);
+		return cr_file_register(ck, vma->vm_file, kind, &rec->file);
 	}
 	if (vma->vm_start >= ck->mm->start_brk &&
 	    vma->vm_end <= PAGE_ALIGN(ck->mm->brk))
@@ -104,7 +181,7 @@ int cr_dump_vmas(struct cr_ckpt *ck)
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
-	ck->vmas = kvcalloc(mm->map_count ?: 1, sizeof(*ck->vmas), GFP_KERNEL);
+	ck->vmas = cr_zalloc_array(mm->map_count ?: 1, sizeof(*ck->vmas));
 	if (!ck->vmas) {
 		ret = -ENOMEM;
 		goto out;
@@ -124,12 +201,10 @@ out:
 	return ret;
 }
 
-/* Private and shared-anonymous VMAs have content of their own. */
+/* Private VMAs have content of their own; shared memory is its file's. */
 static bool cr_vma_has_content(const struct crmod_vma *rec)
 {
-	if (rec->flags & (CRMOD_VMA_VDSO | CRMOD_VMA_VVAR))
-		return false;
-	return !(rec->file && (rec->flags & CRMOD_VMA_SHARED));
+	return !(rec->flags & (CR_VMA_SPECIAL | CRMOD_VMA_SHARED));
 }
 
 /* The run's pages to the image in one write, the rest on a short one. */
@@ -192,28 +267,28 @@ static void cr_put_pages(struct page **pages, unsigned long n)
 }
 
 /*
- * Store the pages of one VMA that hold data: FOLL_DUMP skips pages never
- * touched (and the shared zero page) without faulting them in; in a file
- * mapping only the process's own copies (anonymous pages) count.
+ * Store the pages of one private VMA that hold data: FOLL_DUMP skips pages
+ * never touched (and the shared zero page) without faulting them in; in a
+ * file mapping only the process's own copies (anonymous pages) count.
  */
 static int cr_dump_vma_pages(struct cr_ckpt *ck, struct vm_area_struct *vma,
 			     struct page **pages, struct bio_vec *bv,
 			     unsigned long max)
 {
-	bool file_backed = vma->vm_file && !(vma->vm_flags & VM_MAYSHARE);
+	bool file_backed = vma->vm_file;
 	unsigned long addr = vma->vm_start;
 	int ret = 0;
 
-	if (!vma->anon_vma && !(vma->vm_flags & VM_MAYSHARE))
+	if (!vma->anon_vma)
 		return 0;	/* never written: nothing of its own */
 	while (addr < vma->vm_end) {
 		unsigned long want = min(max, (vma->vm_end - addr) >> PAGE_SHIFT);
 		unsigned long n = 0;
 		long got;
 
-		got = get_user_pages_remote(ck->mm, addr, want,
-					    FOLL_DUMP | FOLL_FORCE, pages,
-					    NULL, NULL);
+		got = cr_fault("reading the process's memory") ? -CR_FAULT_ERRNO :
+		      cr_compat_gup_remote(ck->mm, addr, want,
+					   FOLL_DUMP | FOLL_FORCE, pages);
 		if (got < 0 && got != -EFAULT)
 			return cr_fail(ck->err, "reading memory at %#lx: error %ld",
 				       addr, got);
@@ -247,8 +322,8 @@ int cr_dump_pages(struct cr_ckpt *ck)
 	u32 i;
 	int ret = 0;
 
-	pages = kvmalloc_array(max, sizeof(*pages), GFP_KERNEL);
-	bv = kvmalloc_array(max, sizeof(*bv), GFP_KERNEL);
+	pages = cr_alloc_array(max, sizeof(*pages));
+	bv = cr_alloc_array(max, sizeof(*bv));
 	if (!pages || !bv) {
 		ret = -ENOMEM;
 		goto out;
@@ -271,18 +346,73 @@ int cr_dump_pages(struct cr_ckpt *ck)
 	}
 	mmap_read_unlock(mm);
 out:
-	kvfree(bv);
-	kvfree(pages);
+	cr_free(bv);
+	cr_free(pages);
 	return ret;
 }
 
 /* Restart: reading and checking. */
 
+static int cr_check_vma_record(struct cr_plan *p, u64 i,
+			       const struct crmod_vma *v,
+			       const struct crmod_vma *prev)
+{
+	u64 page_mask = p->page_size - 1;
+	u32 special = v->flags & CR_VMA_SPECIAL;
+
+	if ((v->start | v->end) & page_mask || v->start >= v->end)
+		return cr_plan_fail(p, "mapping %llu: %#llx-%#llx is not a page-aligned range",
+				    i, v->start, v->end);
+	if (v->end > TASK_SIZE)
+		return cr_plan_fail(p,
+				    "mapping %llu: %#llx-%#llx is beyond this kernel's user address space",
+				    i, v->start, v->end);
+	if (prev && v->start < prev->end)
+		return cr_plan_fail(p, "mapping %llu at %#llx overlaps or precedes the one before",
+				    i, v->start);
+	if (v->prot & ~(u32)(CRMOD_PROT_READ | CRMOD_PROT_WRITE | CRMOD_PROT_EXEC))
+		return cr_plan_fail(p, "mapping %llu: unknown protection %#x",
+				    i, v->prot);
+	if (v->flags & ~CRMOD_VMA_KNOWN_FLAGS)
+		return cr_plan_fail(p, "mapping %llu: unknown flags %#x", i, v->flags);
+	if (v->reserved)
+		return cr_plan_fail(p, "mapping %llu: reserved field is %u",
+				    i, v->reserved);
+	if (special && (hweight32(special) != 1 || v->flags != special ||
+			v->file || v->pgoff))
+		return cr_plan_fail(p, "mapping %llu: a vDSO or vvar mapping with flags %#x",
+				    i, v->flags);
+	if (!v->file && v->pgoff)
+		return cr_plan_fail(p, "mapping %llu: anonymous with a file offset", i);
+	if (v->pgoff > (U64_MAX >> PAGE_SHIFT) - ((v->end - v->start) >> PAGE_SHIFT))
+		return cr_plan_fail(p, "mapping %llu: file offset %#llx overflows",
+				    i, v->pgoff);
+	if ((v->flags & CRMOD_VMA_GROWSDOWN) &&
+	    (v->file || (v->flags & CRMOD_VMA_SHARED)))
+		return cr_plan_fail(p,
+				    "mapping %llu: a stack (GROWSDOWN) that is shared or of a file",
+				    i);
+	if (!v->file && (v->flags & CRMOD_VMA_SHARED))
+		return cr_plan_fail(p, "mapping %llu: shared, of no file", i);
+	if ((v->flags & CRMOD_VMA_MAYWRITE) && !(v->flags & CRMOD_VMA_SHARED))
+		return cr_plan_fail(p, "mapping %llu: may-write on a private mapping", i);
+	if ((v->flags & CRMOD_VMA_LOCKONFAULT) && !(v->flags & CRMOD_VMA_LOCKED))
+		return cr_plan_fail(p, "mapping %llu: lock-on-fault but not locked", i);
+	if ((v->flags & CRMOD_VMA_HUGEPAGE) && (v->flags & CRMOD_VMA_NOHUGEPAGE))
+		return cr_plan_fail(p, "mapping %llu: both huge pages and none", i);
+	if ((v->flags & CRMOD_VMA_SEQ_READ) && (v->flags & CRMOD_VMA_RAND_READ))
+		return cr_plan_fail(p, "mapping %llu: both sequential and random reads", i);
+	if ((v->flags & CRMOD_VMA_MERGEABLE) && !IS_ENABLED(CONFIG_KSM))
+		return cr_plan_fail(p, "mapping %llu: mergeable (KSM), which this kernel has not",
+				    i);
+	return 0;
+}
+
 int cr_read_vmas(struct cr_plan *p, const void *payload, u64 len)
 {
 	const struct crmod_vma *vmas = payload;
 	u64 n = len / sizeof(*vmas), i;
-	u64 page_mask = p->page_size - 1;
+	int ret;
 
 	if (p->vmas)
 		return cr_plan_fail(p, "a second VMAS section");
@@ -290,41 +420,13 @@ int cr_read_vmas(struct cr_plan *p, const void *payload, u64 len)
 		return cr_plan_fail(p, "length %llu is not a positive multiple of %zu",
 				    len, sizeof(*vmas));
 	if (n > CR_MAX_VMAS)
-		return cr_plan_fail(p, "%llu mappings, at most %d", n,
-				    CR_MAX_VMAS);
+		return cr_plan_fail(p, "%llu mappings, at most %lu", n, CR_MAX_VMAS);
 	for (i = 0; i < n; i++) {
-		const struct crmod_vma *v = &vmas[i];
-
-		if ((v->start | v->end) & page_mask || v->start >= v->end)
-			return cr_plan_fail(p,
-					    "mapping %llu: %#llx-%#llx is not a page-aligned range",
-					    i, v->start, v->end);
-		if (v->end > TASK_SIZE)
-			return cr_plan_fail(p,
-					    "mapping %llu: %#llx-%#llx is beyond this kernel's user address space",
-					    i, v->start, v->end);
-		if (i && v->start < vmas[i - 1].end)
-			return cr_plan_fail(p,
-					    "mapping %llu at %#llx overlaps or precedes the one before",
-					    i, v->start);
-		if (v->prot & ~(u32)(CRMOD_PROT_READ | CRMOD_PROT_WRITE |
-				     CRMOD_PROT_EXEC))
-			return cr_plan_fail(p, "mapping %llu: unknown protection %#x",
-					    i, v->prot);
-		if (v->flags & ~CRMOD_VMA_KNOWN_FLAGS)
-			return cr_plan_fail(p, "mapping %llu: unknown flags %#x",
-					    i, v->flags);
-		if (v->reserved)
-			return cr_plan_fail(p, "mapping %llu: reserved field is %u",
-					    i, v->reserved);
-		if (!v->file && v->pgoff)
-			return cr_plan_fail(p, "mapping %llu: anonymous with a file offset",
-					    i);
-		if (v->pgoff > (U64_MAX >> PAGE_SHIFT) - ((v->end - v->start) >> PAGE_SHIFT))
-			return cr_plan_fail(p, "mapping %llu: file offset %#llx overflows",
-					    i, v->pgoff);
+		ret = cr_check_vma_record(p, i, &vmas[i], i ? &vmas[i - 1] : NULL);
+		if (ret)
+			return ret;
 	}
-	p->vmas = kvmalloc(len, GFP_KERNEL);
+	p->vmas = cr_alloc(len);
 	if (!p->vmas)
 		return -ENOMEM;
 	memcpy(p->vmas, payload, len);
@@ -335,9 +437,7 @@ int cr_read_vmas(struct cr_plan *p, const void *payload, u64 len)
 int cr_read_pages(struct cr_plan *p, u64 len, u32 crc_expected)
 {
 	struct crmod_pages run;
-	struct cr_run *r;
-	u64 left;
-	u32 crc;
+	struct cr_extent *r;
 	int ret;
 
 	if (len < sizeof(run))
@@ -350,48 +450,37 @@ int cr_read_pages(struct cr_plan *p, u64 len, u32 crc_expected)
 	    len != sizeof(run) + run.nr_pages * p->page_size)
 		return cr_plan_fail(p, "%llu pages of %u bytes do not make its length %llu",
 				    run.nr_pages, p->page_size, len);
-	if (run.addr & (p->page_size - 1))
-		return cr_plan_fail(p, "pages at %#llx: not page-aligned", run.addr);
+	if (run.addr & (p->page_size - 1) || run.addr >= TASK_SIZE)
+		return cr_plan_fail(p, "pages at %#llx: not page-aligned in user space",
+				    run.addr);
+	if (p->nr_runs) {
+		const struct cr_extent *last = &p->runs[p->nr_runs - 1];
 
-	crc = cr_crc_update(CR_CRC_INIT, &run, sizeof(run));
-	if (p->nr_runs == p->cap_runs) {
-		u32 cap = max(64U, p->cap_runs * 2);
-		struct cr_run *runs = kvrealloc(p->runs,
-						p->cap_runs * sizeof(*runs),
-						cap * sizeof(*runs),
-						GFP_KERNEL);
-
-		if (!runs)
-			return -ENOMEM;
-		p->runs = runs;
-		p->cap_runs = cap;
+		if (run.addr < last->addr + last->len)
+			return cr_plan_fail(p,
+					    "pages at %#llx overlap or precede the run before, at %#llx",
+					    run.addr, last->addr);
 	}
+	ret = cr_plan_grow((void **)&p->runs, p->nr_runs, &p->cap_runs,
+			   sizeof(*p->runs), CR_MAX_RUNS);
+	if (ret == -E2BIG)
+		return cr_plan_fail(p, "more than %lu runs of pages", CR_MAX_RUNS);
+	if (ret)
+		return ret;
 	r = &p->runs[p->nr_runs];
+	memset(r, 0, sizeof(*r));
 	r->addr = run.addr;
-	r->nr_pages = run.nr_pages;
-	r->data_pos = p->r.pos;
-	r->section = p->section;
-
-	for (left = len - sizeof(run); left;) {
-		size_t chunk = min_t(u64, left, CR_COPY_BYTES);
-
-		ret = cr_read_exact(&p->r, p->buf, chunk, "page content");
-		if (ret)
-			return ret;
-		crc = cr_crc_update(crc, p->buf, chunk);
-		left -= chunk;
-		if (fatal_signal_pending(current))
-			return -EINTR;
-	}
-	if (cr_crc_final(crc) != crc_expected)
-		return cr_plan_fail(p, "payload CRC32C %#010x, expected %#010x",
-				    cr_crc_final(crc), crc_expected);
-	r->crc = crc_expected;
+	r->len = run.nr_pages * p->page_size;
+	r->head.pages = run;
+	r->head_len = sizeof(run);
+	ret = cr_plan_read_extent(p, r, crc_expected);
+	if (ret)
+		return ret;
 	p->nr_runs++;
 	return 0;
 }
 
-static const struct crmod_vma *cr_plan_vma_at(struct cr_plan *p, u64 addr)
+const struct crmod_vma *cr_plan_vma_at(struct cr_plan *p, u64 addr)
 {
 	u32 lo = 0, hi = p->nr_vmas;
 
@@ -408,32 +497,197 @@ static const struct crmod_vma *cr_plan_vma_at(struct cr_plan *p, u64 addr)
 	return NULL;
 }
 
-/* The caller's own vDSO and vvar, to be moved where the image had them. */
-static void cr_find_specials(struct mm_struct *mm, unsigned long *vdso,
-			     unsigned long *vdso_len, unsigned long *vvar,
-			     unsigned long *vvar_len)
+bool cr_plan_mapped(struct cr_plan *p, u64 start, u64 len, u32 prot)
+{
+	u64 end = start + len;
+
+	if (end < start)
+		return false;
+	while (start < end) {
+		const struct crmod_vma *v = cr_plan_vma_at(p, start);
+
+		if (!v || (v->prot & prot) != prot)
+			return false;
+		start = v->end;
+	}
+	return true;
+}
+
+/* The caller's own vDSO and vvar mappings, to be moved where the image had them. */
+static void cr_find_specials(struct mm_struct *mm, unsigned long *at,
+			     unsigned long *len)
 {
 	struct vm_area_struct *vma;
+	size_t i;
 
-	*vdso = *vdso_len = *vvar = *vvar_len = 0;
+	memset(at, 0, CR_NR_SPECIALS * sizeof(*at));
+	memset(len, 0, CR_NR_SPECIALS * sizeof(*len));
 	for (vma = find_vma(mm, 0); vma; vma = find_vma(mm, vma->vm_end)) {
-		const char *name = cr_vma_special_name(vma);
+		u32 flag = cr_special_flag(cr_vma_special_name(vma));
 
-		if (name && !strcmp(name, "[vdso]")) {
-			*vdso = vma->vm_start;
-			*vdso_len = vma->vm_end - vma->vm_start;
-		} else if (name && !strcmp(name, "[vvar]")) {
-			*vvar = vma->vm_start;
-			*vvar_len = vma->vm_end - vma->vm_start;
+		for (i = 0; i < CR_NR_SPECIALS; i++)
+			if (flag == cr_specials[i].flag) {
+				at[i] = vma->vm_start;
+				len[i] = vma->vm_end - vma->vm_start;
+			}
+	}
+}
+
+static int cr_check_specials(struct cr_plan *p)
+{
+	unsigned long at[CR_NR_SPECIALS], len[CR_NR_SPECIALS];
+	u32 i, k, seen[CR_NR_SPECIALS] = { 0 };
+
+	if (mmap_read_lock_killable(current->mm))
+		return -EINTR;
+	cr_find_specials(current->mm, at, len);
+	mmap_read_unlock(current->mm);
+	for (i = 0; i < p->nr_vmas; i++) {
+		const struct crmod_vma *v = &p->vmas[i];
+
+		for (k = 0; k < CR_NR_SPECIALS; k++) {
+			if (v->flags != cr_specials[k].flag)
+				continue;
+			seen[k]++;
+			if (v->end - v->start != len[k])
+				return cr_fail(p->err,
+					       "the image's %s is %llu bytes, this kernel's %lu: restart on the kernel the checkpoint was taken on",
+					       cr_specials[k].name, v->end - v->start,
+					       len[k]);
 		}
 	}
+	for (k = 0; k < CR_NR_SPECIALS; k++) {
+		if (seen[k] > 1 || (seen[k] && !len[k]))
+			return cr_fail(p->err,
+				       "the image has %u %s mappings; this kernel gives a process %u: restart on the kernel the checkpoint was taken on",
+				       seen[k], cr_specials[k].name, !!len[k]);
+	}
+	return 0;
+}
+
+/* Where the restored process's own fields point must be mapped. */
+static int cr_check_mm_fields(struct cr_plan *p)
+{
+	const struct crmod_task *t = &p->task;
+
+	if (t->arg_end > t->arg_start &&
+	    !cr_plan_mapped(p, t->arg_start, t->arg_end - t->arg_start,
+			    CRMOD_PROT_READ))
+		return cr_fail(p->err, "section TASK: the arguments at %#llx-%#llx are not mapped",
+			       t->arg_start, t->arg_end);
+	if (t->env_end > t->env_start &&
+	    !cr_plan_mapped(p, t->env_start, t->env_end - t->env_start,
+			    CRMOD_PROT_READ))
+		return cr_fail(p->err, "section TASK: the environment at %#llx-%#llx is not mapped",
+			       t->env_start, t->env_end);
+	if (t->start_stack && !cr_plan_vma_at(p, t->start_stack))
+		return cr_fail(p->err, "section TASK: the stack start %#llx is not mapped",
+			       t->start_stack);
+	if (t->brk > t->start_brk &&
+	    !cr_plan_mapped(p, t->start_brk,
+			    PAGE_ALIGN(t->brk) - t->start_brk, 0))
+		return cr_fail(p->err, "section TASK: the heap %#llx-%#llx is not mapped",
+			       t->start_brk, t->brk);
+	if (t->rseq && !cr_plan_mapped(p, t->rseq, t->rseq_len,
+				       CRMOD_PROT_READ | CRMOD_PROT_WRITE))
+		return cr_fail(p->err,
+			       "section TASK: the rseq area at %#llx is not mapped writable",
+			       t->rseq);
+	return 0;
+}
+
+/* vm.max_map_count as the kernel has it now (it is not exported). */
+static long cr_max_map_count(void)
+{
+	struct file *f = cr_filp_open("/proc/sys/vm/max_map_count", O_RDONLY, 0);
+	char buf[24] = "";
+	loff_t pos = 0;
+	long count = DEFAULT_MAX_MAP_COUNT;
+
+	if (IS_ERR(f))
+		return count;
+	if (kernel_read(f, buf, sizeof(buf) - 1, &pos) > 0 &&
+	    kstrtol(strim(buf), 10, &count))
+		count = DEFAULT_MAX_MAP_COUNT;
+	cr_fput(f);
+	return count;
+}
+
+/* The files a VMA maps, opened as the mapping needs them. */
+static int cr_open_for_mapping(struct cr_plan *p, const struct crmod_vma *v)
+{
+	struct cr_file_ref *ref = cr_plan_file(p, v->file);
+	bool rw = v->flags & CRMOD_VMA_MAYWRITE;
+	struct file **slot, *f;
+
+	switch (ref ? ref->rec.kind : 0) {
+	case CRMOD_STATE_REGULAR_FILE:
+	case CRMOD_STATE_UNLINKED_FILE:
+	case CRMOD_STATE_MEMFD:
+	case CRMOD_STATE_SHARED_ANON:
+		break;
+	default:
+		return cr_fail(p->err,
+			       "mapping %#llx-%#llx refers to file %u, which the image does not define as a regular file or memory",
+			       v->start, v->end, v->file);
+	}
+	if (v->pgoff + ((v->end - v->start) >> PAGE_SHIFT) >
+	    (MAX_LFS_FILESIZE >> PAGE_SHIFT))
+		return cr_fail(p->err, "mapping %#llx-%#llx: file offset beyond any file",
+			       v->start, v->end);
+	if (ref->rec.kind == CRMOD_STATE_MEMFD && rw &&
+	    (v->prot & CRMOD_PROT_WRITE) && (ref->rec.seals & F_SEAL_WRITE))
+		return cr_fail(p->err,
+			       "mapping %#llx-%#llx: writable, of the write-sealed memfd %s",
+			       v->start, v->end, ref->path);
+	slot = rw ? &ref->mapped_rw : &ref->mapped_ro;
+	if (*slot)
+		return 0;
+	f = cr_plan_open_object(p, ref, (rw ? O_RDWR : O_RDONLY) | O_LARGEFILE);
+	if (IS_ERR(f))
+		return PTR_ERR(f);
+	*slot = f;
+	if (!f->f_op->mmap)
+		return cr_fail(p->err, "mapping %#llx-%#llx: %s cannot be mapped",
+			       v->start, v->end, ref->path);
+	return 0;
+}
+
+/* Every page of a run inside one private VMA, and inside its file. */
+static int cr_check_run(struct cr_plan *p, const struct cr_extent *r)
+{
+	u64 end = r->addr + r->len;
+	const struct crmod_vma *v = cr_plan_vma_at(p, r->addr);
+	const struct cr_file_ref *ref;
+	u64 offset;
+
+	if (!v || end > v->end || end < r->addr)
+		return cr_fail(p->err,
+			       "section %u (PAGES): pages %#llx-%#llx are not inside one mapping",
+			       r->section, r->addr, end);
+	if (!cr_vma_has_content(v))
+		return cr_fail(p->err,
+			       "section %u (PAGES): pages at %#llx are in a mapping that holds no content of its own",
+			       r->section, r->addr);
+	if (!v->file)
+		return 0;
+	/* a private copy of a file page: the page must be in the file */
+	ref = cr_plan_file(p, v->file);
+	offset = (v->pgoff << PAGE_SHIFT) + (end - v->start);
+	if (offset > round_up(ref->rec.size, PAGE_SIZE))
+		return cr_fail(p->err,
+			       "section %u (PAGES): pages at %#llx are beyond the end of %s",
+			       r->section, r->addr, ref->path);
+	return 0;
 }
 
 int cr_plan_check_mm(struct cr_plan *p)
 {
 	struct mm_struct *mm = current->mm;
-	unsigned long vdso, vdso_len, vvar, vvar_len;
-	u32 i, nr_vdso = 0, nr_vvar = 0;
+	u64 locked = 0;
+	long max_maps;
+	u32 i;
+	int ret;
 
 	if (!p->vmas)
 		return cr_fail(p->err, "the image has no VMAS section");
@@ -442,76 +696,29 @@ int cr_plan_check_mm(struct cr_plan *p)
 			       get_nr_threads(current));
 	if (atomic_read(&mm->mm_users) != 1)
 		return cr_fail(p->err, "the restarting process shares its address space");
-
-	if (mmap_read_lock_killable(mm))
-		return -EINTR;
-	cr_find_specials(mm, &vdso, &vdso_len, &vvar, &vvar_len);
-	mmap_read_unlock(mm);
-
-	for (i = 0; i < p->nr_vmas; i++) {
+	max_maps = cr_max_map_count();
+	if (p->nr_vmas + CR_SPARE_VMAS > max_maps)
+		return cr_fail(p->err, "the image has %u mappings; vm.max_map_count allows %ld",
+			       p->nr_vmas, max_maps - CR_SPARE_VMAS);
+	ret = cr_check_specials(p);
+	if (!ret)
+		ret = cr_check_mm_fields(p);
+	for (i = 0; !ret && i < p->nr_vmas; i++) {
 		const struct crmod_vma *v = &p->vmas[i];
-		u64 len = v->end - v->start;
-		struct cr_file_ref *ref;
 
-		if (v->flags & CRMOD_VMA_VDSO) {
-			nr_vdso++;
-			if (len != vdso_len)
-				return cr_fail(p->err,
-					       "the image's vDSO is %llu bytes, this kernel's %lu: restart on the kernel the checkpoint was taken on",
-					       len, vdso_len);
-			continue;
-		}
-		if (v->flags & CRMOD_VMA_VVAR) {
-			nr_vvar++;
-			if (len != vvar_len)
-				return cr_fail(p->err,
-					       "the image's vvar is %llu bytes, this kernel's %lu: restart on the kernel the checkpoint was taken on",
-					       len, vvar_len);
-			continue;
-		}
-		if (!v->file)
-			continue;
-		ref = cr_plan_file(p, v->file);
-		if (!ref || ref->rec.kind != CRMOD_FILE_REGULAR)
-			return cr_fail(p->err,
-				       "mapping %#llx-%#llx refers to file %u, which the image does not define as a regular file",
-				       v->start, v->end, v->file);
-		if ((v->flags & CRMOD_VMA_SHARED) && (v->prot & CRMOD_PROT_WRITE) &&
-		    !(ref->file->f_mode & FMODE_WRITE)) {
-			/* A writable shared mapping needs the file open for writing. */
-			struct file *f = filp_open(ref->path, O_RDWR | O_LARGEFILE, 0);
-
-			if (IS_ERR(f)) {
-				cr_fail(p->err,
-					"%s: cannot open it for writing, as its shared mapping needs (error %ld)",
-					ref->path, PTR_ERR(f));
-				return PTR_ERR(f);
-			}
-			fput(ref->file);
-			ref->file = f;
-		}
+		if (v->flags & CRMOD_VMA_LOCKED)
+			locked += v->end - v->start;
+		if (v->file)
+			ret = cr_open_for_mapping(p, v);
 	}
-	if (nr_vdso > 1 || nr_vvar > 1 || (nr_vdso && !vdso_len) ||
-	    (nr_vvar && !vvar_len))
-		return cr_fail(p->err,
-			       "the image has %u vDSO and %u vvar mappings; this kernel gives a process %u and %u",
-			       nr_vdso, nr_vvar, !!vdso_len, !!vvar_len);
-
-	for (i = 0; i < p->nr_runs; i++) {
-		const struct cr_run *r = &p->runs[i];
-		u64 end = r->addr + r->nr_pages * p->page_size;
-		const struct crmod_vma *v = cr_plan_vma_at(p, r->addr);
-
-		if (!v || end > v->end || end < r->addr)
-			return cr_fail(p->err,
-				       "section %u (PAGES): pages %#llx-%#llx are not inside one mapping",
-				       r->section, r->addr, end);
-		if (!cr_vma_has_content(v))
-			return cr_fail(p->err,
-				       "section %u (PAGES): pages at %#llx are in a mapping that holds no content of its own",
-				       r->section, r->addr);
-	}
-	return 0;
+	for (i = 0; !ret && i < p->nr_runs; i++)
+		ret = cr_check_run(p, &p->runs[i]);
+	if (!ret && locked && !capable(CAP_IPC_LOCK) &&
+	    locked > rlimit(RLIMIT_MEMLOCK))
+		ret = cr_fail(p->err,
+			      "the image has %llu bytes locked in memory; RLIMIT_MEMLOCK allows %lu without CAP_IPC_LOCK",
+			      locked, rlimit(RLIMIT_MEMLOCK));
+	return ret;
 }
 
 /* Restart: past the point of no return. */
@@ -520,7 +727,7 @@ struct cr_range {
 	unsigned long start, end;
 };
 
-/* Unmap everything of the caller's but its vDSO and vvar. */
+/* Unmap everything of the caller's but its vDSO and vvar mappings. */
 static int cr_unmap_all(struct cr_plan *p, struct mm_struct *mm)
 {
 	struct vm_area_struct *vma;
@@ -529,16 +736,14 @@ static int cr_unmap_all(struct cr_plan *p, struct mm_struct *mm)
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
-	ranges = kvcalloc(mm->map_count ?: 1, sizeof(*ranges), GFP_KERNEL);
+	ranges = cr_zalloc_array(mm->map_count ?: 1, sizeof(*ranges));
 	if (!ranges) {
 		mmap_read_unlock(mm);
 		return -ENOMEM;
 	}
 	for (vma = find_vma(mm, 0); vma && n < mm->map_count;
 	     vma = find_vma(mm, vma->vm_end)) {
-		const char *name = cr_vma_special_name(vma);
-
-		if (name && (!strcmp(name, "[vdso]") || !strcmp(name, "[vvar]")))
+		if (cr_special_flag(cr_vma_special_name(vma)))
 			continue;
 		ranges[n].start = vma->vm_start;
 		ranges[n].end = vma->vm_end;
@@ -546,19 +751,21 @@ static int cr_unmap_all(struct cr_plan *p, struct mm_struct *mm)
 	}
 	mmap_read_unlock(mm);
 	for (i = 0; i < n && !ret; i++) {
-		ret = vm_munmap(ranges[i].start, ranges[i].end - ranges[i].start);
+		ret = cr_fault("unmapping memory") ? -CR_FAULT_ERRNO :
+		      vm_munmap(ranges[i].start, ranges[i].end - ranges[i].start);
 		if (ret)
 			cr_fail(p->err, "unmapping %#lx-%#lx: error %d",
 				ranges[i].start, ranges[i].end, ret);
 	}
-	kvfree(ranges);
+	cr_free(ranges);
 	return ret;
 }
 
 static int cr_move(struct cr_plan *p, unsigned long from, unsigned long len,
 		   unsigned long to, const char *what)
 {
-	long ret = cr_arch_mremap(from, len, to);
+	long ret = cr_fault("moving the vDSO") ? -CR_FAULT_ERRNO :
+		   cr_arch_mremap(from, len, to);
 
 	if (ret != to)
 		return cr_fail(p->err, "moving the %s from %#lx to %#lx: error %ld",
@@ -566,48 +773,48 @@ static int cr_move(struct cr_plan *p, unsigned long from, unsigned long len,
 	return 0;
 }
 
-/* Move vDSO and vvar to the image's addresses, by way of free space. */
+/* Move the vDSO and vvar mappings to the image's addresses, by way of free space. */
 static int cr_place_specials(struct cr_plan *p, struct mm_struct *mm)
 {
-	unsigned long cur[2], len[2], want[2] = { 0, 0 }, tmp;
-	static const char *const what[2] = { "vDSO", "vvar" };
-	u32 i;
-	int k, ret;
+	unsigned long cur[CR_NR_SPECIALS], len[CR_NR_SPECIALS];
+	unsigned long want[CR_NR_SPECIALS] = { 0 }, tmp;
+	u32 i, k;
+	int ret;
 
 	if (mmap_read_lock_killable(mm))
 		return -EINTR;
-	cr_find_specials(mm, &cur[0], &len[0], &cur[1], &len[1]);
+	cr_find_specials(mm, cur, len);
 	mmap_read_unlock(mm);
-	for (i = 0; i < p->nr_vmas; i++) {
-		if (p->vmas[i].flags & CRMOD_VMA_VDSO)
-			want[0] = p->vmas[i].start;
-		if (p->vmas[i].flags & CRMOD_VMA_VVAR)
-			want[1] = p->vmas[i].start;
-	}
-	for (k = 0; k < 2; k++) {
+	for (i = 0; i < p->nr_vmas; i++)
+		for (k = 0; k < CR_NR_SPECIALS; k++)
+			if (p->vmas[i].flags == cr_specials[k].flag)
+				want[k] = p->vmas[i].start;
+	for (k = 0; k < CR_NR_SPECIALS; k++) {
 		if (!len[k])
 			continue;
 		if (!want[k]) {
 			ret = vm_munmap(cur[k], len[k]);
 			if (ret)
 				return cr_fail(p->err, "unmapping the %s: error %d",
-					       what[k], ret);
+					       cr_specials[k].name, ret);
 			len[k] = 0;
 			continue;
 		}
-		tmp = vm_mmap(NULL, 0, len[k], PROT_NONE,
+		tmp = cr_fault("mapping room to move the vDSO") ? -CR_FAULT_ERRNO :
+		      vm_mmap(NULL, 0, len[k], PROT_NONE,
 			      MAP_PRIVATE | MAP_ANONYMOUS, 0);
 		if (IS_ERR_VALUE(tmp))
 			return cr_fail(p->err, "no room to move the %s (%ld)",
-				       what[k], (long)tmp);
-		ret = cr_move(p, cur[k], len[k], tmp, what[k]);
+				       cr_specials[k].name, (long)tmp);
+		ret = cr_move(p, cur[k], len[k], tmp, cr_specials[k].name);
 		if (ret)
 			return ret;
 		cur[k] = tmp;
 	}
-	for (k = 0; k < 2; k++) {
+	for (k = 0; k < CR_NR_SPECIALS; k++) {
 		if (len[k]) {
-			ret = cr_move(p, cur[k], len[k], want[k], what[k]);
+			ret = cr_move(p, cur[k], len[k], want[k],
+				      cr_specials[k].name);
 			if (ret)
 				return ret;
 		}
@@ -647,11 +854,16 @@ static int cr_map_vma(struct cr_plan *p, const struct crmod_vma *v)
 	flags |= v->flags & CRMOD_VMA_SHARED ? MAP_SHARED : MAP_PRIVATE;
 	if (v->flags & CRMOD_VMA_GROWSDOWN)
 		flags |= MAP_GROWSDOWN;
-	if (v->file)
-		file = cr_plan_file(p, v->file)->file;
-	else
+	if (v->file) {
+		struct cr_file_ref *ref = cr_plan_file(p, v->file);
+
+		file = v->flags & CRMOD_VMA_MAYWRITE ? ref->mapped_rw :
+						       ref->mapped_ro;
+	} else {
 		flags |= MAP_ANONYMOUS;
-	addr = vm_mmap(file, v->start, len, cr_map_prot(v), flags,
+	}
+	addr = cr_fault("mapping memory") ? -CR_FAULT_ERRNO :
+	       vm_mmap(file, v->start, len, cr_map_prot(v), flags,
 		       v->pgoff << PAGE_SHIFT);
 	if (addr != v->start)
 		return cr_fail(p->err, "mapping %#llx-%#llx: error %ld", v->start,
@@ -666,7 +878,8 @@ static int cr_map_vma(struct cr_plan *p, const struct crmod_vma *v)
 static int cr_read_run_to_user(struct cr_plan *p, unsigned long addr, u64 len)
 {
 	while (len) {
-		ssize_t n = crmod_compat_read_user(p->r.file,
+		ssize_t n = cr_fault("copying memory in") ? -CR_FAULT_ERRNO :
+			    crmod_compat_read_user(p->r.file,
 						   (void __user *)addr,
 						   min_t(u64, len, SZ_1G),
 						   &p->r.pos);
@@ -680,11 +893,10 @@ static int cr_read_run_to_user(struct cr_plan *p, unsigned long addr, u64 len)
 	return 0;
 }
 
-static int cr_fill_run(struct cr_plan *p, const struct cr_run *run)
+static int cr_fill_run(struct cr_plan *p, const struct cr_extent *run)
 {
-	struct crmod_pages hdr = { .addr = run->addr, .nr_pages = run->nr_pages };
-	u64 left = run->nr_pages * p->page_size;
-	u32 crc = cr_crc_update(CR_CRC_INIT, &hdr, sizeof(hdr));
+	u64 left = run->len;
+	u32 crc = cr_crc_update(CR_CRC_INIT, &run->head, run->head_len);
 	unsigned long addr = run->addr;
 	bool by_force = cr_fill_by_force(cr_plan_vma_at(p, run->addr));
 	int ret;
@@ -699,7 +911,9 @@ static int cr_fill_run(struct cr_plan *p, const struct cr_run *run)
 		if (ret)
 			return ret;
 		crc = cr_crc_update(crc, p->buf, chunk);
-		if (by_force) {
+		if (cr_fault("copying memory in")) {
+			return cr_fail(p->err, "writing memory at %#lx failed", addr);
+		} else if (by_force) {
 			if (access_process_vm(current, addr, p->buf, chunk,
 					      FOLL_FORCE | FOLL_WRITE) != chunk)
 				return cr_fail(p->err, "writing memory at %#lx failed",
@@ -712,7 +926,7 @@ static int cr_fill_run(struct cr_plan *p, const struct cr_run *run)
 		left -= chunk;
 	}
 	/* The image was checked, but it is a file: it may have changed. */
-	if (cr_crc_final(crc) != run->crc)
+	if (!p->frozen && cr_crc_final(crc) != run->crc)
 		return cr_fail(p->err,
 			       "section %u (PAGES) changed while restarting: CRC32C %#010x, expected %#010x",
 			       run->section, cr_crc_final(crc), run->crc);
@@ -741,15 +955,42 @@ static int cr_restore_mm_fields(struct cr_plan *p, struct mm_struct *mm)
 	memcpy(mm->saved_auxv, t->auxv, t->auxv_words * sizeof(t->auxv[0]));
 	mmap_write_unlock(mm);
 
-	if (t->exe_file) {
-		struct cr_file_ref *exe = cr_plan_file(p, t->exe_file);
-
-		ret = crmod_sym_replace_mm_exe_file(mm, exe->file);
+	if (p->exe_denied) {
+		ret = cr_fault("setting the executable") ? -CR_FAULT_ERRNO :
+		      crmod_sym_replace_mm_exe_file(mm, p->exe_denied);
 		if (ret)
 			cr_fail(p->err, "setting the executable to %s: error %d",
-				exe->path, ret);
+				cr_plan_file(p, t->exe_file)->path, ret);
 	}
 	return ret;
+}
+
+/* The flags madvise() and mlock() had set, set again the same way. */
+static int cr_advise_vma(struct cr_plan *p, const struct crmod_vma *v)
+{
+	unsigned long len = v->end - v->start;
+	size_t i;
+	long err;
+
+	for (i = 0; i < ARRAY_SIZE(cr_vma_advice); i++) {
+		if (!(v->flags & cr_vma_advice[i].flag) || !cr_vma_advice[i].advice)
+			continue;
+		err = cr_fault("madvise") ? -CR_FAULT_ERRNO :
+		      cr_arch_madvise(v->start, len, cr_vma_advice[i].advice);
+		if (err)
+			return cr_fail(p->err, "madvise(%#llx-%#llx, %d): error %ld",
+				       v->start, v->end, cr_vma_advice[i].advice,
+				       err);
+	}
+	if (v->flags & CRMOD_VMA_LOCKED) {
+		err = cr_fault("mlock") ? -CR_FAULT_ERRNO :
+		      cr_arch_mlock2(v->start, len, v->flags & CRMOD_VMA_LOCKONFAULT ?
+				     MLOCK_ONFAULT : 0);
+		if (err)
+			return cr_fail(p->err, "mlock(%#llx-%#llx): error %ld",
+				       v->start, v->end, err);
+	}
+	return 0;
 }
 
 int cr_restore_mm(struct cr_plan *p)
@@ -762,7 +1003,7 @@ int cr_restore_mm(struct cr_plan *p)
 	if (!ret)
 		ret = cr_place_specials(p, mm);
 	for (i = 0; !ret && i < p->nr_vmas; i++) {
-		if (!(p->vmas[i].flags & (CRMOD_VMA_VDSO | CRMOD_VMA_VVAR)))
+		if (!(p->vmas[i].flags & CR_VMA_SPECIAL))
 			ret = cr_map_vma(p, &p->vmas[i]);
 	}
 	for (i = 0; !ret && i < p->nr_runs; i++) {
@@ -775,13 +1016,25 @@ int cr_restore_mm(struct cr_plan *p)
 		const struct crmod_vma *v = &p->vmas[i];
 		long err;
 
-		if ((v->flags & (CRMOD_VMA_VDSO | CRMOD_VMA_VVAR)) ||
-		    cr_map_prot(v) == v->prot)
+		if ((v->flags & CR_VMA_SPECIAL) || cr_map_prot(v) == v->prot)
 			continue;
-		err = cr_arch_mprotect(v->start, v->end - v->start, v->prot);
+		err = cr_fault("mprotect") ? -CR_FAULT_ERRNO :
+		      cr_arch_mprotect(v->start, v->end - v->start, v->prot);
 		if (err)
 			ret = cr_fail(p->err, "protecting %#llx-%#llx: error %ld",
 				      v->start, v->end, err);
+	}
+	for (i = 0; !ret && i < p->nr_vmas; i++)
+		if (!(p->vmas[i].flags & CR_VMA_SPECIAL))
+			ret = cr_advise_vma(p, &p->vmas[i]);
+	if (!ret && (p->task.flags & CRMOD_TASK_MLOCK_FUTURE)) {
+		long err = cr_fault("mlockall") ? -CR_FAULT_ERRNO :
+			   cr_arch_mlockall(MCL_FUTURE |
+					    (p->task.flags & CRMOD_TASK_MLOCK_ONFAULT ?
+					     MCL_ONFAULT : 0));
+
+		if (err)
+			ret = cr_fail(p->err, "mlockall(MCL_FUTURE): error %ld", err);
 	}
 	if (!ret)
 		ret = cr_restore_mm_fields(p, mm);

@@ -1,8 +1,11 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
- * crmod: pipes the process holds both ends of. Their buffered bytes are
- * read without being consumed and written into a new pipe on restart. A
- * pipe end on stdio whose other end is outside is handed over instead.
+ * crmod: pipes and named FIFOs whose every end the process holds. Their
+ * buffered bytes are read without being consumed and written into a new
+ * pipe (or the FIFO, found again by path) on restart, and each open end is
+ * opened again with its own flags. A pipe or FIFO with an end outside the
+ * process is handed over on fds 0-2 (as crctl restart's own), refused
+ * elsewhere.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -16,6 +19,7 @@
 #include <linux/vmalloc.h>
 
 #include "crmod.h"
+#include "resource.h"
 #include "resolver.h"
 
 #define CR_MAX_PIPES	4096
@@ -27,12 +31,14 @@ bool cr_is_pipe(struct file *file)
 	return S_ISFIFO(inode->i_mode) && inode->i_sb->s_magic == PIPEFS_MAGIC;
 }
 
-int cr_pipe_register(struct cr_ckpt *ck, struct file *file, u32 *id)
+int cr_pipe_register(struct cr_ckpt *ck, struct file *file, u32 fifo, u32 *id)
 {
 	struct pipe_inode_info *pipe = file_inode(file)->i_pipe;
 	struct cr_pipe_ref *ref;
 	u32 i;
 
+	if (!pipe)
+		return cr_fail(ck->err, "a pipe without its buffer");
 	for (i = 0; i < ck->nr_pipes; i++)
 		if (ck->pipes[i].pipe == pipe)
 			break;
@@ -41,51 +47,69 @@ int cr_pipe_register(struct cr_ckpt *ck, struct file *file, u32 *id)
 
 		if (i == CR_MAX_PIPES)
 			return cr_fail(ck->err, "more than %d pipes", CR_MAX_PIPES);
-		pipes = krealloc_array(ck->pipes, i + 1, sizeof(*pipes),
-				       GFP_KERNEL);
+		pipes = cr_realloc_array(ck->pipes, i, i + 1, sizeof(*pipes));
 		if (!pipes)
 			return -ENOMEM;
 		ck->pipes = pipes;
 		memset(&pipes[i], 0, sizeof(pipes[i]));
 		pipes[i].pipe = pipe;
-		pipes[i].file = get_file(file);
+		pipes[i].file = cr_file_get(file);
+		pipes[i].fifo = fifo;
 		ck->nr_pipes++;
 	}
 	ref = &ck->pipes[i];
-	ref->ends |= file->f_mode & (FMODE_READ | FMODE_WRITE);
+	/* called once per open file description of it */
+	if (file->f_mode & FMODE_READ)
+		ref->readers++;
+	if (file->f_mode & FMODE_WRITE)
+		ref->writers++;
 	*id = i + 1;
 	return 0;
 }
 
 /*
- * Once every fd is seen: a pipe with an end outside the process is handed
- * over on stdio, refused elsewhere. Kept pipes are numbered 1.. again.
+ * Once every fd is seen: a pipe is kept when the process holds all its
+ * ends, else its open files must be on fds 0-2, to be handed over. Kept
+ * pipes are numbered 1.. again.
  */
 int cr_pipes_resolve(struct cr_ckpt *ck)
 {
 	u32 i, kept = 0;
 
 	for (i = 0; i < ck->nr_pipes; i++) {
-		if (ck->pipes[i].ends == (FMODE_READ | FMODE_WRITE))
-			ck->pipes[i].id = ++kept;
-	}
-	for (i = 0; i < ck->nr_fds; i++) {
-		struct crmod_fd *fd = &ck->fds[i];
-		struct cr_pipe_ref *ref;
+		struct cr_pipe_ref *ref = &ck->pipes[i];
+		unsigned int readers, writers;
 
-		if (fd->kind != CRMOD_FD_PIPE)
+		pipe_lock(ref->pipe);
+		readers = ref->pipe->readers;
+		writers = ref->pipe->writers;
+		pipe_unlock(ref->pipe);
+		if (readers == ref->readers && writers == ref->writers)
+			ref->id = ++kept;
+	}
+	for (i = 0; i < ck->nr_ofds; i++) {
+		struct crmod_ofd *o = &ck->ofds[i].rec;
+		struct cr_pipe_ref *ref;
+		u32 j, fd = U32_MAX;
+
+		if (o->kind != CRMOD_OFD_PIPE)
 			continue;
-		ref = &ck->pipes[fd->file - 1];
+		ref = &ck->pipes[o->object - 1];
 		if (ref->id) {
-			fd->file = ref->id;
-		} else if (fd->fd <= 2) {
-			fd->kind = CRMOD_FD_INHERIT;
-			fd->file = 0;
-		} else {
-			return cr_fail(ck->err,
-				       "fd %u is an end of a pipe whose other end is outside the process: crmod cannot checkpoint that yet",
-				       fd->fd);
+			o->object = ref->id;
+			continue;
 		}
+		for (j = 0; j < ck->nr_fds; j++)
+			if (ck->fds[j].ofd == o->id) {
+				fd = ck->fds[j].fd;
+				break;
+			}
+		if (fd > 2)
+			return cr_refuse(ck->err, CRMOD_STATE_OUTSIDE_PIPE,
+					 "fd %u is an end of a %s whose other end is outside the process",
+					 fd, ref->fifo ? "FIFO" : "pipe");
+		o->kind = CRMOD_OFD_INHERIT;
+		o->object = fd;
 	}
 	return 0;
 }
@@ -101,14 +125,23 @@ static int cr_write_pipe(struct cr_ckpt *ck, struct cr_pipe_ref *ref)
 
 	/* The process is stopped; nothing else holds this pipe's ends. */
 	pipe_lock(pipe);
-	for (slot = pipe->tail; slot != pipe->head; slot++)
-		len += pipe->bufs[slot & (pipe->ring_size - 1)].len;
-	rec = kvzalloc(sizeof(*rec) + len, GFP_KERNEL);
+	for (slot = pipe->tail; slot != pipe->head; slot++) {
+		struct pipe_buffer *buf = &pipe->bufs[slot & (pipe->ring_size - 1)];
+
+		if (buf->flags & PIPE_BUF_FLAG_PACKET) {
+			pipe_unlock(pipe);
+			return cr_refuse(ck->err, CRMOD_STATE_PIPE_PACKETS,
+					 "a %s holds packets", ref->fifo ? "FIFO" : "pipe");
+		}
+		len += buf->len;
+	}
+	rec = cr_zalloc(sizeof(*rec) + len);
 	if (!rec) {
 		pipe_unlock(pipe);
 		return -ENOMEM;
 	}
 	rec->id = ref->id;
+	rec->fifo = ref->fifo;
 	rec->capacity = (u64)pipe->max_usage << PAGE_SHIFT;
 	rec->len = len;
 	data = (u8 *)(rec + 1);
@@ -122,7 +155,7 @@ static int cr_write_pipe(struct cr_ckpt *ck, struct cr_pipe_ref *ref)
 	}
 	pipe_unlock(pipe);
 	ret = cr_write_section(&ck->w, CRMOD_SEC_PIPE, rec, sizeof(*rec) + len);
-	kvfree(rec);
+	cr_free(rec);
 	return ret;
 }
 
@@ -147,9 +180,9 @@ void cr_pipes_release(struct cr_pipe_ref *pipes, u32 nr)
 
 	for (i = 0; i < nr; i++) {
 		if (pipes[i].file)
-			fput(pipes[i].file);
+			cr_fput(pipes[i].file);
 	}
-	kfree(pipes);
+	cr_free(pipes);
 }
 
 /* Restart. */
@@ -157,6 +190,7 @@ void cr_pipes_release(struct cr_pipe_ref *pipes, u32 nr)
 int cr_read_pipe(struct cr_plan *p, const void *payload, u64 len)
 {
 	const struct crmod_pipe *rec = payload;
+	const struct cr_file_ref *fifo;
 	struct cr_plan_pipe *pipes, *pp;
 
 	if (len < sizeof(*rec) || rec->len != len - sizeof(*rec))
@@ -165,23 +199,24 @@ int cr_read_pipe(struct cr_plan *p, const void *payload, u64 len)
 	if (rec->id != p->nr_pipes + 1)
 		return cr_plan_fail(p, "pipe id %u, expected %u", rec->id,
 				    p->nr_pipes + 1);
-	if (rec->reserved)
-		return cr_plan_fail(p, "reserved field is %u", rec->reserved);
+	fifo = cr_plan_file(p, rec->fifo);
+	if (rec->fifo && (!fifo || fifo->rec.kind != CRMOD_STATE_FIFO))
+		return cr_plan_fail(p, "file %u is no FIFO", rec->fifo);
 	if (rec->capacity < PAGE_SIZE || rec->capacity > (1U << 31) ||
-	    rec->len > rec->capacity)
+	    rec->capacity % PAGE_SIZE || rec->len > rec->capacity)
 		return cr_plan_fail(p, "a pipe of %llu bytes holding %llu",
 				    rec->capacity, rec->len);
 	if (p->nr_pipes == CR_MAX_PIPES)
 		return cr_plan_fail(p, "more than %d pipes", CR_MAX_PIPES);
-	pipes = krealloc_array(p->pipes, p->nr_pipes + 1, sizeof(*pipes),
-			       GFP_KERNEL);
+	pipes = cr_realloc_array(p->pipes, p->nr_pipes, p->nr_pipes + 1,
+				 sizeof(*pipes));
 	if (!pipes)
 		return -ENOMEM;
 	p->pipes = pipes;
 	pp = &pipes[p->nr_pipes];
 	memset(pp, 0, sizeof(*pp));
 	pp->rec = *rec;
-	pp->data = kvmalloc(rec->len ?: 1, GFP_KERNEL);
+	pp->data = cr_alloc(rec->len ?: 1);
 	if (!pp->data)
 		return -ENOMEM;
 	memcpy(pp->data, rec + 1, rec->len);
@@ -189,7 +224,36 @@ int cr_read_pipe(struct cr_plan *p, const void *payload, u64 len)
 	return 0;
 }
 
-/* New pipes, filled, not yet installed: the caller does not see them. */
+/* The FIFO by its path, open both ways: never blocks, and is ours alone. */
+static int cr_plan_open_fifo(struct cr_plan *p, struct cr_plan_pipe *pp)
+{
+	struct cr_file_ref *ref = cr_plan_file(p, pp->rec.fifo);
+	struct pipe_inode_info *pipe;
+	unsigned int readers, writers;
+
+	pp->base = cr_plan_open_object(p, ref, O_RDWR | O_NONBLOCK);
+	if (IS_ERR(pp->base)) {
+		int ret = PTR_ERR(pp->base);
+
+		pp->base = NULL;
+		return ret;
+	}
+	pipe = file_inode(pp->base)->i_pipe;
+	pipe_lock(pipe);
+	readers = pipe->readers;
+	writers = pipe->writers;
+	pipe_unlock(pipe);
+	if (readers != 1 || writers != 1)
+		return cr_fail(p->err,
+			       "the FIFO %s is open elsewhere (%u readers and %u writers besides this restart): its bytes would mix",
+			       ref->path, readers - 1, writers - 1);
+	if (pipe->head != pipe->tail)
+		return cr_fail(p->err, "the FIFO %s holds bytes of its own",
+			       ref->path);
+	return 0;
+}
+
+/* New pipes (or the FIFOs), filled, not yet installed: nobody sees them. */
 int cr_plan_open_pipes(struct cr_plan *p)
 {
 	u32 i;
@@ -200,15 +264,28 @@ int cr_plan_open_pipes(struct cr_plan *p)
 		loff_t pos = 0;
 		ssize_t n;
 
-		ret = crmod_sym_create_pipe_files(pp->end, O_NONBLOCK);
-		if (ret) {
-			pp->end[0] = NULL;
-			pp->end[1] = NULL;
-			return cr_fail(p->err, "cannot create pipe %u (%d)",
-				       pp->rec.id, ret);
+		if (pp->rec.fifo) {
+			ret = cr_plan_open_fifo(p, pp);
+		} else {
+			struct file *ends[2];
+
+			ret = cr_fault("creating a pipe") ? -CR_FAULT_ERRNO :
+			      crmod_sym_create_pipe_files(ends, O_NONBLOCK);
+			if (!ret) {
+				cr_file_acquired(ends[0]);
+				cr_file_acquired(ends[1]);
+				pp->other = ends[0];
+				pp->base = ends[1];
+			} else {
+				cr_fail(p->err, "cannot create pipe %u (%d)",
+					pp->rec.id, ret);
+			}
 		}
+		if (ret)
+			return ret;
 		if (pp->rec.capacity != ((u64)PIPE_DEF_BUFFERS << PAGE_SHIFT)) {
-			long size = crmod_sym_pipe_fcntl(pp->end[1], F_SETPIPE_SZ,
+			long size = cr_fault("sizing a pipe") ? -CR_FAULT_ERRNO :
+				    crmod_sym_pipe_fcntl(pp->base, F_SETPIPE_SZ,
 							 pp->rec.capacity);
 
 			if (size < 0)
@@ -217,7 +294,8 @@ int cr_plan_open_pipes(struct cr_plan *p)
 		}
 		if (!pp->rec.len)
 			continue;
-		n = kernel_write(pp->end[1], pp->data, pp->rec.len, &pos);
+		n = cr_fault("filling a pipe") ? -CR_FAULT_ERRNO :
+		    kernel_write(pp->base, pp->data, pp->rec.len, &pos);
 		if (n != pp->rec.len)
 			return cr_fail(p->err, "cannot refill pipe %u with %llu bytes (%zd)",
 				       pp->rec.id, pp->rec.len, n);
@@ -225,20 +303,26 @@ int cr_plan_open_pipes(struct cr_plan *p)
 	return 0;
 }
 
-/* The pipe end an fd record names, referenced, with its O_NONBLOCK. */
-struct file *cr_plan_pipe_end(struct cr_plan *p, const struct crmod_fd *fd)
+/*
+ * An open end, as the image's open file had it: opened anew on the pipe's
+ * inode, as /proc/PID/fd/N would open it, never waiting for a partner.
+ */
+struct file *cr_plan_open_pipe_end(struct cr_plan *p,
+				   const struct crmod_ofd *ofd)
 {
-	int acc = fd->file_flags & O_ACCMODE;
+	struct cr_plan_pipe *pp = &p->pipes[ofd->object - 1];
 	struct file *f;
 
-	if (fd->file == 0 || fd->file > p->nr_pipes ||
-	    (acc != O_RDONLY && acc != O_WRONLY))
-		return NULL;
-	f = p->pipes[fd->file - 1].end[acc == O_WRONLY];
+	f = cr_dentry_open(&pp->base->f_path, ofd->flags | O_NONBLOCK, current_cred());
+	if (IS_ERR(f)) {
+		cr_fail(p->err, "cannot open an end of pipe %u with flags %#o (%ld)",
+			pp->rec.id, ofd->flags, PTR_ERR(f));
+		return f;
+	}
 	spin_lock(&f->f_lock);
-	f->f_flags = (f->f_flags & ~O_NONBLOCK) | (fd->file_flags & O_NONBLOCK);
+	f->f_flags = (f->f_flags & ~O_NONBLOCK) | (ofd->flags & O_NONBLOCK);
 	spin_unlock(&f->f_lock);
-	return get_file(f);
+	return f;
 }
 
 void cr_plan_pipes_free(struct cr_plan *p)
@@ -246,11 +330,11 @@ void cr_plan_pipes_free(struct cr_plan *p)
 	u32 i;
 
 	for (i = 0; i < p->nr_pipes; i++) {
-		if (p->pipes[i].end[0])
-			fput(p->pipes[i].end[0]);
-		if (p->pipes[i].end[1])
-			fput(p->pipes[i].end[1]);
-		kvfree(p->pipes[i].data);
+		if (p->pipes[i].base)
+			cr_fput(p->pipes[i].base);
+		if (p->pipes[i].other)
+			cr_fput(p->pipes[i].other);
+		cr_free(p->pipes[i].data);
 	}
-	kfree(p->pipes);
+	cr_free(p->pipes);
 }

@@ -20,30 +20,40 @@
 #include "crmod.h"
 #include "resolver.h"
 
-int (*crmod_sym_replace_fd)(unsigned int fd, struct file *file,
-			    unsigned int flags);
-int (*crmod_sym_replace_mm_exe_file)(struct mm_struct *mm,
-				     struct file *new_exe_file);
-void (*crmod_sym___set_task_comm)(struct task_struct *tsk, const char *from,
-				  bool exec);
-void (*crmod_sym_set_fs_pwd)(struct fs_struct *fs, const struct path *path);
-void (*crmod_sym_set_fs_root)(struct fs_struct *fs, const struct path *path);
-int (*crmod_sym_create_pipe_files)(struct file **res, int flags);
-long (*crmod_sym_pipe_fcntl)(struct file *file, unsigned int cmd,
-			     unsigned long arg);
+typeof(replace_fd) *crmod_sym_replace_fd;
+typeof(replace_mm_exe_file) *crmod_sym_replace_mm_exe_file;
+typeof(__set_task_comm) *crmod_sym___set_task_comm;
+typeof(set_fs_pwd) *crmod_sym_set_fs_pwd;
+typeof(set_fs_root) *crmod_sym_set_fs_root;
+typeof(create_pipe_files) *crmod_sym_create_pipe_files;
+typeof(pipe_fcntl) *crmod_sym_pipe_fcntl;
+typeof(memfd_fcntl) *crmod_sym_memfd_fcntl;
+typeof(sched_setaffinity) *crmod_sym_sched_setaffinity;
+typeof(update_rlimit_cpu) *crmod_sym_update_rlimit_cpu;
+typeof(do_send_sig_info) *crmod_sym_do_send_sig_info;
+#ifdef CR_HAVE_TASK_EXEC_STATE
+typeof(task_exec_state_set_dumpable) *crmod_sym_task_exec_state_set_dumpable;
+#else
+typeof(set_dumpable) *crmod_sym_set_dumpable;
+#endif
 #ifdef CONFIG_X86_64
 u32 *crmod_sym_elf_hwcap2;
 crmod_syscall_fn crmod_sym___x64_sys_rt_sigreturn;
 crmod_syscall_fn crmod_sym___x64_sys_arch_prctl;
 crmod_syscall_fn crmod_sym___x64_sys_mprotect;
 crmod_syscall_fn crmod_sym___x64_sys_mremap;
-long (*crmod_sym_arch_ptrace)(struct task_struct *child, long request,
-			      unsigned long addr, unsigned long data);
+crmod_syscall_fn crmod_sym___x64_sys_madvise;
+crmod_syscall_fn crmod_sym___x64_sys_mlock2;
+crmod_syscall_fn crmod_sym___x64_sys_mlockall;
+typeof(arch_ptrace) *crmod_sym_arch_ptrace;
 #endif
 #ifdef CONFIG_PPC64
 crmod_syscall_fn crmod_sym_sys_rt_sigreturn;
 crmod_syscall_fn crmod_sym_sys_mprotect;
 crmod_syscall_fn crmod_sym_sys_mremap;
+crmod_syscall_fn crmod_sym_sys_madvise;
+crmod_syscall_fn crmod_sym_sys_mlock2;
+crmod_syscall_fn crmod_sym_sys_mlockall;
 #endif
 
 struct crmod_symbol {
@@ -62,18 +72,33 @@ static const struct crmod_symbol crmod_symbols[] = {
 	CRMOD_SYMBOL(set_fs_root),
 	CRMOD_SYMBOL(create_pipe_files),
 	CRMOD_SYMBOL(pipe_fcntl),
+	CRMOD_SYMBOL(memfd_fcntl),
+	CRMOD_SYMBOL(sched_setaffinity),
+	CRMOD_SYMBOL(update_rlimit_cpu),
+	CRMOD_SYMBOL(do_send_sig_info),
+#ifdef CR_HAVE_TASK_EXEC_STATE
+	CRMOD_SYMBOL(task_exec_state_set_dumpable),
+#else
+	CRMOD_SYMBOL(set_dumpable),
+#endif
 #ifdef CONFIG_X86_64
 	CRMOD_SYMBOL(elf_hwcap2),
 	CRMOD_SYMBOL(__x64_sys_rt_sigreturn),
 	CRMOD_SYMBOL(__x64_sys_arch_prctl),
 	CRMOD_SYMBOL(__x64_sys_mprotect),
 	CRMOD_SYMBOL(__x64_sys_mremap),
+	CRMOD_SYMBOL(__x64_sys_madvise),
+	CRMOD_SYMBOL(__x64_sys_mlock2),
+	CRMOD_SYMBOL(__x64_sys_mlockall),
 	CRMOD_SYMBOL(arch_ptrace),
 #endif
 #ifdef CONFIG_PPC64
 	CRMOD_SYMBOL(sys_rt_sigreturn),
 	CRMOD_SYMBOL(sys_mprotect),
 	CRMOD_SYMBOL(sys_mremap),
+	CRMOD_SYMBOL(sys_madvise),
+	CRMOD_SYMBOL(sys_mlock2),
+	CRMOD_SYMBOL(sys_mlockall),
 #endif
 };
 

@@ -4,11 +4,15 @@
  * image, in two phases, as execve does:
  *
  * 1. Read the whole image, check every CRC, length and field, the machine
- *    and CPU it needs, and open and check every file it names. Nothing of
- *    the caller changes; any failure returns with one line saying why.
+ *    and CPU it needs; find every file it names and check it is the one
+ *    checkpointed, make the files and pipes it carries and open every file
+ *    it had open, take its flock and OFD locks. Nothing of the caller
+ *    changes; any failure returns with one line saying why.
  * 2. Past the point of no return, replace the caller's memory, fds,
  *    identity, signal state and registers. A failure here cannot be
  *    undone: the caller is told on status_fd and killed.
+ *
+ * With CRMOD_RESTART_VALIDATE the ioctl stops after phase 1 and returns 0.
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -19,22 +23,11 @@
 #include <linux/uaccess.h>
 #include <linux/vmalloc.h>
 
+#include "compat.h"
 #include "crmod.h"
+#include "resource.h"
 
-int cr_plan_fail(struct cr_plan *p, const char *fmt, ...)
-{
-	char what[CRMOD_ERROR_LEN];
-	va_list args;
-
-	va_start(args, fmt);
-	vsnprintf(what, sizeof(what), fmt, args);
-	va_end(args);
-	return cr_fail(p->err, "section %u (%s) at offset %lld: %s",
-		       p->section, cr_section_name(p->cur_type),
-		       p->section_pos, what);
-}
-
-/* Sections other than PAGES are read whole into memory; none is bigger. */
+/* Sections other than PAGES and FILE_DATA are read whole into memory. */
 #define CR_SMALL_SECTION_MAX	(16UL << 20)
 
 static int cr_read_header(struct cr_plan *p)
@@ -50,8 +43,10 @@ static int cr_read_header(struct cr_plan *p)
 	if (memcmp(h->magic, CRMOD_IMAGE_MAGIC, sizeof(h->magic)))
 		return cr_fail(p->err, "not a crmod image: bad magic");
 	if (h->format_version != CRMOD_IMAGE_FORMAT)
-		return cr_fail(p->err, "image format %u; this module reads format %d",
-			       h->format_version, CRMOD_IMAGE_FORMAT);
+		return cr_fail(p->err, "image format %u; this module reads format %d only%s",
+			       h->format_version, CRMOD_IMAGE_FORMAT,
+			       h->format_version < CRMOD_IMAGE_FORMAT ?
+			       " (restart it with the crmod that wrote it)" : "");
 	if (h->header_size != sizeof(*h))
 		return cr_fail(p->err, "header size %u, expected %zu",
 			       h->header_size, sizeof(*h));
@@ -92,7 +87,7 @@ static int cr_read_small(struct cr_plan *p, u64 len, u32 crc_expected)
 	if (len > CR_SMALL_SECTION_MAX)
 		return cr_plan_fail(p, "length %llu is absurd for this section (at most %lu)",
 				    len, CR_SMALL_SECTION_MAX);
-	payload = kvmalloc(len ?: 1, GFP_KERNEL);
+	payload = cr_alloc(len ?: 1);
 	if (!payload)
 		return -ENOMEM;
 	ret = cr_read_exact(&p->r, payload, len, "a section payload");
@@ -117,6 +112,9 @@ static int cr_read_small(struct cr_plan *p, u64 len, u32 crc_expected)
 	case CRMOD_SEC_SIGNALS:
 		ret = cr_read_signals(p, payload, len);
 		break;
+	case CRMOD_SEC_OFDS:
+		ret = cr_read_ofds(p, payload, len);
+		break;
 	case CRMOD_SEC_FDS:
 		ret = cr_read_fds(p, payload, len);
 		break;
@@ -129,6 +127,15 @@ static int cr_read_small(struct cr_plan *p, u64 len, u32 crc_expected)
 	case CRMOD_SEC_PIPE:
 		ret = cr_read_pipe(p, payload, len);
 		break;
+	case CRMOD_SEC_LOCKS:
+		ret = cr_read_locks(p, payload, len);
+		break;
+	case CRMOD_SEC_TIMERS:
+		ret = cr_read_timers(p, payload, len);
+		break;
+	case CRMOD_SEC_CGROUP:
+		ret = cr_read_cgroup(p, payload, len);
+		break;
 	default:	/* the arch's registers */
 		if (p->regs) {
 			ret = cr_plan_fail(p, "a second register section");
@@ -140,7 +147,7 @@ static int cr_read_small(struct cr_plan *p, u64 len, u32 crc_expected)
 		return 0;
 	}
 out:
-	kvfree(payload);
+	cr_free(payload);
 	return ret;
 }
 
@@ -216,14 +223,21 @@ static int cr_read_image(struct cr_plan *p)
 		case CRMOD_SEC_PAGES:
 			ret = cr_read_pages(p, s.length, s.payload_crc);
 			break;
+		case CRMOD_SEC_FILE_DATA:
+			ret = cr_read_file_data(p, s.length, s.payload_crc);
+			break;
 		case CRMOD_SEC_TASK:
 		case CRMOD_SEC_FILE:
 		case CRMOD_SEC_VMAS:
 		case CRMOD_SEC_SIGNALS:
+		case CRMOD_SEC_OFDS:
 		case CRMOD_SEC_FDS:
 		case CRMOD_SEC_CREDS:
 		case CRMOD_SEC_PENDING:
 		case CRMOD_SEC_PIPE:
+		case CRMOD_SEC_LOCKS:
+		case CRMOD_SEC_TIMERS:
+		case CRMOD_SEC_CGROUP:
 			ret = cr_read_small(p, s.length, s.payload_crc);
 			break;
 		case CRMOD_SEC_REGS_X86:
@@ -253,30 +267,54 @@ static int cr_read_image(struct cr_plan *p)
 	return ret;
 }
 
+/* Sections every image has, once. */
+static int cr_check_complete(struct cr_plan *p)
+{
+	static const char *const missing[] = {
+		"TASK", "VMAS", "SIGNALS", "PENDING", "CREDS", "TIMERS",
+		"CGROUP", "OFDS", "FDS", "LOCKS",
+	};
+	bool have[] = {
+		p->has_task, p->vmas, p->has_signals, p->has_pending, p->creds,
+		p->has_timers, p->cgroup, p->has_ofds, p->has_fds, p->has_locks,
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(have); i++)
+		if (!have[i])
+			return cr_fail(p->err, "the image has no %s section",
+				       missing[i]);
+	return 0;
+}
+
 /* Phase 1b: what the sections say, checked against this machine. */
 static int cr_check_plan(struct cr_plan *p)
 {
 	int ret;
 
-	ret = cr_plan_check_files(p);
+	ret = cr_check_complete(p);
+	if (!ret)
+		ret = cr_plan_open_files(p);
 	if (!ret)
 		ret = cr_plan_check_task(p);
 	if (!ret)
+		ret = cr_plan_check_cgroup(p);
+	if (!ret)
 		ret = cr_plan_check_mm(p);
-	if (!ret && !p->has_signals)
-		ret = cr_fail(p->err, "the image has no SIGNALS section");
 	if (!ret && refcount_read(&current->sighand->count) != 1)
 		ret = cr_fail(p->err, "the restarting process shares its signal handlers");
+	if (!ret)
+		ret = cr_plan_check_pending(p);
 	if (!ret)
 		ret = cr_arch_check_regs(p);
 	if (!ret)
 		ret = cr_plan_check_creds(p);
-	if (!ret && !p->fds)
-		ret = cr_fail(p->err, "the image has no FDS section");
 	if (!ret)
 		ret = cr_plan_open_pipes(p);
 	if (!ret)
-		ret = cr_plan_open_fds(p);
+		ret = cr_plan_open_ofds(p);
+	if (!ret)
+		ret = cr_plan_take_locks(p);
 	return ret;
 }
 
@@ -287,50 +325,62 @@ static int cr_apply(struct cr_plan *p, long *retval)
 
 	ret = cr_restore_mm(p);
 	if (!ret)
+		ret = cr_restore_seals(p);
+	if (!ret)
 		ret = cr_restore_fds(p);
+	if (!ret)
+		ret = cr_restore_locks(p);
+	if (!ret)
+		ret = cr_restore_task(p);
 	if (ret)
 		return ret;
-	cr_restore_task(p);
 	cr_restore_signals(p);
+	cr_restore_timers(p);
 	ret = cr_arch_restore_regs(p, retval);
 	if (!ret)
-		cr_restore_pending(p);
-	/* Last: the steps before may need what the caller is allowed. */
+		ret = cr_restore_pending(p);
+	if (!ret)
+		ret = cr_restore_limits(p);
+	/* The steps before may need what the caller is allowed. */
 	if (!ret)
 		ret = cr_restore_creds(p);
+	if (!ret)
+		ret = cr_restore_task_late(p);
 	return ret;
 }
 
 static void cr_plan_free(struct cr_plan *p)
 {
-	u32 i;
-
-	for (i = 0; p->fd_files && i < p->nr_fds; i++)
-		if (p->fd_files[i])
-			fput(p->fd_files[i]);
-	kfree(p->fd_files);
-	kfree(p->fds);
+	cr_plan_ofds_free(p);
 	cr_files_release(p->files, p->nr_files);
-	kvfree(p->vmas);
-	kvfree(p->runs);
-	kvfree(p->regs);
-	kfree(p->creds);
-	kfree(p->pending);
+	cr_free(p->vmas);
+	cr_free(p->runs);
+	cr_free(p->data);
+	cr_free(p->regs);
+	cr_free(p->creds);
+	cr_free(p->pending);
+	cr_free(p->locks);
+	cr_free(p->cgroup);
 	cr_plan_pipes_free(p);
-	kvfree(p->buf);
+	cr_free(p->buf);
+	if (p->exe_denied) {
+		cr_compat_allow_write_access(p->exe_denied);
+		cr_fput(p->exe_denied);
+	}
 	if (p->status)
-		fput(p->status);
+		cr_fput(p->status);
 	if (p->frozen)
-		allow_write_access(p->r.file);
+		cr_compat_allow_write_access(p->r.file);
 	if (p->r.file)
-		fput(p->r.file);
-	kfree(p);
+		cr_fput(p->r.file);
+	cr_free(p);
 }
 
 static void cr_die(struct cr_plan *p, int ret)
 {
 	if (!p->err->msg[0])
 		cr_fail(p->err, "error %d", ret);
+	cr_note_fault(p->err);
 	pr_info("restart of pid %d failed after the point of no return: %s\n",
 		task_pid_nr(current), p->err->msg);
 	if (p->status) {
@@ -353,24 +403,26 @@ long crmod_ioc_restart(void __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (args.flags || args.reserved)
+	if ((args.flags & ~CRMOD_RESTART_KNOWN_FLAGS) || args.reserved)
 		return -EINVAL;
-	p = kzalloc(sizeof(*p), GFP_KERNEL);
-	err = kzalloc(sizeof(*err), GFP_KERNEL);
+	cr_fault_begin();
+	p = cr_zalloc(sizeof(*p));
+	err = cr_zalloc(sizeof(*err));
 	if (!p || !err) {
-		kfree(p);
-		kfree(err);
+		cr_free(p);
+		cr_free(err);
 		return -ENOMEM;
 	}
 	p->err = err;
 	p->r.err = err;
-	p->buf = kvmalloc(CR_COPY_BYTES, GFP_KERNEL);
+	p->flags = args.flags;
+	p->buf = cr_alloc(CR_COPY_BYTES);
 	if (!p->buf) {
 		ret = -ENOMEM;
 		goto refuse;
 	}
 
-	p->r.file = fget(args.fd);
+	p->r.file = cr_fget(args.fd);
 	if (!p->r.file) {
 		cr_fail(err, "image fd %d is not open", args.fd);
 		ret = -EBADF;
@@ -386,12 +438,12 @@ long crmod_ioc_restart(void __user *uarg)
 	}
 	p->r.pos = p->r.file->f_pos;
 	/*
-	 * With writers shut out, the pages checked in phase 1 are the pages
-	 * read in phase 2; otherwise phase 2 checks their CRCs again.
+	 * With writers shut out, the content checked in phase 1 is the content
+	 * read in phase 2; otherwise phase 2 checks its CRCs again.
 	 */
-	p->frozen = !deny_write_access(p->r.file);
+	p->frozen = !cr_compat_deny_write_access(p->r.file);
 	if (args.status_fd >= 0) {
-		p->status = fget(args.status_fd);
+		p->status = cr_fget(args.status_fd);
 		if (!p->status || !(p->status->f_mode & FMODE_WRITE)) {
 			cr_fail(err, "status fd %d is not open for writing",
 				args.status_fd);
@@ -405,26 +457,32 @@ long crmod_ioc_restart(void __user *uarg)
 		ret = cr_check_plan(p);
 	if (ret)
 		goto refuse;
+	if (args.flags & CRMOD_RESTART_VALIDATE) {
+		cr_plan_free(p);
+		cr_free(err);
+		return 0;
+	}
 
 	/* The point of no return. */
 	ret = cr_apply(p, &retval);
 	if (ret) {
 		cr_die(p, ret);
 		cr_plan_free(p);
-		kfree(err);
+		cr_free(err);
 		return -EINTR;
 	}
 	cr_plan_free(p);
-	kfree(err);
+	cr_free(err);
 	return retval;
 
 refuse:
 	if (!err->msg[0])
 		cr_fail(err, "error %d", ret);
+	cr_note_fault(err);
 	if (args.error &&
 	    copy_to_user(u64_to_user_ptr(args.error), err->msg, sizeof(err->msg)))
 		ret = -EFAULT;
 	cr_plan_free(p);
-	kfree(err);
+	cr_free(err);
 	return ret;
 }

@@ -11,6 +11,8 @@
 #include <linux/slab.h>
 
 #include "crmod.h"
+#include "resource.h"
+#include "resolver.h"
 
 static_assert(_NSIG == CRMOD_NSIG);
 static_assert(_NSIG_WORDS == 1);
@@ -34,7 +36,7 @@ int cr_dump_signals(struct cr_ckpt *ck)
 	struct crmod_signals *s;
 	int i, ret;
 
-	s = kzalloc(sizeof(*s), GFP_KERNEL);
+	s = cr_zalloc(sizeof(*s));
 	if (!s)
 		return -ENOMEM;
 	spin_lock_irq(&t->sighand->siglock);
@@ -56,7 +58,7 @@ int cr_dump_signals(struct cr_ckpt *ck)
 	if (!t->sas_ss_size)
 		s->altstack_flags |= SS_DISABLE;
 	ret = cr_write_section(&ck->w, CRMOD_SEC_SIGNALS, s, sizeof(*s));
-	kfree(s);
+	cr_free(s);
 	return ret;
 }
 
@@ -88,54 +90,82 @@ int cr_read_signals(struct cr_plan *p, const void *payload, u64 len)
 	return 0;
 }
 
-/* Signals queued for t, from one of its two pending queues. */
-static int cr_collect_pending(struct crmod_pending_signal **out, u32 *nr,
+/*
+ * Signals queued for t on one of its two pending queues, into out (room
+ * for max): each queued siginfo, and a signal pending without one (its
+ * siginfo could not be allocated) as dequeueing would make it up. Returns
+ * how many there are, even beyond max.
+ */
+static u32 cr_collect_pending(struct crmod_pending_signal *out, u32 max,
 			      struct sigpending *pending, u32 flags)
 {
+	sigset_t seen;
 	struct sigqueue *q;
-	u32 n = 0, i = *nr;
+	u32 n = 0;
+	int sig;
 
-	list_for_each_entry(q, &pending->list, list)
-		n++;
-	if (!n)
-		return 0;
-	if (*nr + n > CR_MAX_PENDING)
-		return -E2BIG;
-	*out = krealloc_array(*out, *nr + n, sizeof(**out), GFP_ATOMIC);
-	if (!*out)
-		return -ENOMEM;
+	BUILD_BUG_ON(sizeof(out->info) != sizeof(siginfo_t));
+	sigemptyset(&seen);
 	list_for_each_entry(q, &pending->list, list) {
-		struct crmod_pending_signal *s = &(*out)[i++];
-
-		BUILD_BUG_ON(sizeof(s->info) != sizeof(siginfo_t));
-		s->signo = q->info.si_signo;
-		s->flags = flags;
-		copy_siginfo_to_external((siginfo_t *)s->info, &q->info);
+		if (n < max) {
+			out[n].signo = q->info.si_signo;
+			out[n].flags = flags;
+			copy_siginfo_to_external((siginfo_t *)out[n].info,
+						 &q->info);
+		}
+		sigaddset(&seen, q->info.si_signo);
+		n++;
 	}
-	*nr = i;
-	return 0;
+	for (sig = 1; sig < _NSIG; sig++) {
+		siginfo_t *info;
+
+		if (!sigismember(&pending->signal, sig) || sigismember(&seen, sig))
+			continue;
+		if (n < max) {
+			memset(&out[n], 0, sizeof(out[n]));
+			out[n].signo = sig;
+			out[n].flags = flags;
+			info = (siginfo_t *)out[n].info;
+			info->si_signo = sig;
+			info->si_code = SI_USER;
+		}
+		n++;
+	}
+	return n;
 }
 
 int cr_dump_pending(struct cr_ckpt *ck)
 {
 	struct task_struct *t = ck->task;
 	struct crmod_pending_signal *sigs = NULL;
-	u32 nr = 0;
+	u32 room = 0, nr;
 	int ret;
 
-	spin_lock_irq(&t->sighand->siglock);
-	ret = cr_collect_pending(&sigs, &nr, &t->pending, 0);
-	if (!ret)
-		ret = cr_collect_pending(&sigs, &nr, &t->signal->shared_pending,
+	/* Counted, then copied: more may arrive between, so until it fits. */
+	for (;;) {
+		spin_lock_irq(&t->sighand->siglock);
+		nr = cr_collect_pending(sigs, room, &t->pending, 0);
+		nr += cr_collect_pending(sigs ? sigs + min(nr, room) : NULL,
+					 room - min(nr, room),
+					 &t->signal->shared_pending,
 					 CRMOD_SIG_SHARED);
-	spin_unlock_irq(&t->sighand->siglock);
-	if (ret == -E2BIG)
-		ret = cr_fail(ck->err, "more than %d signals pending",
-			      CR_MAX_PENDING);
-	if (!ret)
-		ret = cr_write_section(&ck->w, CRMOD_SEC_PENDING, sigs,
-				       nr * sizeof(*sigs));
-	kfree(sigs);
+		spin_unlock_irq(&t->sighand->siglock);
+		if (nr <= room)
+			break;
+		if (nr > CR_MAX_PENDING) {
+			cr_free(sigs);
+			return cr_fail(ck->err, "more than %d signals pending",
+				       CR_MAX_PENDING);
+		}
+		cr_free(sigs);
+		room = nr + 16;
+		sigs = cr_zalloc_array(room, sizeof(*sigs));
+		if (!sigs)
+			return -ENOMEM;
+	}
+	ret = cr_write_section(&ck->w, CRMOD_SEC_PENDING, sigs,
+			       nr * sizeof(*sigs));
+	cr_free(sigs);
 	return ret;
 }
 
@@ -144,13 +174,16 @@ int cr_read_pending(struct cr_plan *p, const void *payload, u64 len)
 	const struct crmod_pending_signal *s = payload;
 	u64 n = len / sizeof(*s), i;
 
-	if (p->pending)
+	if (p->has_pending)
 		return cr_plan_fail(p, "a second PENDING section");
 	if (len % sizeof(*s) || n > CR_MAX_PENDING)
 		return cr_plan_fail(p, "length %llu is not a multiple of %zu up to %d signals",
 				    len, sizeof(*s), CR_MAX_PENDING);
+	u64 legacy[2] = { 0, 0 };	/* non-RT signals seen, per queue */
+
 	for (i = 0; i < n; i++) {
 		const siginfo_t *info = (const siginfo_t *)s[i].info;
+		u64 bit;
 
 		if (!valid_signal(s[i].signo) || !s[i].signo ||
 		    info->si_signo != s[i].signo)
@@ -159,31 +192,79 @@ int cr_read_pending(struct cr_plan *p, const void *payload, u64 len)
 		if (s[i].flags & ~CRMOD_SIG_SHARED)
 			return cr_plan_fail(p, "pending signal %llu: unknown flags %#x",
 					    i, s[i].flags);
+		if (sig_kernel_only(s[i].signo))
+			return cr_plan_fail(p, "pending signal %llu: %u cannot be pending",
+					    i, s[i].signo);
+		/* only real-time signals queue: the others are pending once */
+		bit = 1ULL << (s[i].signo - 1);
+		if (s[i].signo < SIGRTMIN &&
+		    (legacy[!!(s[i].flags & CRMOD_SIG_SHARED)] & bit))
+			return cr_plan_fail(p,
+					    "pending signal %llu: signal %u a second time on one queue",
+					    i, s[i].signo);
+		legacy[!!(s[i].flags & CRMOD_SIG_SHARED)] |= bit;
 	}
-	p->pending = kmemdup(payload, len ?: 1, GFP_KERNEL);
+	/* sized by the image: at most 8.5 MiB, beyond kmalloc's reach */
+	p->pending = cr_alloc(len ?: 1);
 	if (!p->pending)
 		return -ENOMEM;
+	memcpy(p->pending, payload, len);
 	p->nr_pending = n;
+	p->has_pending = true;
+	return 0;
+}
+
+/*
+ * Siginfo that claims to come from the kernel, or from kill()/tgkill() of
+ * some sender, is what rt_sigqueueinfo() refuses to forge: an image may
+ * hold it (a pending SIGCHLD, SIGALRM, kill from another process), but only
+ * a caller with CAP_SYS_ADMIN may have the kernel queue it again.
+ */
+int cr_plan_check_pending(struct cr_plan *p)
+{
+	u32 i, realtime = 0;
+
+	for (i = 0; i < p->nr_pending; i++) {
+		const siginfo_t *info = (const siginfo_t *)p->pending[i].info;
+
+		if (p->pending[i].signo >= SIGRTMIN)
+			realtime++;
+		if ((info->si_code >= 0 || info->si_code == SI_TKILL) &&
+		    !capable(CAP_SYS_ADMIN))
+			return cr_fail(p->err,
+				       "pending signal %u has siginfo of kernel or kill() origin (si_code %d); queueing it again needs CAP_SYS_ADMIN",
+				       p->pending[i].signo, info->si_code);
+	}
+	if (realtime > rlimit(RLIMIT_SIGPENDING))
+		return cr_fail(p->err,
+			       "the image has %u real-time signals pending; RLIMIT_SIGPENDING allows %lu",
+			       realtime, rlimit(RLIMIT_SIGPENDING));
 	return 0;
 }
 
 /*
  * Past the point of no return, once the blocked mask is the image's:
- * queue the pending signals again. A single-threaded process cannot tell
- * its private queue from the shared one, so all go to the process.
+ * queue the pending signals again, each on the queue it was on.
  */
-void cr_restore_pending(struct cr_plan *p)
+int cr_restore_pending(struct cr_plan *p)
 {
 	u32 i;
+	int ret;
 
 	for (i = 0; i < p->nr_pending; i++) {
+		const struct crmod_pending_signal *s = &p->pending[i];
 		kernel_siginfo_t info;
 
-		if (sig_kernel_only(p->pending[i].signo))
-			continue;
-		memcpy(&info, p->pending[i].info, sizeof(info));
-		send_sig_info(p->pending[i].signo, &info, current);
+		memcpy(&info, s->info, sizeof(info));
+		ret = cr_fault("queueing a signal") ? -CR_FAULT_ERRNO :
+		      crmod_sym_do_send_sig_info(s->signo, &info, current,
+						 s->flags & CRMOD_SIG_SHARED ?
+						 PIDTYPE_TGID : PIDTYPE_PID);
+		if (ret)
+			return cr_fail(p->err, "cannot queue pending signal %u again (%d)",
+				       s->signo, ret);
 	}
+	return 0;
 }
 
 /* Past the point of no return: the image's dispositions replace ours. */

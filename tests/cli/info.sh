@@ -25,11 +25,17 @@ for arch in x86 ppc; do
 	grep -q '^pages: 2 runs, 3 pages' "$dir/out" || fail "$arch process: no pages summary"
 	grep -q 'file 2 (/var/log/counter.log)$' "$dir/out" || fail "$arch process: fd 4's file not shown"
 	"$crctl" info --json "$dir/$arch-process.cr" > "$dir/out.json" || fail "crctl info --json ($arch process)"
-	for key in task files vmas pages signals pending creds pipes fds; do
+	for key in task cgroup files file_data vmas pages signals pending creds pipes timers ofds fds locks; do
 		grep -q "^  \"$key\": " "$dir/out.json" || fail "$arch process: no \"$key\" in the JSON"
 	done
 done
 grep -q '^x86_64 registers:' <("$crctl" info "$dir/x86-process.cr") || fail "x86 registers not shown"
+"$crctl" info "$dir/x86-process.cr" > "$dir/out"
+for line in '^cgroup: /user.slice/counter.scope$' '  memfd  .* memfd:cache  content 1 extent, 4096 bytes' \
+	'^open files: 10$' '^locks: 2$' '^  ITIMER_REAL  *expires in 1500000000 ns' '  CPU affinity  *CPUs 0-3,8$' \
+	'growsdown,locked'; do
+	grep -q -- "$line" "$dir/out" || fail "x86 process: no line like '$line'"
+done
 grep -q '^ppc64 registers:' <("$crctl" info "$dir/ppc-process.cr") || fail "ppc registers not shown"
 
 expect_refused() { # file, text the reason must contain
@@ -44,6 +50,8 @@ expect_refused "$dir/truncated.cr" "section 1 (unknown type 0x200) at offset 416
 cp "$dir/x86.cr" "$dir/flipped.cr"
 printf '\x00' | dd of="$dir/flipped.cr" bs=1 seek=500 conv=notrunc status=none
 expect_refused "$dir/flipped.cr" "payload CRC32C mismatch: stored"
+"$make_image" x86 "$dir/format1.cr" format1 || fail "make_test_image format1"
+expect_refused "$dir/format1.cr" "image format 1: this crctl (crmod 0.3.0) reads format 2 only"
 echo "not an image" > "$dir/foreign.cr"
 expect_refused "$dir/foreign.cr" "header at offset 0: truncated"
 status=0
@@ -64,4 +72,16 @@ head -c 5000 "$dir/x86-process.cr" > "$dir/truncated.cr"
 restart_refused "$dir/truncated.cr" "truncated"
 restart_refused "$dir/flipped.cr" "payload CRC32C mismatch: stored"
 restart_refused "$dir/x86.cr" "section 0 (unknown type 0x100) at offset 384: restart does not know this section type"
+
+# crctl validate checks the image itself first, as restart does
+status=0
+"$crctl" validate "$dir/truncated.cr" > "$dir/out" 2> "$dir/err" || status=$?
+cat "$dir/err"
+[[ $status == 7 ]] || fail "validate of a truncated image: exit status $status, want 7"
+grep -q '^crctl: image refused: .*truncated' "$dir/err" || fail "validate: want 'crctl: image refused: ...truncated'"
+status=0
+"$crctl" validate --json - < "$dir/format1.cr" > "$dir/out.json" 2> /dev/null || status=$?
+[[ $status == 7 ]] || fail "validate --json of a format 1 image: exit status $status, want 7"
+grep -q '"valid": false' "$dir/out.json" && grep -q '"reason": "image refused: .*image format 1' "$dir/out.json" ||
+	{ cat "$dir/out.json"; fail "validate --json: want valid false and the reason"; }
 echo "crctl info: all cases behave"

@@ -7,8 +7,11 @@ fail() { echo "FAIL: $*"; exit 1; }
 
 "$crctl" --help > /tmp/crctl-help.$$ || fail "--help exited $?"
 grep -q "Exit status" /tmp/crctl-help.$$ || fail "--help lacks the exit statuses"
+grep -q "validate" /tmp/crctl-help.$$ || fail "--help lacks the validate command"
+"$crctl" restart --help | grep -q -- "--any-cgroup" || fail "restart --help lacks --any-cgroup"
+"$crctl" validate --help | grep -q -- "--json" || fail "validate --help lacks --json"
 rm -f /tmp/crctl-help.$$
-"$crctl" --version | grep -q "crmod ABI 1" || fail "--version"
+"$crctl" --version | grep -q "crmod ABI 2" || fail "--version"
 
 refused() {
 	local status=0 out
@@ -28,6 +31,11 @@ refused checkpoint 1 --no-such-flag
 refused restart
 refused restart /nonexistent/x.cr
 refused restart --stdin
+refused restart --any-cgroup
+refused restart x.cr --any-cgroup=yes
+refused validate
+refused validate x.cr --detach
+refused validate /nonexistent/x.cr
 refused check --no-such-flag
 refused info
 echo "crctl usage: all cases behave"

@@ -1,8 +1,10 @@
 // SPDX-License-Identifier: GPL-2.0
 /*
  * Looks into and damages checkpoint images on purpose, for the cases that
- * check what restart refuses. Knows the v1 framing of include/uapi/linux/
- * crmod.h (docs/image-format.md): header, sections, END.
+ * check what restart refuses. Knows the framing of include/uapi/linux/
+ * crmod.h (docs/image-format.md): header, sections, END; and it can change
+ * a section's payload with every checksum made right again, so that the
+ * module's checks of what the payload says are what is tested.
  *
  *   cr-image-tool check FILE             every CRC, padding and the trailer
  *   cr-image-tool sections FILE          INDEX OFFSET TYPE LENGTH per section
@@ -15,6 +17,26 @@
  *              endian page_size release
  *   cr-image-tool set-length FILE INDEX VALUE   section INDEX's length; fixes
  *                                        that section header's CRC
+ *   cr-image-tool peek FILE INDEX OFFSET SIZE    print the SIZE-byte (1 2 4 8)
+ *                                        little-endian field at OFFSET of
+ *                                        section INDEX's payload
+ *   cr-image-tool poke FILE INDEX OFFSET SIZE VALUE   set it (VALUE may be
+ *                                        negative); fixes every CRC
+ *   cr-image-tool repeat FILE INDEX ENTRY COUNT  section INDEX's payload
+ *                                        becomes COUNT copies of its first
+ *                                        ENTRY bytes; the image is framed
+ *                                        again (CRCs, padding, trailer)
+ *   cr-image-tool set-tail FILE INDEX OFFSET STRING  the payload from OFFSET
+ *                                        on becomes STRING and a NUL; framed
+ *                                        again (a path; poke path_len too)
+ *   cr-image-tool drop FILE INDEX        remove section INDEX; framed again
+ *   cr-image-tool set FILE SECTION FIELD VALUE   a field by name, e.g.
+ *                                        set img creds cap_ambient 0x1000,
+ *                                        set img vmas vma[3].flags 0x12,
+ *                                        set img task rlim_cur[9] 16;
+ *                                        SECTION is a type, TYPE:N the Nth
+ *                                        of it; fixes every CRC
+ *   cr-image-tool get FILE SECTION FIELD    print it
  *   cr-image-tool crc32c STRING          CRC32C of STRING (self-check)
  *
  * Exit 0, 1 when the image is bad (check) or the section is not there
@@ -93,7 +115,11 @@ static const char *const type_names[] = {
 	[CRMOD_SEC_FILE] = "file",	 [CRMOD_SEC_VMAS] = "vmas",
 	[CRMOD_SEC_PAGES] = "pages",	 [CRMOD_SEC_REGS_X86] = "regs_x86",
 	[CRMOD_SEC_REGS_PPC] = "regs_ppc", [CRMOD_SEC_SIGNALS] = "signals",
-	[CRMOD_SEC_FDS] = "fds",
+	[CRMOD_SEC_FDS] = "fds",	 [CRMOD_SEC_CREDS] = "creds",
+	[CRMOD_SEC_PENDING] = "pending", [CRMOD_SEC_PIPE] = "pipe",
+	[CRMOD_SEC_OFDS] = "ofds",	 [CRMOD_SEC_FILE_DATA] = "file_data",
+	[CRMOD_SEC_LOCKS] = "locks",	 [CRMOD_SEC_TIMERS] = "timers",
+	[CRMOD_SEC_CGROUP] = "cgroup",
 };
 
 static const char *type_name(uint32_t type)
@@ -340,6 +366,287 @@ static int cmd_set_header(const char *field, const char *value)
 	return 2;
 }
 
+/* The image as sections, to change and write out again. */
+struct parsed {
+	struct crmod_section_header h;
+	unsigned char *payload;
+};
+
+static struct parsed *secs;
+static int nsecs;
+
+static int parse_one(int index, const struct section *s, void *arg)
+{
+	(void)arg;
+	if (s->h.length > image_len - s->at - SEC_SIZE) {
+		fprintf(stderr, "cr-image-tool: section %d runs past the end\n", index);
+		exit(2);
+	}
+	secs = realloc(secs, (size_t)(nsecs + 1) * sizeof(*secs));
+	secs[nsecs].h = s->h;
+	secs[nsecs].payload = malloc(s->h.length ?: 1);
+	if (!secs || !secs[nsecs].payload) {
+		fprintf(stderr, "cr-image-tool: out of memory\n");
+		exit(2);
+	}
+	memcpy(secs[nsecs].payload, image + s->at + SEC_SIZE, s->h.length);
+	nsecs++;
+	return 0;
+}
+
+static struct parsed *parsed_section(int index)
+{
+	if (!secs)
+		walk(parse_one, NULL);
+	if (index < 0 || index >= nsecs || secs[index].h.type == CRMOD_SEC_END) {
+		fprintf(stderr, "cr-image-tool: no section %d (before END)\n", index);
+		exit(1);
+	}
+	return &secs[index];
+}
+
+/* Every section again, each CRC computed, the trailer counting anew. */
+static void reframe(void)
+{
+	size_t at = HDR_SIZE, cap = HDR_SIZE;
+	unsigned char *out;
+	uint64_t count = 0;
+
+	for (int i = 0; i < nsecs; i++)
+		cap += SEC_SIZE + ((secs[i].h.length + 7) & ~(uint64_t)7);
+	out = calloc(1, cap);
+	if (!out) {
+		fprintf(stderr, "cr-image-tool: out of memory\n");
+		exit(2);
+	}
+	memcpy(out, image, HDR_SIZE);
+	for (int i = 0; i < nsecs; i++) {
+		struct crmod_section_header *h = &secs[i].h;
+
+		if (h->type == CRMOD_SEC_END) {
+			struct crmod_image_trailer t = { .sections = count,
+							 .image_bytes = at };
+
+			memcpy(secs[i].payload, &t, sizeof(t));
+		} else {
+			count++;
+		}
+		h->payload_crc = crc32c(secs[i].payload, h->length);
+		h->header_crc = crc32c(h, offsetof(struct crmod_section_header, header_crc));
+		memcpy(out + at, h, SEC_SIZE);
+		memcpy(out + at + SEC_SIZE, secs[i].payload, h->length);
+		at += SEC_SIZE + ((h->length + 7) & ~(uint64_t)7);
+	}
+	free(image);
+	image = out;
+	image_len = at;
+}
+
+static int field_size_ok(uint64_t size)
+{
+	return size == 1 || size == 2 || size == 4 || size == 8;
+}
+
+static int cmd_peek(int index, uint64_t off, uint64_t size)
+{
+	struct parsed *p = parsed_section(index);
+	uint64_t v = 0;
+
+	if (!field_size_ok(size) || off + size > p->h.length) {
+		fprintf(stderr, "cr-image-tool: no %" PRIu64 "-byte field at %" PRIu64 "\n", size, off);
+		return 2;
+	}
+	memcpy(&v, p->payload + off, size);	/* little-endian machines only */
+	printf("%" PRIu64 "\n", v);
+	return 0;
+}
+
+static int cmd_poke(int index, uint64_t off, uint64_t size, const char *value)
+{
+	struct parsed *p = parsed_section(index);
+	uint64_t v = value[0] == '-' ? (uint64_t)strtoll(value, NULL, 0) : parse_u64(value);
+
+	if (!field_size_ok(size) || off + size > p->h.length) {
+		fprintf(stderr, "cr-image-tool: no %" PRIu64 "-byte field at %" PRIu64 "\n", size, off);
+		return 2;
+	}
+	memcpy(p->payload + off, &v, size);
+	reframe();
+	return 0;
+}
+
+static int cmd_repeat(int index, uint64_t entry, uint64_t count)
+{
+	struct parsed *p = parsed_section(index);
+	unsigned char *big;
+
+	if (!entry || entry > p->h.length || count > (1ULL << 30) / entry) {
+		fprintf(stderr, "cr-image-tool: cannot repeat %" PRIu64 " bytes %" PRIu64 " times\n",
+			entry, count);
+		return 2;
+	}
+	big = malloc(entry * count ?: 1);
+	if (!big)
+		return 2;
+	for (uint64_t i = 0; i < count; i++)
+		memcpy(big + i * entry, p->payload, entry);
+	free(p->payload);
+	p->payload = big;
+	p->h.length = entry * count;
+	reframe();
+	return 0;
+}
+
+static int cmd_set_tail(int index, uint64_t off, const char *text)
+{
+	struct parsed *p = parsed_section(index);
+	size_t len = strlen(text) + 1;
+
+	if (off > p->h.length) {
+		fprintf(stderr, "cr-image-tool: offset %" PRIu64 " past the payload\n", off);
+		return 2;
+	}
+	p->payload = realloc(p->payload, off + len);
+	if (!p->payload)
+		return 2;
+	memcpy(p->payload + off, text, len);
+	p->h.length = off + len;
+	reframe();
+	return 0;
+}
+
+static int cmd_drop(int index)
+{
+	parsed_section(index);
+	free(secs[index].payload);
+	memmove(&secs[index], &secs[index + 1], (size_t)(nsecs - index - 1) * sizeof(*secs));
+	nsecs--;
+	reframe();
+	return 0;
+}
+
+/* Fields cmd_set and cmd_get know, by section type and name. */
+struct field {
+	uint32_t type;
+	const char *name;
+	size_t offset, size;
+	size_t stride;		/* of name[I]: an array field, or an array section */
+};
+
+#define F(t, st, f, stride) \
+	{ CRMOD_SEC_##t, #f, offsetof(struct st, f), sizeof(((struct st *)0)->f), stride }
+#define FA(t, st, f) \
+	{ CRMOD_SEC_##t, #f, offsetof(struct st, f), sizeof(((struct st *)0)->f[0]), \
+	  sizeof(((struct st *)0)->f[0]) }
+#define FE(t, st, prefix, f) \
+	{ CRMOD_SEC_##t, prefix "." #f, offsetof(struct st, f), \
+	  sizeof(((struct st *)0)->f), sizeof(struct st) }
+
+static const struct field payload_fields[] = {
+	F(TASK, crmod_task, rseq, 0), F(TASK, crmod_task, rseq_len, 0),
+	F(TASK, crmod_task, arg_start, 0), F(TASK, crmod_task, arg_end, 0),
+	F(TASK, crmod_task, env_start, 0), F(TASK, crmod_task, env_end, 0),
+	F(TASK, crmod_task, start_stack, 0), F(TASK, crmod_task, start_brk, 0),
+	F(TASK, crmod_task, brk, 0), F(TASK, crmod_task, exe_file, 0),
+	F(TASK, crmod_task, oom_score_adj, 0), F(TASK, crmod_task, flags, 0),
+	F(TASK, crmod_task, sched_policy, 0), F(TASK, crmod_task, nice, 0),
+	FA(TASK, crmod_task, rlim_cur), FA(TASK, crmod_task, rlim_max),
+	F(CREDS, crmod_creds, uid, 0), F(CREDS, crmod_creds, euid, 0),
+	F(CREDS, crmod_creds, cap_inheritable, 0), F(CREDS, crmod_creds, cap_permitted, 0),
+	F(CREDS, crmod_creds, cap_effective, 0), F(CREDS, crmod_creds, cap_bset, 0),
+	F(CREDS, crmod_creds, cap_ambient, 0), F(CREDS, crmod_creds, securebits, 0),
+	F(FILE, crmod_file, kind, 0), F(FILE, crmod_file, mode, 0),
+	F(FILE, crmod_file, size, 0), F(FILE, crmod_file, path_len, 0),
+	F(FILE, crmod_file, dev_major, 0), F(FILE, crmod_file, dev_minor, 0),
+	F(PAGES, crmod_pages, addr, 0), F(PAGES, crmod_pages, nr_pages, 0),
+	F(PIPE, crmod_pipe, capacity, 0), F(PIPE, crmod_pipe, fifo, 0),
+	F(TIMERS, crmod_timers, real.value_ns, 0),
+	FE(VMAS, crmod_vma, "vma", start), FE(VMAS, crmod_vma, "vma", end),
+	FE(VMAS, crmod_vma, "vma", pgoff), FE(VMAS, crmod_vma, "vma", prot),
+	FE(VMAS, crmod_vma, "vma", flags), FE(VMAS, crmod_vma, "vma", file),
+	FE(OFDS, crmod_ofd, "ofd", kind), FE(OFDS, crmod_ofd, "ofd", object),
+	FE(OFDS, crmod_ofd, "ofd", flags), FE(OFDS, crmod_ofd, "ofd", pos),
+	FE(FDS, crmod_fd, "fd", fd), FE(FDS, crmod_fd, "fd", ofd),
+	FE(PENDING, crmod_pending_signal, "sig", signo),
+	{ CRMOD_SEC_PENDING, "sig.info_signo", offsetof(struct crmod_pending_signal, info), 4,
+	  sizeof(struct crmod_pending_signal) },
+	{ CRMOD_SEC_PENDING, "sig.code", offsetof(struct crmod_pending_signal, info) + 8, 4,
+	  sizeof(struct crmod_pending_signal) },
+	FE(LOCKS, crmod_lock, "lock", kind), FE(LOCKS, crmod_lock, "lock", type),
+	FE(LOCKS, crmod_lock, "lock", start), FE(LOCKS, crmod_lock, "lock", end),
+};
+
+/* SECTION ("type" or "type:N") and FIELD ("name" or "name[I]" or "pfx[I].f"). */
+static int locate(const char *section, const char *field, struct parsed **out,
+		  size_t *at, size_t *size)
+{
+	char type[32], name[64];
+	unsigned long nth = 0, elem = 0;
+	const char *colon = strchr(section, ':'), *br = strchr(field, '[');
+	uint32_t t;
+	int seen = 0;
+
+	snprintf(type, sizeof(type), "%.*s", colon ? (int)(colon - section) : 31, section);
+	if (colon)
+		nth = strtoul(colon + 1, NULL, 10);
+	if (br) {
+		const char *close = strchr(br, ']');
+
+		elem = strtoul(br + 1, NULL, 10);
+		snprintf(name, sizeof(name), "%.*s%s", (int)(br - field), field,
+			 close ? close + 1 : "");
+	} else {
+		snprintf(name, sizeof(name), "%s", field);
+	}
+	t = parse_type(type);
+	parsed_section(0);
+	for (int i = 0; i < nsecs; i++) {
+		if (secs[i].h.type != t || seen++ != (int)nth)
+			continue;
+		for (size_t k = 0; k < sizeof(payload_fields) / sizeof(payload_fields[0]); k++) {
+			if (payload_fields[k].type != t || strcmp(payload_fields[k].name, name))
+				continue;
+			*at = payload_fields[k].offset + elem * payload_fields[k].stride;
+			*size = payload_fields[k].size;
+			*out = &secs[i];
+			if (*at + *size > secs[i].h.length) {
+				fprintf(stderr, "cr-image-tool: %s %s is past the payload\n",
+					section, field);
+				exit(2);
+			}
+			return i;
+		}
+		fprintf(stderr, "cr-image-tool: no field %s in %s\n", name, type);
+		exit(2);
+	}
+	fprintf(stderr, "cr-image-tool: no section %s\n", section);
+	exit(1);
+}
+
+static int cmd_get(const char *section, const char *field)
+{
+	struct parsed *p;
+	size_t at, size;
+	uint64_t v = 0;
+
+	locate(section, field, &p, &at, &size);
+	memcpy(&v, p->payload + at, size);
+	printf("%" PRIu64 "\n", v);
+	return 0;
+}
+
+static int cmd_set(const char *section, const char *field, const char *value)
+{
+	uint64_t v = value[0] == '-' ? (uint64_t)strtoll(value, NULL, 0) : parse_u64(value);
+	struct parsed *p;
+	size_t at, size;
+
+	locate(section, field, &p, &at, &size);
+	memcpy(p->payload + at, &v, size);
+	reframe();
+	return 0;
+}
+
 static int cmd_set_length(int index, uint64_t length)
 {
 	struct find f = { 0, -1, { 0 } };
@@ -379,6 +686,13 @@ static int usage(void)
 		"       cr-image-tool get-header FILE FIELD\n"
 		"       cr-image-tool set-header FILE FIELD VALUE\n"
 		"       cr-image-tool set-length FILE INDEX VALUE\n"
+		"       cr-image-tool peek FILE INDEX OFFSET SIZE\n"
+		"       cr-image-tool poke FILE INDEX OFFSET SIZE VALUE\n"
+		"       cr-image-tool repeat FILE INDEX ENTRY COUNT\n"
+		"       cr-image-tool set-tail FILE INDEX OFFSET STRING\n"
+		"       cr-image-tool drop FILE INDEX\n"
+		"       cr-image-tool set FILE SECTION FIELD VALUE\n"
+		"       cr-image-tool get FILE SECTION FIELD\n"
 		"       cr-image-tool crc32c STRING\n");
 	return 2;
 }
@@ -430,8 +744,23 @@ int main(int argc, char **argv)
 		save(argv[2]);
 		return 0;
 	}
+	if (!strcmp(cmd, "get") && argc == 5)
+		return cmd_get(argv[3], argv[4]);
+	if (!strcmp(cmd, "peek") && argc == 6)
+		return cmd_peek((int)parse_u64(argv[3]), parse_u64(argv[4]), parse_u64(argv[5]));
 	if (!strcmp(cmd, "set-header") && argc == 5)
 		rc = cmd_set_header(argv[3], argv[4]);
+	else if (!strcmp(cmd, "poke") && argc == 7)
+		rc = cmd_poke((int)parse_u64(argv[3]), parse_u64(argv[4]), parse_u64(argv[5]),
+			      argv[6]);
+	else if (!strcmp(cmd, "repeat") && argc == 6)
+		rc = cmd_repeat((int)parse_u64(argv[3]), parse_u64(argv[4]), parse_u64(argv[5]));
+	else if (!strcmp(cmd, "set-tail") && argc == 6)
+		rc = cmd_set_tail((int)parse_u64(argv[3]), parse_u64(argv[4]), argv[5]);
+	else if (!strcmp(cmd, "set") && argc == 6)
+		rc = cmd_set(argv[3], argv[4], argv[5]);
+	else if (!strcmp(cmd, "drop") && argc == 4)
+		rc = cmd_drop((int)parse_u64(argv[3]));
 	else if (!strcmp(cmd, "set-length") && argc == 5)
 		rc = cmd_set_length((int)parse_u64(argv[3]), parse_u64(argv[4]));
 	else

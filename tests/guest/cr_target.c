@@ -12,7 +12,7 @@
  * Not restarted within the timeout: "FAIL <mode>: timeout ...", exit 2.
  *
  *   cr-target MODE READYFILE [ARGS]
- *     regs | memory | files | pipe | signals | sigpending | identity |
+ *     regs | wideregs | work [SECONDS] | memory | files | pipe | signals | sigpending | identity |
  *     sleep | pipe-read | count COUNTFILE [TICKS] | mem MIB
  *
  * READYFILE receives "<pid>\n" (atomically: written aside, then renamed)
@@ -50,6 +50,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/ucontext.h>
 #include <sys/wait.h>
 #include <time.h>
 #include <unistd.h>
@@ -58,301 +59,7 @@
 #include <cpuid.h>
 #endif
 
-#define ARRAY_SIZE(a) (sizeof(a) / sizeof((a)[0]))
-#define STR_(x) #x
-#define STR(x) STR_(x)
-
-/* ---- common --------------------------------------------------------- */
-
-static const char *mode;
-static char ready_path[PATH_MAX];
-static pid_t pid0, ppid0;
-static int selftest;		/* 1: verify at once; 2: corrupt, then verify */
-static unsigned int timeout_s = 60;
-static struct timespec start_mono;
-static char work_dir[PATH_MAX / 2] = "/tmp";
-
-static char fails[4000];
-static size_t fails_len;
-static int failures;
-
-/* All output through write(2): no stdio buffer, no malloc (memory mode checks sbrk). */
-static void out(const char *fmt, ...)
-{
-	static char line[8192];
-	va_list ap;
-	int n;
-
-	va_start(ap, fmt);
-	n = vsnprintf(line, sizeof(line), fmt, ap);
-	va_end(ap);
-	if (n < 0)
-		return;
-	if ((size_t)n >= sizeof(line))
-		n = sizeof(line) - 1;
-	for (int done = 0; done < n;) {
-		ssize_t w = write(1, line + done, (size_t)(n - done));
-
-		if (w < 0 && errno == EINTR)
-			continue;
-		if (w <= 0)
-			return;
-		done += (int)w;
-	}
-}
-
-/* One difference; all of them end up on the FAIL line. */
-static void mismatch(const char *fmt, ...)
-{
-	va_list ap;
-	int n;
-
-	failures++;
-	if (fails_len + 8 >= sizeof(fails))
-		return;
-	if (fails_len) {
-		memcpy(fails + fails_len, "; ", 2);
-		fails_len += 2;
-	}
-	va_start(ap, fmt);
-	n = vsnprintf(fails + fails_len, sizeof(fails) - fails_len, fmt, ap);
-	va_end(ap);
-	if (n > 0)
-		fails_len += (size_t)n;
-	if (fails_len >= sizeof(fails))
-		fails_len = sizeof(fails) - 1;
-	fails[fails_len] = 0;
-	/* the verdict is one line */
-	for (char *p = fails; *p; p++)
-		if (*p == '\n')
-			*p = ' ';
-}
-
-#define EXPECT(cond, ...)                    \
-	do {                                 \
-		if (!(cond))                 \
-			mismatch(__VA_ARGS__); \
-	} while (0)
-
-static int finish(void)
-{
-	if (failures) {
-		out("FAIL %s: %s\n", mode, fails);
-		return 1;
-	}
-	out("PASS %s\n", mode);
-	return 0;
-}
-
-static void die(const char *what)
-{
-	out("FAIL %s: setup: %s: %s\n", mode, what, strerror(errno));
-	exit(1);
-}
-
-static pid_t raw_getpid(void)
-{
-	return (pid_t)syscall(SYS_getpid);
-}
-
-static pid_t raw_getppid(void)
-{
-	return (pid_t)syscall(SYS_getppid);
-}
-
-static double mono_now(void)
-{
-	struct timespec t;
-
-	clock_gettime(CLOCK_MONOTONIC, &t);
-	return (double)t.tv_sec + (double)t.tv_nsec / 1e9;
-}
-
-static double start_seconds(void)
-{
-	return (double)start_mono.tv_sec + (double)start_mono.tv_nsec / 1e9;
-}
-
-static int restarted(void)
-{
-	return raw_getpid() != pid0 || raw_getppid() != ppid0;
-}
-
-static void timeout_fail(void)
-{
-	out("FAIL %s: timeout: not restarted within %u s (pid %d)\n", mode,
-	    timeout_s, (int)pid0);
-	exit(2);
-}
-
-static int timed_out(void)
-{
-	/* after a restart in another boot, the monotonic clock means nothing */
-	return timeout_s && !restarted() &&
-	       mono_now() - start_seconds() > (double)timeout_s;
-}
-
-static void say_restarted(void)
-{
-	if (selftest)
-		out("selftest: verifying in the same process (pid %d)\n", (int)pid0);
-	else
-		out("restarted: pid %d -> %d (ppid %d -> %d)\n", (int)pid0,
-		    (int)raw_getpid(), (int)ppid0, (int)raw_getppid());
-}
-
-static void announce_ready(void)
-{
-	char tmp[PATH_MAX + 8], buf[32];
-	int fd, n;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", ready_path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		die(tmp);
-	n = snprintf(buf, sizeof(buf), "%d\n", (int)pid0);
-	if (write(fd, buf, (size_t)n) != n || close(fd))
-		die(tmp);
-	if (rename(tmp, ready_path))
-		die(ready_path);
-}
-
-static void sleep_ms(long ms)
-{
-	struct timespec t = { ms / 1000, (ms % 1000) * 1000000L };
-
-	nanosleep(&t, NULL);
-}
-
-/* Sleep in short steps until restarted (or, in selftest, not at all). */
-static void wait_restart(long step_ms)
-{
-	while (!selftest && !restarted()) {
-		if (timed_out())
-			timeout_fail();
-		sleep_ms(step_ms);
-	}
-	say_restarted();
-}
-
-static uint64_t mix64(uint64_t x)
-{
-	x += 0x9e3779b97f4a7c15ULL;
-	x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ULL;
-	x = (x ^ (x >> 27)) * 0x94d049bb133111ebULL;
-	return x ^ (x >> 31);
-}
-
-static void fill(void *p, size_t bytes, uint64_t seed)
-{
-	unsigned char *b = p;
-
-	for (size_t i = 0; i < bytes; i += 8) {
-		uint64_t v = mix64(seed ^ (i / 8));
-
-		memcpy(b + i, &v, bytes - i < 8 ? bytes - i : 8);
-	}
-}
-
-/*
- * Offset of the first byte that differs from fill()'s pattern, or -1; base:
- * where p is in the filled range (a multiple of 8).
- */
-static long check_at(const void *p, size_t bytes, uint64_t seed, size_t base)
-{
-	const unsigned char *b = p;
-
-	for (size_t i = 0; i < bytes; i += 8) {
-		uint64_t v = mix64(seed ^ ((base + i) / 8));
-		size_t n = bytes - i < 8 ? bytes - i : 8;
-
-		if (memcmp(b + i, &v, n)) {
-			for (size_t k = 0; k < n; k++)
-				if (b[i + k] != ((unsigned char *)&v)[k])
-					return (long)(i + k);
-		}
-	}
-	return -1;
-}
-
-static long check(const void *p, size_t bytes, uint64_t seed)
-{
-	return check_at(p, bytes, seed, 0);
-}
-
-static uint8_t pattern_byte(size_t i, uint64_t seed)
-{
-	uint64_t v = mix64(seed ^ (i / 8));
-
-	return ((unsigned char *)&v)[i % 8];
-}
-
-static void expect_pattern(const char *what, const void *p, size_t bytes,
-			   uint64_t seed)
-{
-	long at = check(p, bytes, seed);
-
-	EXPECT(at < 0, "%s: byte %ld is 0x%02x, expected 0x%02x", what, at,
-	       at < 0 ? 0 : ((const unsigned char *)p)[at],
-	       at < 0 ? 0 : pattern_byte((size_t)at, seed));
-}
-
-static long first_nonzero(const void *p, size_t bytes)
-{
-	const unsigned char *b = p;
-
-	for (size_t i = 0; i < bytes; i++)
-		if (b[i])
-			return (long)i;
-	return -1;
-}
-
-/* Whole file into buf (NUL-terminated); its length, or -1. */
-static long read_file(const char *path, char *buf, size_t size)
-{
-	size_t len = 0;
-	int fd = open(path, O_RDONLY | O_CLOEXEC);
-
-	if (fd < 0)
-		return -1;
-	while (len + 1 < size) {
-		ssize_t n = read(fd, buf + len, size - 1 - len);
-
-		if (n < 0 && errno == EINTR)
-			continue;
-		if (n <= 0)
-			break;
-		len += (size_t)n;
-	}
-	close(fd);
-	buf[len] = 0;
-	return (long)len;
-}
-
-static void write_file_atomic(const char *path, const char *text)
-{
-	char tmp[PATH_MAX + 8];
-	size_t len = strlen(text);
-	int fd;
-
-	snprintf(tmp, sizeof(tmp), "%s.tmp", path);
-	fd = open(tmp, O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
-	if (fd < 0)
-		return;
-	if (write(fd, text, len) != (ssize_t)len) {
-		close(fd);
-		return;
-	}
-	close(fd);
-	rename(tmp, path);
-}
-
-static void xreadlink(const char *path, char *buf, size_t size)
-{
-	ssize_t n = readlink(path, buf, size - 1);
-
-	buf[n < 0 ? 0 : n] = 0;
-}
+#include "cr_common.h"
 
 /* ---- regs: GPRs, FP/vector registers and their control words -------- */
 
@@ -828,6 +535,307 @@ static int mode_regs(int argc, char **argv)
 	EXPECT(tls_word == mix64(0x746c73), "TLS variable: expected 0x%llx, found 0x%llx",
 	       (unsigned long long)mix64(0x746c73), (unsigned long long)tls_word);
 	return finish();
+}
+
+/*
+ * ---- wideregs: every general register with a 64-bit value, bit-exact ----
+ *
+ * cr_wide_spin(in) loads every general register it can (x86: all 16,
+ * rsp included, and the arithmetic flags and DF; powerpc: r0-r31 but r13,
+ * the thread pointer, and CR, CTR, LR, XER) with wide patterns from in[],
+ * then spins in place, never to return: no system call, nothing changes a
+ * register. A SIGUSR1 handler on the alternate stack reads the interrupted
+ * registers from its ucontext, compares them with in[] and exits with the
+ * verdict. The test checks that the image's instruction pointer is the
+ * spin loop's, printed at ready time, so the checkpoint was taken there.
+ */
+#if defined(__x86_64__)
+#define NWIDE 17	/* rax rbx rcx rdx rsi rdi rbp rsp r8-r15, rflags */
+#define WIDE_FLAGS 0xcd5ULL	/* CF PF AF ZF SF DF OF */
+static const char *const wide_names[NWIDE] = {
+	"rax", "rbx", "rcx", "rdx", "rsi", "rdi", "rbp", "rsp", "r8", "r9",
+	"r10", "r11", "r12", "r13", "r14", "r15", "rflags",
+};
+static const int wide_greg[NWIDE] = {
+	REG_RAX, REG_RBX, REG_RCX, REG_RDX, REG_RSI, REG_RDI, REG_RBP, REG_RSP,
+	REG_R8, REG_R9, REG_R10, REG_R11, REG_R12, REG_R13, REG_R14, REG_R15,
+	REG_EFL,
+};
+#define WIDE_SP 7
+
+__asm__(
+	".text\n\t"
+	".globl cr_wide_spin\n\t"
+	".type cr_wide_spin,@function\n"
+	"cr_wide_spin:\n\t"
+	L("mov %rdi,%rax")
+	L("pushq 128(%rax)")
+	L("popfq")
+	L("mov 8(%rax),%rbx")
+	L("mov 16(%rax),%rcx")
+	L("mov 24(%rax),%rdx")
+	L("mov 32(%rax),%rsi")
+	L("mov 40(%rax),%rdi")
+	L("mov 48(%rax),%rbp")
+	L("mov 56(%rax),%rsp")
+	L(".irp n,8,9,10,11,12,13,14,15")
+	L("mov 64+(\\n-8)*8(%rax),%r\\n")
+	L(".endr")
+	L("mov 0(%rax),%rax")
+	".globl cr_wide_loop\n"
+	"cr_wide_loop:\n\t"
+	L("jmp cr_wide_loop")
+	".size cr_wide_spin,.-cr_wide_spin\n\t"
+	".text\n");
+#elif defined(__powerpc64__)
+/* in[0..31]: r0-r31 (r13 unused), then CR, CTR, LR, XER */
+#define NWIDE 36
+#define WIDE_CR 32
+#define WIDE_XER 35
+#define WIDE_SP 1
+static const int wide_greg[NWIDE] = {
+	0, 1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12, 13, 14, 15, 16, 17, 18, 19,
+	20, 21, 22, 23, 24, 25, 26, 27, 28, 29, 30, 31,
+	38 /* PT_CCR */, 35 /* PT_CTR */, 36 /* PT_LNK */, 37 /* PT_XER */,
+};
+
+__asm__(
+	".text\n\t"
+	".globl cr_wide_spin\n\t"
+	".type cr_wide_spin,@function\n\t"
+	".p2align 4\n"
+	"cr_wide_spin:\n\t"
+	L("ld 0,32*8(3)")
+	L("mtcrf 0xff,0")
+	L("ld 0,33*8(3)")
+	L("mtctr 0")
+	L("ld 0,34*8(3)")
+	L("mtlr 0")
+	/* XER keeps only some bits: store what it took as the expected value */
+	L("ld 0,35*8(3)")
+	L("mtxer 0")
+	L("mfxer 0")
+	L("std 0,35*8(3)")
+	L(".irp n,0,1,2,4,5,6,7,8,9,10,11,12,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31")
+	L("ld \\n,\\n*8(3)")
+	L(".endr")
+	L("ld 3,3*8(3)")
+	".globl cr_wide_loop\n"
+	"cr_wide_loop:\n\t"
+	L("b cr_wide_loop")
+	".size cr_wide_spin,.-cr_wide_spin\n\t"
+	".text\n");
+#endif
+
+void cr_wide_spin(uint64_t *in) __attribute__((noreturn));
+extern char cr_wide_loop[];
+static uint64_t wide_in[NWIDE];
+
+static void wide_name(int i, char *name, size_t size)
+{
+#if defined(__x86_64__)
+	snprintf(name, size, "%s", wide_names[i]);
+#else
+	static const char *const spr[] = { "cr", "ctr", "lr", "xer" };
+
+	if (i < 32)
+		snprintf(name, size, "r%d", i);
+	else
+		snprintf(name, size, "%s", spr[i - 32]);
+#endif
+}
+
+static void on_wide(int sig, siginfo_t *si, void *ctx)
+{
+	const ucontext_t *uc = ctx;
+	uint64_t ip;
+
+	(void)sig;
+	(void)si;
+	if (!selftest && !restarted()) {
+		out("FAIL %s: SIGUSR1 in the original process\n", mode);
+		_exit(1);
+	}
+	say_restarted();
+#if defined(__x86_64__)
+	ip = (uint64_t)uc->uc_mcontext.gregs[REG_RIP];
+#else
+	ip = (uint64_t)uc->uc_mcontext.gp_regs[32];	/* PT_NIP */
+#endif
+	EXPECT(ip == (uint64_t)(uintptr_t)cr_wide_loop,
+	       "interrupted at %#llx, not in the spin loop at %p",
+	       (unsigned long long)ip, (void *)cr_wide_loop);
+	for (int i = 0; i < NWIDE; i++) {
+		uint64_t want = wide_in[i], found;
+		char name[16];
+
+#if defined(__x86_64__)
+		found = (uint64_t)uc->uc_mcontext.gregs[wide_greg[i]];
+		if (i == NWIDE - 1) {
+			want &= WIDE_FLAGS;
+			found &= WIDE_FLAGS;
+		}
+#else
+		if (i == 13)
+			continue;	/* the thread pointer, never loaded */
+		found = (uint64_t)uc->uc_mcontext.gp_regs[wide_greg[i]];
+		if (i == WIDE_CR || i == WIDE_XER) {
+			want &= 0xffffffffULL;
+			found &= 0xffffffffULL;
+		}
+#endif
+		if (selftest == 2 && i == 0)
+			found ^= 1ULL << 40;
+		wide_name(i, name, sizeof(name));
+		EXPECT(found == want, "%s: expected 0x%016llx, found 0x%016llx",
+		       name, (unsigned long long)want, (unsigned long long)found);
+	}
+	_exit(finish());
+}
+
+static char wide_altstack[64 * 1024] __attribute__((aligned(16)));
+
+static int mode_wideregs(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_sigaction = on_wide,
+				.sa_flags = SA_SIGINFO | SA_ONSTACK };
+	stack_t ss = { .ss_sp = wide_altstack, .ss_size = sizeof(wide_altstack) };
+	uint64_t fake_sp;
+
+	(void)argc;
+	(void)argv;
+	/* bit 63 and bit 0 set, the rest mixed: a truncation shows at once */
+	for (int i = 0; i < NWIDE; i++)
+		wide_in[i] = mix64(0x77696465ULL + (uint64_t)i) | 0x8000000000000001ULL;
+	/* a stack pointer nothing uses: canonical, 16-byte aligned, high bits set */
+	fake_sp = (mix64(0x7370) & 0x00007ffffffffff0ULL) | 0x0000700000000000ULL;
+	wide_in[WIDE_SP] = fake_sp;
+#if defined(__x86_64__)
+	wide_in[NWIDE - 1] = WIDE_FLAGS | 0x202;	/* and IF, bit 1 */
+#else
+	wide_in[WIDE_XER] = 0xe00c007fULL;	/* SO OV CA OV32 CA32, byte count */
+#endif
+	sigemptyset(&sa.sa_mask);
+	if (sigaltstack(&ss, NULL) || sigaction(SIGUSR1, &sa, NULL))
+		die("sigaltstack/sigaction");
+	out("wideregs: loop at %#llx\n",
+	    (unsigned long long)(uintptr_t)cr_wide_loop);
+	if (selftest) {
+		/* no restart: a child interrupts the loop instead */
+		pid_t child = fork();
+
+		if (child < 0)
+			die("fork");
+		if (child == 0) {
+			sleep_ms(200);
+			kill(getppid(), SIGUSR1);
+			_exit(0);
+		}
+	} else {
+		announce_ready();
+	}
+	cr_wide_spin(wide_in);
+}
+
+/*
+ * ---- work: real work in registers, checkpointed at any instant ----
+ *
+ * Blocks of mixing arithmetic over twelve 64-bit words and a double, which
+ * the compiler keeps in registers (rax among them). Each block is computed
+ * twice, the second time from a copy of its starting state: the two must
+ * agree. A process restarted in the middle of a block finishes it, checks
+ * it, says PASS or FAIL and exits; the original works until DURATION
+ * seconds have passed and says "work: done N blocks".
+ */
+struct work_state {
+	uint64_t v[12];
+	double d;
+};
+
+static inline uint64_t rotl64(uint64_t x, int k)
+{
+	return (x << k) | (x >> (64 - k));
+}
+
+static void __attribute__((noinline)) work_block(struct work_state *s,
+						 uint64_t rounds)
+{
+	uint64_t a = s->v[0], b = s->v[1], c = s->v[2], d = s->v[3];
+	uint64_t e = s->v[4], f = s->v[5], g = s->v[6], h = s->v[7];
+	uint64_t i = s->v[8], j = s->v[9], k = s->v[10], l = s->v[11];
+	double x = s->d;
+
+	for (uint64_t r = 0; r < rounds; r++) {
+		a += b ^ (c >> 7);
+		b = rotl64(b ^ d, 13) * 0x9e3779b97f4a7c15ULL;
+		c -= e + (f << 3);
+		d ^= rotl64(g + a, 29);
+		e = e * 0xbf58476d1ce4e5b9ULL + h;
+		f += i ^ rotl64(j, 41);
+		g ^= k * 0x94d049bb133111ebULL;
+		h += l ^ (a >> 17);
+		i = rotl64(i + c, 7) ^ e;
+		j -= f ^ (g << 11);
+		k += rotl64(h ^ b, 53);
+		l ^= d + i + j;
+		x = x * 0.999999 + (double)(a & 0xffff) * 1e-3;
+	}
+	s->v[0] = a; s->v[1] = b; s->v[2] = c; s->v[3] = d;
+	s->v[4] = e; s->v[5] = f; s->v[6] = g; s->v[7] = h;
+	s->v[8] = i; s->v[9] = j; s->v[10] = k; s->v[11] = l;
+	s->d = x;
+}
+
+static int mode_work(int argc, char **argv)
+{
+	double duration = argc > 0 ? strtod(argv[0], NULL) : 10.0;
+	struct work_state cur, start, again;
+	uint64_t rounds = 1000, blocks = 0;
+	double t0;
+
+	for (int n = 0; n < 12; n++)
+		cur.v[n] = mix64(0x776f726bULL + (uint64_t)n) | 0x8000000000000000ULL;
+	cur.d = 1.0;
+	/* blocks of about 20 ms */
+	do {
+		rounds *= 2;
+		start = cur;
+		t0 = mono_now();
+		work_block(&start, rounds);
+	} while (mono_now() - t0 < 0.02);
+	out("work: blocks of %llu rounds, for %.1f s\n",
+	    (unsigned long long)rounds, duration);
+	announce_ready();
+	for (;;) {
+		start = cur;
+		work_block(&cur, rounds);
+		again = start;
+		work_block(&again, rounds);
+		if (selftest == 2 && blocks == 3)
+			again.v[5] ^= 1ULL << 33;
+		blocks++;
+		if (memcmp(&again, &cur, sizeof(cur))) {
+			for (int n = 0; n < 12; n++)
+				EXPECT(again.v[n] == cur.v[n],
+				       "block %llu word %d: 0x%016llx, computed again 0x%016llx",
+				       (unsigned long long)blocks, n,
+				       (unsigned long long)cur.v[n],
+				       (unsigned long long)again.v[n]);
+			EXPECT(again.d == cur.d, "block %llu: double %a, computed again %a",
+			       (unsigned long long)blocks, cur.d, again.d);
+			return finish();
+		}
+		if (!selftest && restarted()) {
+			say_restarted();
+			return finish();
+		}
+		if (mono_now() - start_seconds() > duration) {
+			if (selftest)
+				return finish();
+			out("work: done %llu blocks\n", (unsigned long long)blocks);
+			return 0;
+		}
+	}
 }
 
 /* ---- memory: every kind of mapping, and what /proc tells of the mm -- */
@@ -2010,47 +2018,18 @@ static int mode_watch(int argc, char **argv)
 
 /* ---- main ------------------------------------------------------------ */
 
-static const struct {
-	const char *name;
-	int (*run)(int argc, char **argv);
-} modes[] = {
+static const struct cr_mode modes[] = {
 	{ "regs", mode_regs },		{ "memory", mode_memory },
 	{ "files", mode_files },	{ "pipe", mode_pipe },
 	{ "signals", mode_signals },	{ "sigpending", mode_sigpending },
 	{ "identity", mode_identity },	{ "sleep", mode_sleep },
 	{ "pipe-read", mode_pipe_read }, { "count", mode_count },
 	{ "mem", mode_mem },		{ "watch", mode_watch },
+	{ "wideregs", mode_wideregs },	{ "work", mode_work },
 };
 
 int main(int argc, char **argv)
 {
-	const char *env;
-
-	clock_gettime(CLOCK_MONOTONIC, &start_mono);
-	pid0 = raw_getpid();
-	ppid0 = raw_getppid();
-	env = getenv("CR_TARGET_TIMEOUT");
-	if (env)
-		timeout_s = (unsigned int)strtoul(env, NULL, 10);
-	env = getenv("CR_TARGET_SELFTEST");
-	if (env && *env)
-		selftest = strcmp(env, "corrupt") == 0 ? 2 : 1;
-	env = getenv("CR_TARGET_DIR");
-	if (env && *env)
-		snprintf(work_dir, sizeof(work_dir), "%s", env);
-	for (size_t i = 0; argc >= 3 && i < ARRAY_SIZE(modes); i++) {
-		if (strcmp(argv[1], modes[i].name))
-			continue;
-		mode = modes[i].name;
-		/* absolute: files mode changes its cwd */
-		if (argv[2][0] == '/' || !getcwd(ready_path, sizeof(ready_path) / 2))
-			snprintf(ready_path, sizeof(ready_path), "%s", argv[2]);
-		else
-			snprintf(ready_path + strlen(ready_path),
-				 sizeof(ready_path) - strlen(ready_path), "/%.*s",
-				 (int)(sizeof(ready_path) / 2 - 2), argv[2]);
-		return modes[i].run(argc - 3, argv + 3);
-	}
-	out("usage: cr-target regs|memory|files|pipe|signals|sigpending|identity|sleep|pipe-read|count|mem|watch READYFILE [ARGS]\n");
-	return 2;
+	return cr_main(argc, argv, modes, ARRAY_SIZE(modes),
+		       "usage: cr-target regs|wideregs|work|memory|files|pipe|signals|sigpending|identity|sleep|pipe-read|count|mem|watch READYFILE [ARGS]");
 }

@@ -168,3 +168,37 @@ wait_count() {
 restarted_at() {
 	sed -n 's/^count: restarted at \([0-9]*\)$/\1/p' "$1"
 }
+
+# expect_refused IMAGE WHAT [PATTERN]: crctl restart refuses IMAGE: exit 7,
+# one line (crctl's own checks say "FILE: image refused: ...", the
+# module's refusal "restart refused: ..."), matching PATTERN if given, and
+# nothing runs. crctl checks an image before the module sees it, so the
+# module's own checks get it from cr-restart-probe, a direct
+# CRCTL_IOC_RESTART caller, which must come out intact. WHAT names it.
+expect_refused() {
+	_st=0
+	timeout 60 crctl restart "$1" < /dev/null > /tmp/refused.out 2> /tmp/refused.err || _st=$?
+	[ "$_st" = 7 ] || { cat /tmp/refused.out /tmp/refused.err; fail "$2: crctl restart exited $_st, want 7"; }
+	if [ "$(wc -l < /tmp/refused.err)" != 1 ] ||
+		! grep -Eq '^crctl: (restart refused|.*: image refused): ' /tmp/refused.err; then
+		cat /tmp/refused.err
+		fail "$2: want one line 'crctl: restart refused: ...' on stderr"
+	fi
+	[ -z "${3:-}" ] || grep -q -- "$3" /tmp/refused.err ||
+		{ cat /tmp/refused.err; fail "$2: the refusal does not say '$3'"; }
+	[ ! -s /tmp/refused.out ] || { cat /tmp/refused.out; fail "$2: the refused image ran"; }
+	_st=0
+	timeout 60 cr-restart-probe "$1" > /tmp/probe.out 2>&1 || _st=$?
+	if [ "$_st" != 0 ] || ! grep -qx INTACT /tmp/probe.out; then
+		cat /tmp/probe.out
+		fail "$2: CRCTL_IOC_RESTART's caller: cr-restart-probe exited $_st"
+	fi
+	ok "$2: $(cat /tmp/refused.err); the module $(grep '^refused: ' /tmp/probe.out)"
+}
+
+# kernel_quiet: the kernel has not warned, oopsed or complained since boot.
+kernel_quiet() {
+	if dmesg | grep -E 'WARNING|BUG|Oops|Call Trace'; then
+		fail "the kernel complained"
+	fi
+}

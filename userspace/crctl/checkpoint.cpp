@@ -9,6 +9,7 @@
 
 #include <csignal>
 #include <filesystem>
+#include <fstream>
 #include <iostream>
 #include <string>
 #include <vector>
@@ -153,6 +154,18 @@ private:
 	bool committed_ = false;
 };
 
+// The state letter of /proc/PID/stat (R, S, Z, ...), or 0 if unreadable.
+char process_state(pid_t pid)
+{
+	std::ifstream stat(fmt::format("/proc/{}/stat", pid));
+	std::string text;
+	std::getline(stat, text);
+	auto close = text.rfind(')');
+	if (close == std::string::npos || close + 2 >= text.size())
+		return 0;
+	return text[close + 2];
+}
+
 // A process crctl traces (PTRACE_SEIZE): stopped by stop(), let go by
 // detach() or on destruction, unchanged.
 class Tracee {
@@ -166,6 +179,11 @@ public:
 		int err = errno;
 		if (err == ESRCH)
 			throw CommandError(exit_no_process, fmt::format("no process {}", pid));
+		// ptrace refuses a zombie with EPERM, even to root: say what it is.
+		if (err == EPERM && process_state(pid) == 'Z')
+			throw CommandError(exit_no_process,
+					   fmt::format("process {} has exited (a zombie its parent has not reaped "
+						       "yet): there is nothing to checkpoint", pid));
 		if (err == EPERM)
 			throw CommandError(exit_permission,
 					   fmt::format("cannot trace process {}: {} (crctl needs root or CAP_SYS_PTRACE, "

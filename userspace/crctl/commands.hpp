@@ -58,8 +58,18 @@ int run_checkpoint(const CheckpointOptions &options);
 struct RestartOptions {
 	std::string image;	// "-": standard input
 	bool detach = false;
+	bool any_cgroup = false;	// restart in crctl's cgroup, not the image's
 	std::string stdin_path, stdout_path, stderr_path;	// empty: crctl's own
 };
 int run_restart(const RestartOptions &options);
+
+// crctl validate: the module's checks of a restart, in a child set up as
+// restart would set it up (its detach is not used); exits 0 if the image
+// can restart here, 7 with the reason if not.
+struct ValidateOptions {
+	RestartOptions restart;
+	bool json = false;
+};
+int run_validate(const ValidateOptions &options);
 
 } // namespace crctl::cli

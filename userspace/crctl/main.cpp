@@ -4,7 +4,8 @@
 // 4 permission denied, 5 module and crctl speak different ABI versions (or
 // the module lacks checkpoint or restart), 6 device missing although the
 // module is loaded, 7 the image is refused (corrupt, truncated, of an unknown
-// format, of another kind of machine, or refused by the module), 8 a restart
+// format, of another kind of machine, of a cgroup restart cannot enter, or
+// refused by the module; crctl validate: the image cannot restart here), 8 a restart
 // failed after the point of no return (the restarting process was killed),
 // 9 a checkpoint failed, 10 no such process. crctl restart without --detach
 // exits with the restored process's own status (128 + N if signal N ended it).
@@ -110,7 +111,8 @@ int main(int argc, char **argv)
 	app.require_subcommand(1);
 	app.footer("Exit status: 0 ok, 1 error, 3 module not loaded, 4 permission denied,\n"
 		   "5 module/crctl ABI mismatch or the module lacks the feature, 6 device missing,\n"
-		   "7 image refused (corrupt, another machine's, or refused by the module),\n"
+		   "7 image refused (corrupt, another machine's, its cgroup cannot be entered, or\n"
+		   "refused by the module; validate: it cannot restart here),\n"
 		   "8 restart failed after the point of no return, 9 checkpoint failed,\n"
 		   "10 no such process. restart without --detach exits with the restored\n"
 		   "process's status (128+N if signal N killed it).");
@@ -146,17 +148,30 @@ int main(int argc, char **argv)
 			    "Give the restored process this file as fd 0 (where the image inherits it)");
 	restart->add_option("--stdout", restart_options.stdout_path, "Likewise as fd 1 (created or truncated)");
 	restart->add_option("--stderr", restart_options.stderr_path, "Likewise as fd 2 (created or truncated)");
+	restart->add_flag("--any-cgroup", restart_options.any_cgroup,
+			  "Restart in crctl's own cgroup (by default the process is moved into the image's)");
+
+	ValidateOptions validate_options;
+	auto *validate = app.add_subcommand(
+		"validate", "Run every check restart would, in a process set up as restart sets it up; change nothing");
+	validate->add_option("image", validate_options.restart.image, "The image file, or - for standard input")
+		->required();
+	validate->add_flag("--json", validate_options.json, "Print {\"valid\": .., \"reason\": ..}");
+	validate->add_option("--stdin", validate_options.restart.stdin_path, "As restart --stdin");
+	validate->add_option("--stdout", validate_options.restart.stdout_path, "As restart --stdout");
+	validate->add_option("--stderr", validate_options.restart.stderr_path, "As restart --stderr");
+	validate->add_flag("--any-cgroup", validate_options.restart.any_cgroup, "As restart --any-cgroup");
 
 	// CLI11 would only say "A subcommand is required": name what was asked.
 	auto is_command = [&](std::string_view word) {
-		for (const auto *command : {check, info, checkpoint, restart})
+		for (const auto *command : {check, info, checkpoint, restart, validate})
 			if (word == command->get_name())
 				return true;
 		return false;
 	};
 	if (argc > 1 && argv[1][0] != '-' && !is_command(argv[1])) {
 		std::cerr << "crctl: unknown command '" << argv[1]
-			  << "' (commands: check, info, checkpoint, restart)\n";
+			  << "' (commands: check, info, checkpoint, restart, validate)\n";
 		return exit_error;
 	}
 	try {
@@ -173,5 +188,7 @@ int main(int argc, char **argv)
 		return run_reporting([&] { return run_checkpoint(checkpoint_options); });
 	if (restart->parsed())
 		return run_reporting([&] { return run_restart(restart_options); });
+	if (validate->parsed())
+		return run_validate(validate_options);
 	return exit_error;
 }

@@ -1,8 +1,11 @@
 // crctl restart IMAGE|-: check the image here first, then fork a child that
-// asks the module to turn it into the image's process; report how that went
-// through a pipe, and wait for the restored process (or leave it running).
+// enters the image's cgroup and asks the module to turn it into the image's
+// process; report how that went through a pipe, and wait for the restored
+// process (or leave it running). crctl validate IMAGE: the same child, but
+// the module only checks, and the child reports and exits.
 #include "commands.hpp"
 
+#include "crctl/cgroup.hpp"
 #include "crctl/describe.hpp"
 #include "crctl/fd.hpp"
 #include "crctl/image.hpp"
@@ -15,6 +18,7 @@
 #include <cstring>
 #include <iostream>
 #include <istream>
+#include <optional>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -92,22 +96,21 @@ UniqueFd open_image(const std::string &path)
 }
 
 // What crctl info checks (framing, every checksum, every section), plus
-// that restart knows every section; fd is left at offset 0.
-ImageSummary check_image(int fd, const std::string &path)
+// that restart knows every section and has every one it needs; fd is left
+// at offset 0. A refusal is "refused: why".
+ImageSummary check_image(int fd, const std::string &path, const std::string &refused)
 {
 	FdInputBuf buffer(fd);
 	std::istream in(&buffer);
 	ImageSummary image;
 	try {
 		image = read_image(in, PageContent::skip_crc);
-		for (std::size_t i = 0; i < image.sections.size(); i++)
-			if (section_type_name(image.sections[i].type).starts_with("unknown"))
-				throw ImageError(section_where(i, image.sections[i].type), image.sections[i].offset,
-						 "restart does not know this section type");
+		if (auto problem = restart_problem(image))
+			throw *problem;
 	} catch (const ImageError &e) {
 		if (buffer.error())
 			throw CommandError(exit_error, fmt::format("cannot read {}: {}", path, errno_text(buffer.error())));
-		throw CommandError(exit_bad_image, fmt::format("restart refused: {}", e.what()));
+		throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, e.what()));
 	}
 	if (::lseek(fd, 0, SEEK_SET) != 0)
 		throw CommandError(exit_error, fmt::format("cannot seek in {}: {}", path, errno_text(errno)));
@@ -115,15 +118,15 @@ ImageSummary check_image(int fd, const std::string &path)
 }
 
 // The module restarts only images of this machine's kind and of its format.
-void check_restartable(const ImageSummary &image, const Device &device)
+void check_restartable(const ImageSummary &image, const Device &device, const std::string &refused)
 {
 	if (auto why = machine_mismatch(image.header.machine, device.machine()))
-		throw CommandError(exit_bad_image, "restart refused: " + *why);
+		throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, *why));
 	auto version = device.version();
 	if (version.image_version != image.header.format_version)
 		throw CommandError(exit_bad_image,
-				   fmt::format("restart refused: the image is format {}, the crmod module restarts "
-					       "format {}", image.header.format_version, version.image_version));
+				   fmt::format("{}: the image is format {}, the crmod module restarts format {}", refused,
+					       image.header.format_version, version.image_version));
 }
 
 // Makes sure fds 0, 1 and 2 are open, so that no fd crctl opens lands there.
@@ -165,28 +168,57 @@ std::vector<Redirect> open_redirects(const RestartOptions &o)
 	return redirects;
 }
 
-// In the child: becomes the image's process, or says on status_fd why not.
-[[noreturn]] void become_image(const Device &device, int image_fd, int status_fd,
-			       const std::vector<Redirect> &redirects) noexcept
+// What the child does: restart (or validate) the image, in the image's
+// cgroup (unless any_cgroup), with the redirected stdio.
+struct ChildPlan {
+	const Device &device;
+	int image_fd;
+	int status_fd;
+	const std::vector<Redirect> &redirects;
+	std::optional<std::string> cgroup;	// to enter first
+	std::uint32_t flags;		// CRMOD_RESTART_*
+};
+
+// In the child: becomes the image's process, or says on status_fd why not
+// ("R" and the reason). Validating, it says "V" when the module found the
+// image good, and exits.
+[[noreturn]] void become_image(const ChildPlan &plan) noexcept
 {
 	char error[CRMOD_ERROR_LEN] = {};
 	int err = 0;
-	for (const auto &r : redirects)
-		if (::dup2(r.fd.get(), r.target) < 0 || ::fcntl(r.target, F_SETFD, 0) < 0)
+	std::string why_not;
+	try {
+		if (plan.cgroup)
+			why_not = enter_cgroup(*plan.cgroup, ::getpid(), false).value_or("");
+	} catch (const std::exception &e) {
+		why_not = e.what();
+	}
+	for (const auto &r : plan.redirects)
+		if (why_not.empty() && (::dup2(r.fd.get(), r.target) < 0 || ::fcntl(r.target, F_SETFD, 0) < 0))
 			err = errno;
-	if (err == 0) {
+	const bool validate = plan.flags & CRMOD_RESTART_VALIDATE;
+	if (why_not.empty() && err == 0) {
 		crmod_restart_args args{};
-		args.fd = image_fd;
-		args.status_fd = status_fd;
+		args.fd = plan.image_fd;
+		args.status_fd = validate ? -1 : plan.status_fd;
+		args.flags = plan.flags;
 		args.error = reinterpret_cast<std::uintptr_t>(error);
-		err = device.restart(args);
-		// Returned: refused before the point of no return; we are intact.
+		err = plan.device.restart(args);
+		// Returned: refused before the point of no return, or validated;
+		// we are intact.
+		if (validate && err == 0) {
+			write_all(plan.status_fd, "V\n");
+			::_exit(exit_ok);
+		}
 	}
 	error[sizeof(error) - 1] = '\0';
-	const char *why = error[0] ? error : err ? std::strerror(err) : "the module returned without restarting";
-	write_all(status_fd, "R");
-	write_all(status_fd, why);
-	write_all(status_fd, "\n");
+	const char *why = !why_not.empty() ? why_not.c_str()
+			  : error[0]	   ? error
+			  : err		   ? std::strerror(err)
+					   : "the module returned without restarting";
+	write_all(plan.status_fd, "R");
+	write_all(plan.status_fd, why);
+	write_all(plan.status_fd, "\n");
 	::_exit(exit_bad_image);
 }
 
@@ -231,13 +263,35 @@ int wait_for(pid_t pid)
 
 } // namespace
 
-int run_restart(const RestartOptions &o)
+namespace {
+
+// A child started on the image, and what it said on the status pipe
+// before it restarted, exited or was killed.
+struct Launched {
+	pid_t child;
+	std::string report;	// "": restarted; "R..": refused; "V": valid; else lost
+};
+
+// Everything restart and validate do before the module has the image: crctl's
+// own check, the module's features, the cgroup, then the child. refused
+// prefixes the reason of a refusal ("restart refused").
+Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feature, const char *what,
+		const std::string &refused)
 {
 	fill_stdio();
 	auto image_fd = open_image(o.image);
-	auto image = check_image(image_fd.get(), o.image);
-	auto device = open_device_for(CRMOD_FEAT_RESTART, "restart");
-	check_restartable(image, device);
+	auto image = check_image(image_fd.get(), o.image, refused);
+	auto device = open_device_for(feature, what);
+	check_restartable(image, device, refused);
+	std::optional<std::string> cgroup;
+	if (o.any_cgroup)
+		flags |= CRMOD_RESTART_ANY_CGROUP;
+	else
+		cgroup = image.process.cgroup;
+	// a cgroup that is not there refuses before anything is started
+	if (cgroup)
+		if (auto why = enter_cgroup(*cgroup, 0, true))
+			throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, *why));
 	auto redirects = open_redirects(o);
 
 	int ends[2];
@@ -250,16 +304,25 @@ int run_restart(const RestartOptions &o)
 	if (child < 0)
 		throw CommandError(exit_error, fmt::format("cannot fork: {}", errno_text(errno)));
 	if (child == 0)
-		become_image(device, image_fd.get(), status_write.get(), redirects);
+		become_image({device, image_fd.get(), status_write.get(), redirects, cgroup, flags});
 
 	status_write.reset();
 	redirects.clear();
-	std::string report;
-	read_to_end(status_read.get(), "the restart's status pipe", [&](std::string_view chunk) { report += chunk; });
+	Launched launched{child, {}};
+	read_to_end(status_read.get(), "the restart's status pipe",
+		    [&](std::string_view chunk) { launched.report += chunk; });
+	while (!launched.report.empty() && launched.report.back() == '\n')
+		launched.report.pop_back();
+	return launched;
+}
+
+} // namespace
+
+int run_restart(const RestartOptions &o)
+{
+	auto [child, report] = launch(o, 0, CRMOD_FEAT_RESTART, "restart", "restart refused");
 	if (!report.empty()) {
 		reap(child);
-		while (!report.empty() && report.back() == '\n')
-			report.pop_back();
 		if (report.starts_with('R'))
 			throw CommandError(exit_bad_image, "restart refused: " + report.substr(1));
 		throw CommandError(exit_restart_lost, "restart failed after the point of no return: " + report);
@@ -270,6 +333,43 @@ int run_restart(const RestartOptions &o)
 		return exit_ok;
 	}
 	return wait_for(child);
+}
+
+int run_validate(const ValidateOptions &v)
+{
+	// stdout is one JSON document with --json, whatever happens
+	auto report = [&](int status, std::optional<bool> valid, const std::string &reason) {
+		if (status != exit_ok)
+			std::cerr << "crctl: " << reason << '\n';
+		if (v.json)
+			std::cout << nlohmann::json{{"valid", valid ? nlohmann::json(*valid) : nlohmann::json(nullptr)},
+						    {"reason", reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(reason)}}
+					     .dump(2)
+				  << '\n';
+		else if (status == exit_ok)
+			std::cout << "image can restart here\n";
+		return status;
+	};
+	const std::string one_reason = " (the module stops at the first reason it finds; listing every reason is not "
+				       "done yet)";
+	try {
+		auto [child, said] = launch(v.restart, CRMOD_RESTART_VALIDATE, CRMOD_FEAT_VALIDATE,
+					    "validate an image", "image refused");
+		int status = reap(child);
+		if (said == "V")
+			return report(exit_ok, true, "");
+		if (said.starts_with('R'))
+			return report(exit_bad_image, false, "image refused: " + said.substr(1) + one_reason);
+		return report(exit_error, std::nullopt,
+			      fmt::format("the validating process ended without an answer (wait status {:#x}){}", status,
+					  said.empty() ? "" : ": " + said));
+	} catch (const CommandError &e) {
+		if (e.status() == exit_bad_image)
+			return report(e.status(), false, e.what());
+		return report(e.status(), std::nullopt, e.what());
+	} catch (const DeviceError &e) {
+		return report(exit_status_for(e.kind()), std::nullopt, e.what());
+	}
 }
 
 } // namespace crctl::cli

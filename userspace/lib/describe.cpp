@@ -1,9 +1,11 @@
 #include "crctl/describe.hpp"
+#include "crctl/state.hpp"
 
 #include "format.hpp"
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <span>
 #include <string_view>
@@ -19,6 +21,7 @@ const std::vector<BitName> crmod_features = {
 	{CRMOD_FEAT_MACHINE, "machine"},
 	{CRMOD_FEAT_CHECKPOINT, "checkpoint"},
 	{CRMOD_FEAT_RESTART, "restart"},
+	{CRMOD_FEAT_VALIDATE, "validate"},
 	{CRMOD_FEAT_TEST_HOOKS, "test_hooks"},
 };
 
@@ -258,7 +261,12 @@ json check_json(const std::string &device, const crmod_version &v, const crmod_m
 	json module = version_json(v);
 	module["loaded"] = true;
 	module["device"] = device;
-	return {{"tool", tool_json()}, {"module", module}, {"machine", machine_json(m)}};
+	module["can_validate"] = (v.features & CRMOD_FEAT_VALIDATE) != 0;
+	return {{"tool", tool_json()},
+		{"module", module},
+		{"kernel_release", c_string(m.release)},
+		{"machine", machine_json(m)},
+		{"state", state_json()}};
 }
 
 json check_error_json(const std::string &device, const std::string &message, bool module_loaded,
@@ -303,12 +311,47 @@ std::string machine_text(const crmod_machine &m)
 
 std::string check_text(const std::string &device, const crmod_version &v, const crmod_machine &m)
 {
-	std::string out = fmt::format("crmod module: loaded ({})\n", device);
+	std::string out = fmt::format("crmod module: loaded ({}), kernel {}\n", device, c_string(m.release));
 	add_line(out, "ABI version", fmt::format("{} (crctl {} speaks {})", v.abi_version, tool_version,
 						 CRMOD_ABI_VERSION));
 	add_line(out, "image format", image_version_text(v.image_version));
 	add_line(out, "features", join(feature_names(v.features)));
-	return out + "machine:\n" + machine_text(m);
+	add_line(out, "validate", v.features & CRMOD_FEAT_VALIDATE
+					  ? "yes: crctl validate runs restart's checks alone"
+					  : "no: this module cannot check an image without restarting it");
+	return out + "machine:\n" + machine_text(m) + state_text();
+}
+
+const StateKind *state_kind(std::uint32_t number)
+{
+	auto found = std::ranges::find(state_table, number, &StateKind::number);
+	return found == state_table.end() ? nullptr : &*found;
+}
+
+std::string state_key(std::uint32_t number)
+{
+	const auto *kind = state_kind(number);
+	return kind ? kind->key : fmt::format("unknown ({})", number);
+}
+
+json state_json()
+{
+	json out = json::array();
+	for (const auto &s : state_table)
+		out.push_back({{"key", s.key}, {"number", s.number}, {"restored", s.restored}, {"text", s.text}});
+	return out;
+}
+
+std::string state_text()
+{
+	std::string out;
+	for (bool restored : {true, false}) {
+		out += restored ? "what crmod restores:\n" : "what crmod refuses to checkpoint:\n";
+		for (const auto &s : state_table)
+			if (s.restored == restored)
+				add_line(out, s.key, s.text);
+	}
+	return out;
 }
 
 } // namespace crctl

@@ -16,6 +16,8 @@
 namespace crctl::detail {
 
 inline std::string hex(std::uint64_t value) { return fmt::format("{:#x}", value); }
+// "0x1000-0x2000"
+inline std::string range(std::uint64_t start, std::uint64_t end) { return fmt::format("{:#x}-{:#x}", start, end); }
 
 // Words separated by sep; "(none)" for no words.
 inline std::string join(const std::vector<std::string> &words, std::string_view sep = " ")

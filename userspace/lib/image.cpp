@@ -23,8 +23,11 @@ namespace {
 
 constexpr std::uint64_t header_bytes = sizeof(crmod_image_header);
 constexpr std::uint64_t section_header_bytes = sizeof(crmod_section_header);
-// The XSAVE area's legacy region (512 bytes) and its header's XSTATE_BV.
-constexpr std::uint64_t xsave_header_end = 512 + 8;
+// The XSAVE area's legacy region (512 bytes) and its 64-byte header.
+constexpr std::uint64_t xsave_header_end = 512 + 64;
+// The module reads a section other than PAGES and FILE_DATA whole, and
+// refuses one longer than this (CR_SMALL_SECTION_MAX in module/restart.c).
+constexpr std::uint64_t small_section_max = 16 << 20;
 
 template <typename T> std::span<const std::byte> bytes_of(const T &value, std::size_t count = sizeof(T))
 {
@@ -91,8 +94,7 @@ private:
 					 crc_mismatch("header", h.header_crc, crc));
 		if (h.format_version != CRMOD_IMAGE_FORMAT)
 			throw ImageError("header", offsetof(crmod_image_header, format_version),
-					 fmt::format("format version {} is not supported (this crctl reads {})",
-						     h.format_version, CRMOD_IMAGE_FORMAT));
+					 format_refusal(h.format_version));
 		if (h.header_size != header_bytes)
 			throw ImageError("header", offsetof(crmod_image_header, header_size),
 					 fmt::format("header size {}, expected {}", h.header_size, header_bytes));
@@ -115,6 +117,15 @@ private:
 		if (m.page_size < 4096 || !std::has_single_bit(m.page_size))
 			throw ImageError("header", at, fmt::format("page size {} is not a power of two >= 4096",
 								   m.page_size));
+	}
+
+	static std::string format_refusal(std::uint32_t version)
+	{
+		auto problem = fmt::format("image format {}: this crctl (crmod {}) reads format {} only",
+					   version, tool_version, CRMOD_IMAGE_FORMAT);
+		if (version == 1)
+			problem += "; format 1 images were written by crmod 0.2, whose crctl reads them";
+		return problem;
 	}
 
 	static std::string printable(const char (&magic)[8])
@@ -148,6 +159,10 @@ private:
 			throw ImageError(where, at,
 					 fmt::format("length {} exceeds the section limit of {} bytes", s.length,
 						     CRMOD_IMAGE_SECTION_MAX));
+		if (is_small(s.type) && s.length > small_section_max)
+			throw ImageError(where, at,
+					 fmt::format("length {} exceeds the {} bytes restart reads of a {} section",
+						     s.length, small_section_max, section_type_name(s.type)));
 		offset_ += section_header_bytes;
 		SectionInfo info{s.type, at, s.length, s.payload_crc, {}};
 		read_payload(where, at, s, info.data);
@@ -160,8 +175,21 @@ private:
 		return {std::move(info), s.type == CRMOD_SEC_END};
 	}
 
-	// How much of a payload is kept for decoding: a page run's content, the
-	// XSAVE area beyond its header and a pipe's bytes are only checksummed.
+	// Sections of content (page runs, file extents), which the module
+	// streams; every other type it knows it reads whole, up to 16 MiB.
+	static bool is_content(std::uint32_t type)
+	{
+		return type == CRMOD_SEC_PAGES || type == CRMOD_SEC_FILE_DATA;
+	}
+	static bool is_small(std::uint32_t type)
+	{
+		return type != CRMOD_SEC_END && !is_content(type) &&
+		       !section_type_name(type).starts_with("unknown");
+	}
+
+	// How much of a payload is kept for decoding: a page run's and a file
+	// extent's content, the XSAVE area beyond its header and a pipe's bytes
+	// are only checksummed.
 	static std::uint64_t kept_bytes(std::uint32_t type)
 	{
 		switch (type) {
@@ -169,21 +197,14 @@ private:
 			return sizeof(crmod_image_trailer);
 		case CRMOD_SEC_PAGES:
 			return sizeof(crmod_pages);
+		case CRMOD_SEC_FILE_DATA:
+			return sizeof(crmod_file_data);
 		case CRMOD_SEC_REGS_X86:
 			return sizeof(crmod_x86_regs) + xsave_header_end;
 		case CRMOD_SEC_PIPE:
 			return sizeof(crmod_pipe);
-		case CRMOD_SEC_CREDS:
-		case CRMOD_SEC_PENDING:
-		case CRMOD_SEC_TASK:
-		case CRMOD_SEC_FILE:
-		case CRMOD_SEC_VMAS:
-		case CRMOD_SEC_REGS_PPC:
-		case CRMOD_SEC_SIGNALS:
-		case CRMOD_SEC_FDS:
-			return CRMOD_IMAGE_SECTION_MAX;
 		default:
-			return 0;
+			return is_small(type) ? small_section_max : 0;
 		}
 	}
 
@@ -213,7 +234,7 @@ private:
 			  std::vector<std::byte> &kept)
 	{
 		Crc32c crc;
-		const bool check_crc = s.type != CRMOD_SEC_PAGES || pages_ == PageContent::check;
+		const bool check_crc = !is_content(s.type) || pages_ == PageContent::check;
 		std::array<std::byte, 1 << 16> chunk;
 		std::uint64_t left = s.length;
 		const std::uint64_t keep = std::min<std::uint64_t>(kept_bytes(s.type), s.length);
@@ -322,9 +343,42 @@ std::string section_type_name(std::uint32_t type)
 		return "PENDING";
 	case CRMOD_SEC_PIPE:
 		return "PIPE";
+	case CRMOD_SEC_OFDS:
+		return "OFDS";
+	case CRMOD_SEC_FILE_DATA:
+		return "FILE_DATA";
+	case CRMOD_SEC_LOCKS:
+		return "LOCKS";
+	case CRMOD_SEC_TIMERS:
+		return "TIMERS";
+	case CRMOD_SEC_CGROUP:
+		return "CGROUP";
 	default:
 		return fmt::format("unknown type {:#x}", type);
 	}
+}
+
+std::optional<ImageError> restart_problem(const ImageSummary &image)
+{
+	for (std::size_t i = 0; i < image.sections.size(); i++)
+		if (section_type_name(image.sections[i].type).starts_with("unknown"))
+			return ImageError(section_where(i, image.sections[i].type), image.sections[i].offset,
+					  "restart does not know this section type");
+	const auto &p = image.process;
+	const bool regs = image.header.machine.arch == CRMOD_ARCH_X86_64 ? p.x86_regs.has_value()
+									  : p.ppc_regs.has_value();
+	// in the order the module asks for them
+	const std::pair<bool, const char *> needed[] = {
+		{p.task.has_value(), "TASK"},	  {p.vmas.has_value(), "VMAS"},	  {p.signals.has_value(), "SIGNALS"},
+		{p.pending.has_value(), "PENDING"}, {p.creds.has_value(), "CREDS"},	  {p.timers.has_value(), "TIMERS"},
+		{p.cgroup.has_value(), "CGROUP"},	  {p.ofds.has_value(), "OFDS"},	  {p.fds.has_value(), "FDS"},
+		{p.locks.has_value(), "LOCKS"},
+		{regs, image.header.machine.arch == CRMOD_ARCH_X86_64 ? "REGS_X86" : "REGS_PPC"},
+	};
+	for (const auto &[present, name] : needed)
+		if (!present)
+			return ImageError("image", image.size, fmt::format("the image has no {} section", name));
+	return std::nullopt;
 }
 
 std::string section_where(std::size_t index, std::uint32_t type)

@@ -9,9 +9,11 @@
 
 namespace crctl::detail {
 
-// {"task": .., "files": [..], "vmas": [..], "pages": .., "x86_regs": ..,
-// "ppc_regs": .., "signals": .., "fds": [..]}, each key only if the image
-// has that section. machine is the image's, never the host's.
+// {"task": .., "cgroup": .., "files": [..], "file_data": .., "vmas": [..],
+// "pages": .., "x86_regs": .., "ppc_regs": .., "signals": .., "pending": ..,
+// "creds": .., "pipes": .., "timers": .., "ofds": .., "fds": .., "locks": ..},
+// each key only if the image has that section. machine is the image's, never
+// the host's.
 nlohmann::json process_json(const ProcessState &process, const crmod_machine &machine);
 std::string process_text(const ProcessState &process, const crmod_machine &machine);
 

@@ -1,4 +1,5 @@
 #include "crctl/describe.hpp"
+#include "crctl/state.hpp"
 
 #include "machines.hpp"
 
@@ -271,6 +272,74 @@ TEST(Describe, CheckTextNamesTheKeyFields)
 	auto later = crctl::check_text("/dev/crctl", v, x86_machine());
 	EXPECT_EQ(later.find("not implemented"), std::string::npos);
 	EXPECT_NE(later.find("machine checkpoint"), std::string::npos);
+}
+
+} // namespace
+
+namespace {
+
+TEST(State, TheTableIsTheHeadersInItsOrder)
+{
+	ASSERT_EQ(crctl::state_table.size(), 56u);
+	EXPECT_STREQ(crctl::state_table[0].key, "regular_file");
+	EXPECT_EQ(crctl::state_table[0].number, static_cast<std::uint32_t>(CRMOD_STATE_REGULAR_FILE));
+	EXPECT_TRUE(crctl::state_table[0].restored);
+	EXPECT_STREQ(crctl::state_table[0].name, "REGULAR_FILE");
+	const auto *memfd = crctl::state_kind(CRMOD_STATE_MEMFD);
+	ASSERT_NE(memfd, nullptr);
+	EXPECT_STREQ(memfd->text, "memfds, with their content and seals");
+	const auto *socket = crctl::state_kind(CRMOD_STATE_SOCKET);
+	ASSERT_NE(socket, nullptr);
+	EXPECT_FALSE(socket->restored);
+	EXPECT_EQ(crctl::state_kind(0), nullptr);
+	EXPECT_EQ(crctl::state_key(CRMOD_STATE_FIFO), "fifo");
+	EXPECT_EQ(crctl::state_key(500), "unknown (500)");
+	// numbers and keys are unique: an image's kind means one thing
+	for (std::size_t i = 0; i < crctl::state_table.size(); i++)
+		for (std::size_t j = i + 1; j < crctl::state_table.size(); j++) {
+			EXPECT_NE(crctl::state_table[i].number, crctl::state_table[j].number);
+			EXPECT_STRNE(crctl::state_table[i].key, crctl::state_table[j].key);
+		}
+}
+
+TEST(State, ListedRestoredAndRefused)
+{
+	auto j = crctl::state_json();
+	ASSERT_EQ(j.size(), crctl::state_table.size());
+	EXPECT_EQ(j[0], nlohmann::json({{"key", "regular_file"}, {"number", 1}, {"restored", true},
+					{"text", "regular files, by path"}}));
+	auto threads = std::find_if(j.begin(), j.end(), [](const auto &s) { return s["key"] == "threads"; });
+	ASSERT_NE(threads, j.end());
+	EXPECT_EQ((*threads)["restored"], false);
+
+	auto text = crctl::state_text();
+	auto restored = text.find("what crmod restores:\n");
+	auto refused = text.find("what crmod refuses to checkpoint:\n");
+	ASSERT_NE(restored, std::string::npos);
+	ASSERT_NE(refused, std::string::npos);
+	auto memfd = text.find("  memfd                  memfds, with their content and seals\n");
+	auto socket = text.find("  socket                 sockets (except on fds 0-2)\n");
+	EXPECT_TRUE(restored < memfd && memfd < refused) << text;
+	EXPECT_GT(socket, refused) << text;
+}
+
+TEST(State, CheckShowsTheTableTheKernelAndValidate)
+{
+	crmod_version v{CRMOD_ABI_VERSION, CRMOD_IMAGE_VERSION,
+			CRMOD_FEAT_MACHINE | CRMOD_FEAT_CHECKPOINT | CRMOD_FEAT_RESTART | CRMOD_FEAT_VALIDATE};
+	auto j = crctl::check_json("/dev/crctl", v, x86_machine());
+	EXPECT_EQ(j["state"], crctl::state_json());
+	EXPECT_EQ(j["kernel_release"], "6.1.0-56-amd64");
+	EXPECT_EQ(j["module"]["can_validate"], true);
+	EXPECT_TRUE(contains(j["module"]["features"], "validate"));
+	auto text = crctl::check_text("/dev/crctl", v, x86_machine());
+	EXPECT_NE(text.find("crmod module: loaded (/dev/crctl), kernel 6.1.0-56-amd64\n"), std::string::npos) << text;
+	EXPECT_NE(text.find("  validate               yes"), std::string::npos) << text;
+	EXPECT_NE(text.find("what crmod refuses to checkpoint:\n"), std::string::npos);
+	v.features &= ~static_cast<std::uint64_t>(CRMOD_FEAT_VALIDATE);
+	EXPECT_EQ(crctl::check_json("/dev/crctl", v, x86_machine())["module"]["can_validate"], false);
+	EXPECT_NE(crctl::check_text("/dev/crctl", v, x86_machine()).find("  validate               no"),
+		  std::string::npos);
 }
 
 } // namespace

@@ -1,4 +1,4 @@
-// Builds format-v1 images in memory for the tests, good or deliberately bad.
+// Builds format-2 images in memory for the tests, good or deliberately bad.
 #pragma once
 
 #include "crctl/crc32c.hpp"
@@ -25,11 +25,11 @@ template <typename T> std::string raw(const std::vector<T> &values)
 
 class ImageBuilder {
 public:
-	explicit ImageBuilder(const crmod_machine &machine)
+	explicit ImageBuilder(const crmod_machine &machine, std::uint32_t format = CRMOD_IMAGE_FORMAT)
 	{
 		crmod_image_header h{};
 		std::memcpy(h.magic, CRMOD_IMAGE_MAGIC, sizeof(h.magic));
-		h.format_version = CRMOD_IMAGE_FORMAT;
+		h.format_version = format;
 		h.header_size = sizeof(h);
 		h.created_ns = 1'790'000'000'000'000'000ULL;
 		h.machine = machine;
@@ -90,6 +90,10 @@ struct ProcessSpec {
 	crmod_machine machine{};
 	crmod_task task{};
 	std::vector<std::pair<crmod_file, std::string>> files;
+	// FILE_DATA extents, each written right after its file's FILE section
+	// (file_data.len is set from the string)
+	std::vector<std::pair<crmod_file_data, std::string>> file_data;
+	std::string cgroup;
 	std::vector<crmod_vma> vmas;
 	std::vector<crmod_pages> runs;
 	crmod_x86_regs x86{};
@@ -100,48 +104,73 @@ struct ProcessSpec {
 	crmod_creds creds{};
 	std::vector<std::uint32_t> groups;	// creds.ngroups is set from it
 	std::vector<std::pair<crmod_pipe, std::string>> pipes;	// pipe.len is set from the string
+	crmod_timers timers{};
+	std::vector<crmod_ofd> ofds;
 	std::vector<crmod_fd> fds;
+	std::vector<crmod_lock> locks;
 
-	// Sections in the order the module writes them: FILEs, PIPEs, TASK,
-	// VMAS, PAGES runs, the arch's REGS, SIGNALS, PENDING, CREDS, FDS.
-	ImageBuilder builder() const
+	// Sections in the order the module writes them: FILEs (each followed by
+	// its FILE_DATA), PIPEs, TASK, CGROUP, VMAS, PAGES runs, the arch's REGS,
+	// SIGNALS, PENDING, CREDS, TIMERS, OFDS, FDS, LOCKS. emit(type, payload)
+	// for each.
+	template <typename Emit> void sections(Emit &&emit) const
 	{
-		ImageBuilder b(machine);
-		for (const auto &[f, path] : files)
-			b.file(f, path);
+		for (const auto &[f, path] : files) {
+			emit(CRMOD_SEC_FILE, raw(f) + path + '\0');
+			for (auto [d, bytes] : file_data)
+				if (d.file == f.id) {
+					d.len = bytes.size();
+					emit(CRMOD_SEC_FILE_DATA, raw(d) + bytes);
+				}
+		}
 		for (auto [pipe, bytes] : pipes) {
 			pipe.len = bytes.size();
-			b.section(CRMOD_SEC_PIPE, raw(pipe) + bytes);
+			emit(CRMOD_SEC_PIPE, raw(pipe) + bytes);
 		}
-		b.section(CRMOD_SEC_TASK, raw(task));
-		b.section(CRMOD_SEC_VMAS, raw(vmas));
+		emit(CRMOD_SEC_TASK, raw(task));
+		emit(CRMOD_SEC_CGROUP, cgroup + '\0');
+		emit(CRMOD_SEC_VMAS, raw(vmas));
 		for (const auto &run : runs)
-			b.pages(run, machine.page_size);
+			emit(CRMOD_SEC_PAGES, raw(run) + std::string(run.nr_pages * machine.page_size, 'p'));
 		if (machine.arch == CRMOD_ARCH_X86_64)
-			b.section(CRMOD_SEC_REGS_X86, raw(x86) + xsave);
+			emit(CRMOD_SEC_REGS_X86, raw(x86) + xsave);
 		else
-			b.section(CRMOD_SEC_REGS_PPC, raw(ppc));
-		b.section(CRMOD_SEC_SIGNALS, raw(signals));
-		b.section(CRMOD_SEC_PENDING, raw(pending));
+			emit(CRMOD_SEC_REGS_PPC, raw(ppc));
+		emit(CRMOD_SEC_SIGNALS, raw(signals));
+		emit(CRMOD_SEC_PENDING, raw(pending));
 		auto c = creds;
 		c.ngroups = static_cast<std::uint32_t>(groups.size());
-		b.section(CRMOD_SEC_CREDS, raw(c) + raw(groups));
-		b.section(CRMOD_SEC_FDS, raw(fds));
+		emit(CRMOD_SEC_CREDS, raw(c) + raw(groups));
+		emit(CRMOD_SEC_TIMERS, raw(timers));
+		emit(CRMOD_SEC_OFDS, raw(ofds));
+		emit(CRMOD_SEC_FDS, raw(fds));
+		emit(CRMOD_SEC_LOCKS, raw(locks));
+	}
+
+	// The builder with every section but END, leaving out the sections of
+	// type without (0: none).
+	ImageBuilder builder(std::uint32_t without = 0) const
+	{
+		ImageBuilder b(machine);
+		sections([&](std::uint32_t type, const std::string &payload) {
+			if (type != without)
+				b.section(type, payload);
+		});
 		return b;
 	}
-	std::string build() const { return builder().finish(); }
+	std::string build(std::uint32_t without = 0) const { return builder(without).finish(); }
 
-	// Section indexes in build()'s order.
-	std::size_t file_section(std::size_t i) const { return i; }
-	std::size_t pipe_section(std::size_t i) const { return files.size() + i; }
-	std::size_t task_section() const { return files.size() + pipes.size(); }
-	std::size_t vmas_section() const { return task_section() + 1; }
-	std::size_t pages_section(std::size_t i) const { return vmas_section() + 1 + i; }
-	std::size_t regs_section() const { return vmas_section() + 1 + runs.size(); }
-	std::size_t signals_section() const { return regs_section() + 1; }
-	std::size_t pending_section() const { return regs_section() + 2; }
-	std::size_t creds_section() const { return regs_section() + 3; }
-	std::size_t fds_section() const { return regs_section() + 4; }
+	// The index of the nth section of type, in build()'s order.
+	std::size_t index(std::uint32_t type, std::size_t nth = 0) const
+	{
+		std::size_t i = 0, found = ~std::size_t{0};
+		sections([&](std::uint32_t t, const std::string &) {
+			if (t == type && nth-- == 0)
+				found = i;
+			i++;
+		});
+		return found;
+	}
 
 	// The image offset of byte `at` of section index's payload.
 	std::uint64_t payload_offset(std::size_t index, std::uint64_t at = 0) const
@@ -150,16 +179,19 @@ struct ProcessSpec {
 	}
 };
 
-inline crmod_file file_record(std::uint32_t id, std::uint32_t kind, const std::string &path, std::uint32_t mode)
+inline crmod_file file_record(std::uint32_t id, std::uint32_t kind, const std::string &path, std::uint32_t mode,
+			      std::uint64_t size = 0)
 {
 	crmod_file f{};
 	f.id = id;
 	f.kind = kind;
-	f.size = kind == CRMOD_FILE_REGULAR ? 18'744 * id : 4096;
+	f.size = size ? size : kind == CRMOD_STATE_REGULAR_FILE ? 18'744 * id : 4096;
 	f.mtime_sec = 1'700'000'000 + id;
 	f.mtime_nsec = 123'456'789;
 	f.mode = mode;
 	f.ino = 1000 + id;
+	f.uid = 1000;
+	f.gid = 1000;
 	f.path_len = static_cast<std::uint32_t>(path.size() + 1);
 	return f;
 }
@@ -177,17 +209,21 @@ inline crmod_vma vma(std::uint64_t start, std::uint64_t end, std::uint32_t prot,
 	return v;
 }
 
-inline crmod_fd fd_entry(std::uint32_t fd, std::uint32_t kind, std::uint32_t file_flags, std::int64_t pos = 0,
-			 std::uint32_t file = 0, std::uint32_t fd_flags = 0)
+inline crmod_ofd ofd_entry(std::uint32_t id, std::uint32_t kind, std::uint32_t object, std::uint32_t flags,
+			   std::int64_t pos = 0)
 {
-	crmod_fd f{};
-	f.fd = fd;
-	f.kind = kind;
-	f.file_flags = file_flags;
-	f.fd_flags = fd_flags;
-	f.pos = pos;
-	f.file = file;
-	return f;
+	return {.id = id, .kind = kind, .object = object, .flags = flags, .pos = pos};
+}
+
+inline crmod_fd fd_entry(std::uint32_t fd, std::uint32_t ofd, std::uint32_t fd_flags = 0)
+{
+	return {.fd = fd, .ofd = ofd, .fd_flags = fd_flags, .reserved = 0};
+}
+
+inline crmod_lock lock_entry(std::uint32_t ofd, std::uint32_t kind, std::uint32_t type, std::int64_t start,
+			     std::int64_t end)
+{
+	return {.ofd = ofd, .kind = kind, .type = type, .reserved = 0, .start = start, .end = end};
 }
 
 inline crmod_pending_signal pending_signal(std::uint32_t signo, std::uint32_t flags, std::int32_t si_code = 0)
@@ -201,22 +237,31 @@ inline crmod_pending_signal pending_signal(std::uint32_t signo, std::uint32_t fl
 	return p;
 }
 
-// /usr/bin/counter, sleeping in nanosleep in /var/lib/counter: its text and
-// data, a heap, a stack, the vDSO; two page runs; a SIGINT handler, SIGPIPE
-// ignored, SIGUSR1 blocked and pending; uid 1000; stdio inherited, a log
-// file open for appending, and both ends of a pipe holding 5 bytes.
+// File ids of the sample process.
+enum SampleFile : std::uint32_t {
+	exe_id = 1, log_id, cwd_id, devnull_id, memfd_id, shm_id, tmp_id, scratch_id, fifo_id,
+};
+
+// /usr/bin/counter, sleeping in nanosleep in /var/lib/counter, in cgroup
+// /user.slice/counter.scope: its text and data, a heap, a stack, a shared
+// mapping of a sealed memfd and of shared memory (each with a page of
+// content), the vDSO; two page runs; a SIGINT handler, SIGPIPE ignored,
+// SIGUSR1 blocked and pending; uid 1000, oom_score_adj 100, CPUs 0-3 and 8,
+// an alarm in 1.5 s; stdio inherited, /dev/null, a log file open for
+// appending on fds 4 and 7 (flock and a POSIX lock on it), both ends of a
+// pipe holding 5 bytes, the memfd, a deleted file in /tmp, and a FIFO.
 inline ProcessSpec sample_process(const crmod_machine &machine)
 {
 	ProcessSpec p;
 	p.machine = machine;
 	const std::uint64_t page = machine.page_size;
-	const std::uint64_t text = 0x10000000, heap = 0x20000000, stack_top = 0x7ffff0000000;
+	const std::uint64_t text = 0x10000000, heap = 0x20000000, shared = 0x30000000, stack_top = 0x7ffff0000000;
 
 	std::strcpy(p.task.comm, "counter");
 	p.task.pid = 4242;
 	p.task.umask = 022;
-	p.task.exe_file = 1;
-	p.task.cwd_file = 3;
+	p.task.exe_file = exe_id;
+	p.task.cwd_file = cwd_id;
 	p.task.rseq = stack_top - 0x1000;
 	p.task.rseq_len = 32;
 	p.task.rseq_sig = 0x53053053;
@@ -239,18 +284,54 @@ inline ProcessSpec sample_process(const crmod_machine &machine)
 	p.task.rlim_cur[7] = 1024;	// RLIMIT_NOFILE
 	p.task.rlim_max[7] = 4096;
 	p.task.rlim_cur[3] = 8 << 20;	// RLIMIT_STACK
+	p.task.robust_list = stack_top - 0x2000;
+	p.task.robust_list_len = 24;
+	p.task.clear_child_tid = stack_top - 0x2100;
+	p.task.timer_slack_ns = p.task.default_timer_slack_ns = 50'000;
+	p.task.oom_score_adj = 100;
+	p.task.loginuid = 1000;
+	p.task.sessionid = 3;
+	p.task.dumpable = 1;
+	p.task.pdeath_signal = 15;	// SIGTERM
+	p.task.flags = CRMOD_TASK_NO_NEW_PRIVS | CRMOD_TASK_AFFINITY | CRMOD_TASK_LOGINUID;
+	p.task.sched_policy = 3;	// SCHED_BATCH
+	p.task.ioprio = (2 << 13) | 4;	// best-effort, level 4
+	p.task.coredump_filter = 0x33;
+	p.task.cpu_affinity[0] = 0x10f;	// CPUs 0-3 and 8
+	p.cgroup = "/user.slice/counter.scope";
 
+	auto memfd = file_record(memfd_id, CRMOD_STATE_MEMFD, "memfd:cache", 0100600, 2 * page);
+	memfd.seals = 0x2 | 0x4;	// F_SEAL_SHRINK F_SEAL_GROW
+	auto devnull = file_record(devnull_id, CRMOD_STATE_CHAR_DEVICE, "/dev/null", 020666, 0);
+	devnull.size = 0;
+	devnull.dev_major = 1;
+	devnull.dev_minor = 3;
+	auto scratch = file_record(scratch_id, CRMOD_STATE_UNLINKED_FILE, "/tmp/scratch", 0100600, 100);
+	scratch.dir = tmp_id;
 	p.files = {
-		{file_record(1, CRMOD_FILE_REGULAR, "/usr/bin/counter", 0100755), "/usr/bin/counter"},
-		{file_record(2, CRMOD_FILE_REGULAR, "/var/log/counter.log", 0100644), "/var/log/counter.log"},
-		{file_record(3, CRMOD_FILE_DIRECTORY, "/var/lib/counter", 040755), "/var/lib/counter"},
+		{file_record(exe_id, CRMOD_STATE_REGULAR_FILE, "/usr/bin/counter", 0100755), "/usr/bin/counter"},
+		{file_record(log_id, CRMOD_STATE_REGULAR_FILE, "/var/log/counter.log", 0100644), "/var/log/counter.log"},
+		{file_record(cwd_id, CRMOD_STATE_DIRECTORY, "/var/lib/counter", 040755), "/var/lib/counter"},
+		{devnull, "/dev/null"},
+		{memfd, "memfd:cache"},
+		{file_record(shm_id, CRMOD_STATE_SHARED_ANON, "", 0100600, page), ""},
+		{file_record(tmp_id, CRMOD_STATE_DIRECTORY, "/tmp", 041777), "/tmp"},
+		{scratch, "/tmp/scratch"},
+		{file_record(fifo_id, CRMOD_STATE_FIFO, "/run/counter.fifo", 010600), "/run/counter.fifo"},
+	};
+	p.file_data = {
+		{{memfd_id, 0, page, 0}, std::string(page, 'm')},
+		{{shm_id, 0, 0, 0}, std::string(page, 's')},
+		{{scratch_id, 0, 0, 0}, std::string(100, 't')},
 	};
 	const auto rx = CRMOD_PROT_READ | CRMOD_PROT_EXEC, rw = CRMOD_PROT_READ | CRMOD_PROT_WRITE;
 	p.vmas = {
-		vma(text, text + page, rx, 0, 1),
-		vma(text + page, text + 2 * page, rw, 0, 1, 1),
-		vma(heap, heap + 2 * page, rw, CRMOD_VMA_HEAP),
-		vma(stack_top - 4 * page, stack_top, rw, CRMOD_VMA_GROWSDOWN),
+		vma(text, text + page, rx, 0, exe_id),
+		vma(text + page, text + 2 * page, rw, 0, exe_id, 1),
+		vma(heap, heap + 2 * page, rw, CRMOD_VMA_HEAP | CRMOD_VMA_ACCOUNT),
+		vma(shared, shared + 2 * page, rw, CRMOD_VMA_SHARED | CRMOD_VMA_MAYWRITE, memfd_id),
+		vma(shared + 2 * page, shared + 3 * page, rw, CRMOD_VMA_SHARED | CRMOD_VMA_MAYWRITE | CRMOD_VMA_DONTFORK, shm_id),
+		vma(stack_top - 4 * page, stack_top, rw, CRMOD_VMA_GROWSDOWN | CRMOD_VMA_LOCKED),
 		vma(stack_top + 16 * page, stack_top + 18 * page, CRMOD_PROT_READ, CRMOD_VMA_VVAR),
 		vma(stack_top + 18 * page, stack_top + 19 * page, rx, CRMOD_VMA_VDSO),
 	};
@@ -293,18 +374,34 @@ inline ProcessSpec sample_process(const crmod_machine &machine)
 
 	crmod_pipe pipe{};
 	pipe.id = 1;
-	pipe.capacity = 65536;
-	p.pipes = {{pipe, "hello"}};
+	pipe.capacity = 16 * page;
+	crmod_pipe fifo = pipe;
+	fifo.id = 2;
+	fifo.fifo = fifo_id;
+	p.pipes = {{pipe, "hello"}, {fifo, ""}};
+	p.timers.real.value_ns = 1'500'000'000;
 
-	const std::uint32_t o_rdwr = 02, o_wronly = 01, o_append = 02000;
+	const std::uint32_t o_rdonly = 0, o_wronly = 01, o_rdwr = 02, o_append = 02000;
+	p.ofds = {
+		ofd_entry(1, CRMOD_OFD_INHERIT, 0, o_rdwr),
+		ofd_entry(2, CRMOD_OFD_INHERIT, 1, o_rdwr),
+		ofd_entry(3, CRMOD_OFD_INHERIT, 2, o_rdwr),
+		ofd_entry(4, CRMOD_OFD_FILE, devnull_id, o_rdwr),
+		ofd_entry(5, CRMOD_OFD_FILE, log_id, o_wronly | o_append, 4096),
+		ofd_entry(6, CRMOD_OFD_PIPE, 1, o_rdonly),
+		ofd_entry(7, CRMOD_OFD_PIPE, 1, o_wronly),
+		ofd_entry(8, CRMOD_OFD_FILE, memfd_id, o_rdwr, 10),
+		ofd_entry(9, CRMOD_OFD_FILE, scratch_id, o_rdwr),
+		ofd_entry(10, CRMOD_OFD_PIPE, 2, o_rdwr),
+	};
 	p.fds = {
-		fd_entry(0, CRMOD_FD_INHERIT, o_rdwr),
-		fd_entry(1, CRMOD_FD_INHERIT, o_rdwr),
-		fd_entry(2, CRMOD_FD_INHERIT, o_rdwr),
-		fd_entry(3, CRMOD_FD_DEVNULL, 0),
-		fd_entry(4, CRMOD_FD_FILE, o_wronly | o_append, 4096, 2, CRMOD_FD_CLOEXEC),
-		fd_entry(5, CRMOD_FD_PIPE, 0, 0, 1),
-		fd_entry(6, CRMOD_FD_PIPE, o_wronly, 0, 1),
+		fd_entry(0, 1), fd_entry(1, 2), fd_entry(2, 3), fd_entry(3, 4),
+		fd_entry(4, 5, CRMOD_FD_CLOEXEC), fd_entry(5, 6), fd_entry(6, 7), fd_entry(7, 5),
+		fd_entry(8, 8), fd_entry(9, 9), fd_entry(10, 10),
+	};
+	p.locks = {
+		lock_entry(5, CRMOD_LOCK_FLOCK, 1, 0, -1),
+		lock_entry(5, CRMOD_LOCK_POSIX, 0, 0, 99),
 	};
 	return p;
 }

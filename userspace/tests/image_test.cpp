@@ -116,16 +116,55 @@ TEST(Image, TrailerMustMatchAndEndTheImage)
 	EXPECT_NE(e.problem().find("counts 5 sections, the image has 0"), std::string::npos) << e.what();
 }
 
-TEST(Image, NewerFormatIsRefusedByName)
+// The image with its header's format_version set to version.
+std::string with_format(std::uint32_t version)
 {
 	auto image = good_image(crctl::test::x86_machine());
 	crmod_image_header h;
 	std::memcpy(&h, image.data(), sizeof(h));
-	h.format_version = 2;
+	h.format_version = version;
 	h.header_crc = crctl::crc32c(std::as_bytes(std::span(&h, 1)).first(offsetof(crmod_image_header, header_crc)));
 	std::memcpy(image.data(), &h, sizeof(h));
-	EXPECT_NE(error_for(image).problem().find("format version 2 is not supported (this crctl reads 1)"),
+	return image;
+}
+
+TEST(Image, OtherFormatsAreRefusedByName)
+{
+	auto e = error_for(with_format(1));
+	EXPECT_EQ(e.where(), "header");
+	EXPECT_EQ(e.offset(), offsetof(crmod_image_header, format_version));
+	EXPECT_EQ(e.problem(), "image format 1: this crctl (crmod 0.3.0) reads format 2 only; format 1 images were "
+			       "written by crmod 0.2, whose crctl reads them");
+	EXPECT_EQ(error_for(with_format(3)).problem(), "image format 3: this crctl (crmod 0.3.0) reads format 2 only");
+}
+
+TEST(Image, SectionsTheModuleReadsWholeAreAtMost16MiB)
+{
+	auto machine = crctl::test::x86_machine();
+	auto big = std::string((16 << 20) + 1, '\0');
+	auto e = error_for(ImageBuilder(machine).section(CRMOD_SEC_PENDING, big).finish());
+	EXPECT_EQ(e.where(), "section 0 (PENDING)");
+	EXPECT_EQ(e.offset(), sizeof(crmod_image_header));
+	EXPECT_EQ(e.problem(), "length 16777217 exceeds the 16777216 bytes restart reads of a PENDING section");
+	// content sections are streamed, and a type crctl does not know is listed
+	EXPECT_NE(error_for(ImageBuilder(machine).section(CRMOD_SEC_FILE_DATA, big).finish()).problem().find(
+			  "content for file 0"),
 		  std::string::npos);
+	EXPECT_NO_THROW(read(ImageBuilder(machine).section(0x100, big).finish()));
+}
+
+TEST(Image, SectionTypesHaveTheirNames)
+{
+	const std::pair<std::uint32_t, const char *> names[] = {
+		{CRMOD_SEC_END, "END"},	     {CRMOD_SEC_TASK, "TASK"},	       {CRMOD_SEC_FILE, "FILE"},
+		{CRMOD_SEC_VMAS, "VMAS"},     {CRMOD_SEC_PAGES, "PAGES"},       {CRMOD_SEC_REGS_X86, "REGS_X86"},
+		{CRMOD_SEC_REGS_PPC, "REGS_PPC"}, {CRMOD_SEC_SIGNALS, "SIGNALS"}, {CRMOD_SEC_FDS, "FDS"},
+		{CRMOD_SEC_CREDS, "CREDS"},   {CRMOD_SEC_PENDING, "PENDING"},   {CRMOD_SEC_PIPE, "PIPE"},
+		{CRMOD_SEC_OFDS, "OFDS"},     {CRMOD_SEC_FILE_DATA, "FILE_DATA"}, {CRMOD_SEC_LOCKS, "LOCKS"},
+		{CRMOD_SEC_TIMERS, "TIMERS"}, {CRMOD_SEC_CGROUP, "CGROUP"},     {18, "unknown type 0x12"},
+	};
+	for (auto [type, name] : names)
+		EXPECT_EQ(crctl::section_type_name(type), name);
 }
 
 } // namespace

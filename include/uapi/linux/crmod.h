@@ -17,15 +17,28 @@
 #define CRMOD_DEVICE_NAME	"crctl"
 
 /* Bumped on any incompatible change to the ioctls or their structures. */
-#define CRMOD_ABI_VERSION	1
+#define CRMOD_ABI_VERSION	2
 
 /* Image format version the module reads and writes: CRMOD_IMAGE_FORMAT. */
-#define CRMOD_IMAGE_VERSION	1
+#define CRMOD_IMAGE_VERSION	2
+
+/*
+ * The kinds of process state (crmod_state.h, the one table of them):
+ * CRMOD_STATE_REGULAR_FILE .. as the rows come.
+ */
+enum crmod_state {
+	CRMOD_STATE_NONE,
+#define CRMOD_STATE(name, restored, key, text) CRMOD_STATE_##name,
+#include "crmod_state.h"
+#undef CRMOD_STATE
+	CRMOD_STATE_COUNT
+};
 
 /* Bits of crmod_version.features: what this module can do. */
 #define CRMOD_FEAT_MACHINE	(1ULL << 0)	/* CRCTL_IOC_MACHINE */
 #define CRMOD_FEAT_CHECKPOINT	(1ULL << 1)	/* CRCTL_IOC_CHECKPOINT */
 #define CRMOD_FEAT_RESTART	(1ULL << 2)	/* CRCTL_IOC_RESTART */
+#define CRMOD_FEAT_VALIDATE	(1ULL << 3)	/* CRMOD_RESTART_VALIDATE */
 #define CRMOD_FEAT_TEST_HOOKS	(1ULL << 63)	/* built with CRMOD_TEST=1 */
 
 struct crmod_version {
@@ -99,7 +112,7 @@ struct crmod_machine {
 };
 
 /*
- * Checkpoint image, format version 1 (docs/image-format.md).
+ * Checkpoint image, format version 2 (docs/image-format.md).
  *
  * An image is a crmod_image_header, then sections, the last of type
  * CRMOD_SEC_END. Every integer is little-endian whatever the machine, so a
@@ -110,7 +123,7 @@ struct crmod_machine {
  * value and final xor 0xffffffff).
  */
 #define CRMOD_IMAGE_MAGIC	"CRMODIMG"	/* 8 bytes, no NUL stored */
-#define CRMOD_IMAGE_FORMAT	1
+#define CRMOD_IMAGE_FORMAT	2
 #define CRMOD_IMAGE_ALIGN	8
 /* A section's payload never exceeds this; larger lengths are corruption. */
 #define CRMOD_IMAGE_SECTION_MAX	(1ULL << 30)
@@ -127,8 +140,10 @@ struct crmod_image_header {
 };
 
 /*
- * crmod_section_header.type. A checkpoint writes TASK, one FILE per file it
- * refers to, VMAS, PAGES runs, the arch's REGS, SIGNALS, FDS, then END.
+ * crmod_section_header.type. A checkpoint writes one FILE per file it
+ * refers to (each followed by the FILE_DATA of one whose content the image
+ * carries), PIPEs, TASK, CGROUP, VMAS, PAGES runs, the arch's REGS,
+ * SIGNALS, PENDING, CREDS, TIMERS, OFDS, FDS, LOCKS, then END.
  */
 #define CRMOD_SEC_END		1	/* struct crmod_image_trailer */
 #define CRMOD_SEC_TASK		2	/* struct crmod_task */
@@ -142,6 +157,11 @@ struct crmod_image_header {
 #define CRMOD_SEC_CREDS		10	/* struct crmod_creds, then groups */
 #define CRMOD_SEC_PENDING	11	/* struct crmod_pending_signal[] */
 #define CRMOD_SEC_PIPE		12	/* struct crmod_pipe, then its bytes */
+#define CRMOD_SEC_OFDS		13	/* struct crmod_ofd[] */
+#define CRMOD_SEC_FILE_DATA	14	/* struct crmod_file_data, then bytes */
+#define CRMOD_SEC_LOCKS		15	/* struct crmod_lock[] */
+#define CRMOD_SEC_TIMERS	16	/* struct crmod_timers */
+#define CRMOD_SEC_CGROUP	17	/* the cgroup v2 path, NUL-terminated */
 
 struct crmod_section_header {
 	__u32 type;		/* CRMOD_SEC_* */
@@ -158,6 +178,18 @@ struct crmod_image_trailer {
 
 #define CRMOD_AUXV_WORDS	128	/* room for any arch's saved auxv */
 #define CRMOD_RLIMITS		16	/* RLIM_NLIMITS on every arch crmod knows */
+
+/* crmod_task.flags */
+#define CRMOD_TASK_CHILD_SUBREAPER	(1U << 0)	/* PR_SET_CHILD_SUBREAPER */
+#define CRMOD_TASK_NO_NEW_PRIVS	(1U << 1)	/* PR_SET_NO_NEW_PRIVS */
+#define CRMOD_TASK_THP_DISABLE	(1U << 2)	/* PR_SET_THP_DISABLE */
+#define CRMOD_TASK_MLOCK_FUTURE	(1U << 3)	/* mlockall(MCL_FUTURE) */
+#define CRMOD_TASK_MLOCK_ONFAULT	(1U << 4)	/* with MCL_ONFAULT */
+#define CRMOD_TASK_AFFINITY	(1U << 5)	/* cpu_affinity is a restriction */
+#define CRMOD_TASK_LOGINUID	(1U << 6)	/* loginuid, sessionid are set */
+#define CRMOD_TASK_KNOWN_FLAGS	0x7f
+
+#define CRMOD_CPU_WORDS		128	/* 8192 CPUs, as Debian builds for */
 
 /* The process: identity, the mm fields behind /proc/PID/{cmdline,environ,..} */
 struct crmod_task {
@@ -179,6 +211,24 @@ struct crmod_task {
 	__u64 rseq;		/* registered struct rseq, 0 if none */
 	__u32 rseq_len;
 	__u32 rseq_sig;
+	__u64 robust_list;	/* set_robust_list() head, 0 if none */
+	__u64 robust_list_len;
+	__u64 clear_child_tid;	/* set_tid_address(), 0 if none */
+	__u64 timer_slack_ns;	/* PR_SET_TIMERSLACK */
+	__u64 default_timer_slack_ns;
+	__s32 oom_score_adj;	/* /proc/PID/oom_score_adj */
+	__s32 oom_score_adj_min;
+	__u32 loginuid;		/* audit, with CRMOD_TASK_LOGINUID */
+	__u32 sessionid;
+	__u32 dumpable;		/* PR_GET_DUMPABLE: 0, 1 or 2 */
+	__u32 pdeath_signal;	/* PR_SET_PDEATHSIG */
+	__u32 flags;		/* CRMOD_TASK_* */
+	__u32 sched_policy;	/* SCHED_NORMAL, _FIFO, _RR, _BATCH or _IDLE */
+	__u32 sched_priority;	/* of SCHED_FIFO and SCHED_RR */
+	__u32 ioprio;		/* ioprio_get(), 0 if never set */
+	__u32 coredump_filter;	/* /proc/PID/coredump_filter */
+	__u32 reserved;		/* 0 */
+	__u64 cpu_affinity[CRMOD_CPU_WORDS];	/* with CRMOD_TASK_AFFINITY */
 };
 
 /*
@@ -198,25 +248,48 @@ struct crmod_creds {
 	__u32 ngroups;
 };
 
-/* crmod_file.kind */
-#define CRMOD_FILE_REGULAR	1	/* opened by path, identity checked */
-#define CRMOD_FILE_DIRECTORY	2	/* the cwd */
-
 /*
- * A file the process refers to (exe, mapping, fd, cwd). Followed by the
- * path, path_len bytes including the terminating NUL. Restart refuses the
- * image unless the file at that path still has the same identity.
+ * A file the process refers to (exe, mapping, open file, cwd), or an
+ * object whose content the image carries. kind is a CRMOD_STATE_*:
+ * REGULAR_FILE, DIRECTORY, SYMLINK, CHAR_DEVICE and FIFO are found again
+ * by path, and restart refuses the image unless the file there still has
+ * the identity recorded (type, and for regular files size and mtime, for
+ * devices the device number). UNLINKED_FILE (a deleted file: recreated,
+ * unlinked, in the directory file dir), MEMFD and SHARED_ANON are made
+ * anew with the content of their FILE_DATA sections. Followed by path_len
+ * bytes including a terminating NUL: the absolute path; for an unlinked
+ * file the path it had; for a memfd its name; for shared anonymous memory
+ * nothing but the NUL.
  */
 struct crmod_file {
 	__u32 id;		/* 1.. in image order; 0 means "no file" */
-	__u32 kind;		/* CRMOD_FILE_* */
+	__u32 kind;		/* CRMOD_STATE_* */
 	__u64 size;
 	__s64 mtime_sec;
 	__u32 mtime_nsec;
 	__u32 mode;		/* st_mode */
 	__u64 ino;		/* informative: inode numbers change on copy */
+	__u32 dev_major;	/* CHAR_DEVICE: st_rdev */
+	__u32 dev_minor;
+	__u32 uid;		/* owner, as the checkpointing caller sees it */
+	__u32 gid;
+	__u32 dir;		/* UNLINKED_FILE: crmod_file.id of its directory */
+	__u32 seals;		/* MEMFD: F_SEAL_* */
 	__u32 path_len;
 	__u32 reserved;		/* 0 */
+};
+
+/*
+ * Content of an UNLINKED_FILE, MEMFD or SHARED_ANON file: len bytes at
+ * offset, following this header. A file's extents come after its FILE
+ * section, in order, page-aligned, never overlapping, inside its size;
+ * what no extent covers reads as zeros (a hole).
+ */
+struct crmod_file_data {
+	__u32 file;		/* crmod_file.id */
+	__u32 reserved;		/* 0 */
+	__u64 offset;
+	__u64 len;
 };
 
 /* crmod_vma.prot, as PROT_* */
@@ -232,7 +305,20 @@ struct crmod_file {
 #define CRMOD_VMA_HEAP		(1U << 4)	/* inside [start_brk, brk) */
 #define CRMOD_VMA_ACCOUNT	(1U << 5)	/* private, writable once: */
 						/* its memory is committed */
-#define CRMOD_VMA_KNOWN_FLAGS	0x3f
+#define CRMOD_VMA_VVAR_VCLOCK	(1U << 6)	/* x86, 6.13 on: [vvar_vclock] */
+#define CRMOD_VMA_LOCKED	(1U << 7)	/* mlock() */
+#define CRMOD_VMA_LOCKONFAULT	(1U << 8)	/* mlock2(MLOCK_ONFAULT) */
+#define CRMOD_VMA_DONTFORK	(1U << 9)	/* madvise(MADV_DONTFORK) */
+#define CRMOD_VMA_WIPEONFORK	(1U << 10)	/* MADV_WIPEONFORK */
+#define CRMOD_VMA_DONTDUMP	(1U << 11)	/* MADV_DONTDUMP */
+#define CRMOD_VMA_HUGEPAGE	(1U << 12)	/* MADV_HUGEPAGE */
+#define CRMOD_VMA_NOHUGEPAGE	(1U << 13)	/* MADV_NOHUGEPAGE */
+#define CRMOD_VMA_MERGEABLE	(1U << 14)	/* MADV_MERGEABLE (KSM) */
+#define CRMOD_VMA_SEQ_READ	(1U << 15)	/* MADV_SEQUENTIAL */
+#define CRMOD_VMA_RAND_READ	(1U << 16)	/* MADV_RANDOM */
+#define CRMOD_VMA_MAYWRITE	(1U << 17)	/* shared, of a file open for */
+						/* writing: mprotect may add it */
+#define CRMOD_VMA_KNOWN_FLAGS	0x3ffff
 
 /* One mapping, as /proc/PID/maps shows it. Sorted, never overlapping. */
 struct crmod_vma {
@@ -247,7 +333,8 @@ struct crmod_vma {
 
 /*
  * A run of pages the process touched, followed by nr_pages * page_size
- * bytes of content. Always inside one private or shared-anonymous VMA.
+ * bytes of content. Always inside one private VMA (shared memory's
+ * content is its file's: FILE_DATA).
  */
 struct crmod_pages {
 	__u64 addr;
@@ -311,12 +398,13 @@ struct crmod_signals {
 };
 
 /*
- * A pipe the process holds both ends of, with the bytes buffered in it.
- * Its ids are apart from crmod_file ids: 1.. in image order.
+ * A pipe, or the pipe of a named FIFO, whose every end the process holds,
+ * with the bytes buffered in it. Its ids are apart from crmod_file ids:
+ * 1.. in image order.
  */
 struct crmod_pipe {
 	__u32 id;
-	__u32 reserved;		/* 0 */
+	__u32 fifo;		/* crmod_file.id of a named FIFO, 0 for a pipe */
 	__u64 capacity;		/* bytes, as F_GETPIPE_SZ */
 	__u64 len;		/* buffered bytes that follow */
 };
@@ -333,25 +421,60 @@ struct crmod_pending_signal {
 	__u8 info[128];		/* siginfo_t */
 };
 
-/* crmod_fd.kind */
-#define CRMOD_FD_FILE		1	/* crmod_fd.file, reopened by path */
-#define CRMOD_FD_DEVNULL	2
-#define CRMOD_FD_DEVZERO	3
-#define CRMOD_FD_INHERIT	4	/* a terminal or outside pipe: restart */
-					/* hands over its own fd of this number */
-#define CRMOD_FD_PIPE		5	/* an end of crmod_pipe crmod_fd.file: */
-					/* O_RDONLY the read end, O_WRONLY write */
+/* crmod_ofd.kind */
+#define CRMOD_OFD_FILE		1	/* of crmod_file object */
+#define CRMOD_OFD_PIPE		2	/* an end of crmod_pipe object, as */
+					/* its access mode says (O_RDWR: a FIFO) */
+#define CRMOD_OFD_INHERIT	3	/* a terminal, socket or outside pipe on */
+					/* fd 0-2: restart takes its own fd */
+					/* number object, with flags' status */
+
+/*
+ * An open file description: what open(2) returned, shared by every fd
+ * dup()ed from it (one position, one set of flags). Ids 1.. in image order.
+ */
+struct crmod_ofd {
+	__u32 id;
+	__u32 kind;		/* CRMOD_OFD_* */
+	__u32 object;		/* see kind */
+	__u32 flags;		/* O_* as open(2) takes them, O_PATH included */
+	__s64 pos;
+};
 
 #define CRMOD_FD_CLOEXEC	(1U << 0)
 
+/* The fd table: sorted by fd. */
 struct crmod_fd {
 	__u32 fd;
-	__u32 kind;		/* CRMOD_FD_* */
-	__u32 file_flags;	/* O_* as open(2) takes them */
+	__u32 ofd;		/* crmod_ofd.id */
 	__u32 fd_flags;		/* CRMOD_FD_CLOEXEC */
-	__s64 pos;
-	__u32 file;		/* crmod_file.id for CRMOD_FD_FILE */
 	__u32 reserved;		/* 0 */
+};
+
+/* crmod_lock.kind */
+#define CRMOD_LOCK_FLOCK	1	/* flock(): held by its open file */
+#define CRMOD_LOCK_POSIX	2	/* fcntl(F_SETLK): held by the process */
+#define CRMOD_LOCK_OFD		3	/* fcntl(F_OFD_SETLK): by the open file */
+
+/* A file lock the process holds. */
+struct crmod_lock {
+	__u32 ofd;		/* crmod_ofd.id it was taken through (POSIX: */
+				/* one open on the file that can take it) */
+	__u32 kind;		/* CRMOD_LOCK_* */
+	__u32 type;		/* F_RDLCK or F_WRLCK (flock: shared, exclusive) */
+	__u32 reserved;		/* 0 */
+	__s64 start;		/* bytes; flock: 0 */
+	__s64 end;		/* last byte, inclusive; -1: to the end of file */
+};
+
+/* An interval timer: 0 value is disarmed. */
+struct crmod_itimer {
+	__u64 value_ns;		/* until it next expires, at checkpoint */
+	__u64 interval_ns;
+};
+
+struct crmod_timers {
+	struct crmod_itimer real;	/* ITIMER_REAL, alarm() */
 };
 
 #define CRCTL_IOC_MAGIC		0xCE
@@ -384,11 +507,18 @@ struct crmod_checkpoint_args {
  * and the caller is as it was. Past that point it does not return to the
  * caller: it returns into the restarted process, or the caller is killed.
  */
+/* crmod_restart_args.flags */
+#define CRMOD_RESTART_VALIDATE	(1U << 0)	/* run every check, then return */
+						/* 0 without changing anything */
+#define CRMOD_RESTART_ANY_CGROUP (1U << 1)	/* restart in the caller's cgroup */
+						/* even if not the image's */
+#define CRMOD_RESTART_KNOWN_FLAGS 0x3
+
 struct crmod_restart_args {
 	__s32 fd;		/* the image */
 	__s32 status_fd;	/* -1, or where a failure past the point of */
 				/* no return is told, one line, before SIGKILL */
-	__u32 flags;		/* none defined: must be 0 */
+	__u32 flags;		/* CRMOD_RESTART_* */
 	__u32 reserved;		/* 0 */
 	__u64 error;		/* user pointer to char[CRMOD_ERROR_LEN] */
 };
@@ -399,9 +529,31 @@ struct crmod_restart_args {
 				     struct crmod_restart_args)
 
 /*
- * Test builds only (CRMOD_FEAT_TEST_HOOKS); -ENOTTY otherwise. Makes the
- * module WARN, so that the test harness can prove it notices.
+ * Test builds only (CRMOD_FEAT_TEST_HOOKS); -ENOTTY otherwise. TEST_WARN
+ * makes the module WARN, so that the test harness can prove it notices.
+ * TEST_FAULT with nth > 0 arms a fault for one process's next checkpoint or
+ * restart (see pid): its nth fallible step (an allocation, an open, a mapping, a
+ * copy, ...) fails as if the kernel had refused it. Every call reports how
+ * many steps the last armed one took, whether the fault hit and where, and
+ * what the module holds now (allocations, file references: both must come
+ * back to zero once no checkpoint or restart runs); disarm ends the fault.
  */
+#define CRMOD_TEST_STEP_LEN	64
+
+struct crmod_test_fault {
+	__u32 nth;		/* in: step to fail, 1..; 0: only report */
+	__u32 disarm;		/* in: then disarm */
+	__s32 pid;		/* in: whose: 0 the caller, -1 the next process */
+				/* to call checkpoint or restart, or a tgid */
+	__u32 steps;		/* out: steps the armed task's last call took */
+	__u32 hit;		/* out: the fault hit */
+	__u32 pad;
+	__u64 live_allocs;	/* out */
+	__u64 live_files;	/* out */
+	char step[CRMOD_TEST_STEP_LEN];	/* out: what failed */
+};
+
 #define CRCTL_IOC_TEST_WARN	_IO(CRCTL_IOC_MAGIC, 0xf0)
+#define CRCTL_IOC_TEST_FAULT	_IOWR(CRCTL_IOC_MAGIC, 0xf1, struct crmod_test_fault)
 
 #endif /* _UAPI_LINUX_CRMOD_H */

@@ -20,6 +20,11 @@
 #include <asm/ucontext.h>
 
 #include "../../crmod.h"
+#include "../../resource.h"
+#include "../../resource.h"
+#include "../../resource.h"
+#include "../../resource.h"
+#include "../../resource.h"
 #include "../../resolver.h"
 
 #define CR_TRAP_SC	0xc00	/* sc: errors as positive r3 with CR0.SO */
@@ -58,6 +63,56 @@ long cr_arch_mremap(unsigned long old, unsigned long len, unsigned long new)
 			  MREMAP_MAYMOVE | MREMAP_FIXED, new);
 }
 
+long cr_arch_madvise(unsigned long start, size_t len, int advice)
+{
+	return cr_syscall(crmod_sym_sys_madvise, start, len, advice, 0, 0);
+}
+
+long cr_arch_mlock2(unsigned long start, size_t len, int flags)
+{
+	return cr_syscall(crmod_sym_sys_mlock2, start, len, flags, 0, 0);
+}
+
+long cr_arch_mlockall(int flags)
+{
+	return cr_syscall(crmod_sym_sys_mlockall, flags, 0, 0, 0, 0);
+}
+
+/* Watchpoints a debugger set (DAWR/DABR): not restored, so refused. */
+static bool cr_has_watchpoints(struct task_struct *t)
+{
+	int i;
+
+	for (i = 0; i < HBP_NUM_MAX; i++) {
+#ifdef CONFIG_HAVE_HW_BREAKPOINT
+		if (t->thread.ptrace_bps[i])
+			return true;
+#endif
+		if (t->thread.hw_brk[i].address)
+			return true;
+	}
+	return false;
+}
+
+/* powerpc state of the process crmod does not restore: refused by name. */
+int cr_arch_check_target(struct cr_ckpt *ck)
+{
+	struct task_struct *t = ck->task;
+
+	if (cr_has_watchpoints(t))
+		return cr_refuse(ck->err, CRMOD_STATE_HW_WATCHPOINTS,
+				 "the process has hardware watchpoints set by a debugger");
+	if (t->thread.fpexc_mode || t->thread.align_ctl)
+		return cr_refuse(ck->err, CRMOD_STATE_PRCTL_OTHER,
+				 "the process set PR_SET_FPEXC or PR_SET_UNALIGN");
+	return 0;
+}
+
+int cr_arch_check_vma(struct cr_ckpt *ck, struct vm_area_struct *vma)
+{
+	return 0;
+}
+
 u32 cr_arch_regs_section(void)
 {
 	return CRMOD_SEC_REGS_PPC;
@@ -70,6 +125,8 @@ static int cr_get(struct task_struct *t, unsigned int note, void *buf,
 
 	if (!rs || (rs->active && rs->active(t, rs) < 0))
 		return -ENODEV;
+	if (cr_fault("reading the registers"))
+		return -CR_FAULT_ERRNO;
 	return regset_get(t, rs, size, buf) == size ? 0 : -EIO;
 }
 
@@ -104,22 +161,6 @@ static void cr_syscall_restart(struct crmod_ppc_regs *r)
 	}
 }
 
-/* Watchpoints a debugger set (DAWR/DABR): not restored, so refused. */
-static bool cr_has_watchpoints(struct task_struct *t)
-{
-	int i;
-
-	for (i = 0; i < HBP_NUM_MAX; i++) {
-#ifdef CONFIG_HAVE_HW_BREAKPOINT
-		if (t->thread.ptrace_bps[i])
-			return true;
-#endif
-		if (t->thread.hw_brk[i].address)
-			return true;
-	}
-	return false;
-}
-
 int cr_arch_dump_regs(struct cr_ckpt *ck)
 {
 	struct crmod_ppc_regs *r;
@@ -128,11 +169,8 @@ int cr_arch_dump_regs(struct cr_ckpt *ck)
 
 	BUILD_BUG_ON(offsetof(struct crmod_ppc_regs, fpr) !=
 		     sizeof(struct user_pt_regs));
-	if (cr_has_watchpoints(ck->task))
-		return cr_fail(ck->err,
-			       "the process has hardware watchpoints set by a debugger: crmod cannot restore those on powerpc yet");
-	r = kzalloc(sizeof(*r), GFP_KERNEL);
-	vmx = kzalloc(sizeof(*vmx), GFP_KERNEL);
+	r = cr_zalloc(sizeof(*r));
+	vmx = cr_zalloc(sizeof(*vmx));
 	if (!r || !vmx) {
 		ret = -ENOMEM;
 		goto out;
@@ -169,8 +207,8 @@ int cr_arch_dump_regs(struct cr_ckpt *ck)
 	cr_syscall_restart(r);
 	ret = cr_write_section(&ck->w, CRMOD_SEC_REGS_PPC, r, sizeof(*r));
 out:
-	kfree(vmx);
-	kfree(r);
+	cr_free(vmx);
+	cr_free(r);
 	return ret;
 }
 
@@ -244,11 +282,12 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 	u8 *v;
 	int ret = 0;
 
-	uc = kzalloc(sizeof(*uc), GFP_KERNEL);
+	uc = cr_zalloc(sizeof(*uc));
 	if (!uc)
 		return -ENOMEM;
 	map_len = PAGE_ALIGN(sizeof(*uc));
-	map = vm_mmap(NULL, 0, map_len, PROT_READ | PROT_WRITE,
+	map = cr_fault("mapping the register frame") ? -CR_FAULT_ERRNO :
+	      vm_mmap(NULL, 0, map_len, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, 0);
 	if (IS_ERR_VALUE(map)) {
 		ret = cr_fail(p->err, "no room for the register frame (%ld)",
@@ -294,14 +333,16 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 	}
 	sc->v_regs = (void __user *)v_user;
 
-	if (copy_to_user((void __user *)map, uc, sizeof(*uc))) {
+	if (cr_fault("writing the register frame") ||
+	    copy_to_user((void __user *)map, uc, sizeof(*uc))) {
 		ret = cr_fail(p->err, "cannot write the register frame");
 		goto unmap;
 	}
 	/* rt_sigreturn finds the ucontext at the stack pointer. */
 	regs->gpr[1] = map;
 	*retval = crmod_sym_sys_rt_sigreturn(regs);
-	if (sigismember(&current->pending.signal, SIGSEGV))
+	if (cr_fault("loading the registers (rt_sigreturn)") ||
+	    sigismember(&current->pending.signal, SIGSEGV))
 		ret = cr_fail(p->err, "the kernel refused the register state (rt_sigreturn)");
 	else
 		cr_restore_sprs(r);
@@ -309,6 +350,6 @@ unmap:
 	if (vm_munmap(map, map_len) && !ret)
 		ret = cr_fail(p->err, "cannot unmap the register frame");
 out:
-	kfree(uc);
+	cr_free(uc);
 	return ret;
 }

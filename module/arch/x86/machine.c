@@ -7,6 +7,7 @@
 #include <asm/fpu/xcr.h>
 #include <asm/processor.h>
 
+#include "../../compat/cpuid.h"
 #include "../../crmod.h"
 #include "../../resolver.h"
 

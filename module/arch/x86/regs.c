@@ -11,13 +11,14 @@
 
 #include <linux/elf.h>
 #include <linux/mman.h>
+#include <linux/pkeys.h>
 #include <linux/ptrace.h>
 #include <linux/regset.h>
 #include <linux/sched/signal.h>
 #include <linux/sched/task_stack.h>
 #include <linux/slab.h>
+#include <linux/task_work.h>
 #include <linux/uaccess.h>
-#include <asm/unaligned.h>
 #include <asm/debugreg.h>
 #include <linux/perf_event.h>
 #include <asm/hw_breakpoint.h>
@@ -26,7 +27,15 @@
 #include <asm/sigframe.h>
 #include <asm/user.h>
 
+#include "../../compat/unaligned.h"
 #include "../../crmod.h"
+#include "../../resource.h"
+#include "../../resource.h"
+#include "../../resource.h"
+#include "../../resource.h"
+#include "../../resource.h"
+#include "../../resource.h"
+#include "../../resource.h"
 #include "../../resolver.h"
 
 #define CR_FXSAVE_SIZE		512
@@ -76,6 +85,60 @@ long cr_arch_mremap(unsigned long old, unsigned long len, unsigned long new)
 {
 	return cr_syscall(crmod_sym___x64_sys_mremap, old, len, len,
 			  MREMAP_MAYMOVE | MREMAP_FIXED, new);
+}
+
+long cr_arch_madvise(unsigned long start, size_t len, int advice)
+{
+	return cr_syscall(crmod_sym___x64_sys_madvise, start, len, advice, 0, 0);
+}
+
+long cr_arch_mlock2(unsigned long start, size_t len, int flags)
+{
+	return cr_syscall(crmod_sym___x64_sys_mlock2, start, len, flags, 0, 0);
+}
+
+long cr_arch_mlockall(int flags)
+{
+	return cr_syscall(crmod_sym___x64_sys_mlockall, flags, 0, 0, 0, 0);
+}
+
+/* x86 state of the process crmod does not restore: refused by name. */
+int cr_arch_check_target(struct cr_ckpt *ck)
+{
+	struct task_struct *t = ck->task;
+
+#ifdef CONFIG_MODIFY_LDT_SYSCALL
+	if (READ_ONCE(ck->mm->context.ldt))
+		return cr_refuse(ck->err, CRMOD_STATE_X86_LDT,
+				 "the process has a local descriptor table");
+#endif
+#ifdef CONFIG_X86_INTEL_MEMORY_PROTECTION_KEYS
+	if (ck->mm->context.pkey_allocation_map != 1)
+		return cr_refuse(ck->err, CRMOD_STATE_X86_PKEYS,
+				 "the process allocated protection keys (map %#x)",
+				 ck->mm->context.pkey_allocation_map);
+#endif
+	if (test_tsk_thread_flag(t, TIF_NOTSC) ||
+	    test_tsk_thread_flag(t, TIF_NOCPUID))
+		return cr_refuse(ck->err, CRMOD_STATE_PRCTL_OTHER,
+				 "the process set PR_SET_TSC or ARCH_SET_CPUID");
+#ifdef CONFIG_X86_USER_SHADOW_STACK
+	if (t->thread.features)
+		return cr_refuse(ck->err, CRMOD_STATE_PRCTL_OTHER,
+				 "the process has a shadow stack");
+#endif
+	return 0;
+}
+
+int cr_arch_check_vma(struct cr_ckpt *ck, struct vm_area_struct *vma)
+{
+#ifdef CONFIG_X86_INTEL_MEMORY_PROTECTION_KEYS
+	if (vma_pkey(vma))
+		return cr_refuse(ck->err, CRMOD_STATE_X86_PKEYS,
+				 "mapping %#lx-%#lx has protection key %d",
+				 vma->vm_start, vma->vm_end, vma_pkey(vma));
+#endif
+	return 0;
 }
 
 u32 cr_arch_regs_section(void)
@@ -153,7 +216,8 @@ int cr_arch_dump_regs(struct cr_ckpt *ck)
 	unsigned int fp_size;
 	int got, ret;
 
-	if (!gp || regset_get(ck->task, gp, sizeof(u), &u) != sizeof(u))
+	if (!gp || cr_fault("reading the registers") ||
+	    regset_get(ck->task, gp, sizeof(u), &u) != sizeof(u))
 		return cr_fail(ck->err, "cannot read the general registers");
 	if (!fp || !boot_cpu_has(X86_FEATURE_XSAVE))
 		fp = cr_find_regset(ck->task, NT_PRFPREG);
@@ -163,7 +227,7 @@ int cr_arch_dump_regs(struct cr_ckpt *ck)
 	if (fp_size > CR_XSAVE_MAX)
 		return cr_fail(ck->err, "FPU state of %u bytes", fp_size);
 
-	r = kzalloc(sizeof(*r) + fp_size, GFP_KERNEL);
+	r = cr_zalloc(sizeof(*r) + fp_size);
 	if (!r)
 		return -ENOMEM;
 	got = regset_get(ck->task, fp, fp_size, r + 1);
@@ -184,7 +248,7 @@ int cr_arch_dump_regs(struct cr_ckpt *ck)
 	ret = cr_write_section(&ck->w, CRMOD_SEC_REGS_X86, r,
 			       sizeof(*r) + fp_size);
 out:
-	kfree(r);
+	cr_free(r);
 	return ret;
 }
 
@@ -252,11 +316,6 @@ int cr_arch_check_regs(struct cr_plan *p)
 				       "section REGS_X86: debug register %d holds %#llx, outside user space",
 				       i, r->debugreg[i]);
 	}
-	/* The ioctl return path turns this one value into -ENOTTY. */
-	if (r->ax == (u64)-ENOIOCTLCMD)
-		return cr_fail(p->err,
-			       "section REGS_X86: rax holds %lld, which crmod cannot hand back through an ioctl",
-			       (long long)r->ax);
 	return 0;
 }
 
@@ -285,11 +344,46 @@ static void cr_fill_fpstate(struct cr_plan *p, u8 *buf, u32 size, u64 xcr0)
 
 static int cr_set_base(struct cr_plan *p, int code, u64 base, const char *what)
 {
-	long ret = cr_syscall(crmod_sym___x64_sys_arch_prctl, code, base, 0, 0, 0);
+	long ret = cr_fault("setting fs/gs base") ? -CR_FAULT_ERRNO :
+		   cr_syscall(crmod_sym___x64_sys_arch_prctl, code, base, 0, 0, 0);
 
 	if (ret)
 		return cr_fail(p->err, "setting %s to %#llx: error %ld", what,
 			       base, ret);
+	return 0;
+}
+
+/*
+ * The ioctl system call keeps its return value in an int (fs/ioctl.c), so
+ * the system call exit path stores rax sign-extended from 32 bits over the
+ * rax that rt_sigreturn loaded. A task work queued with TWA_SIGNAL runs
+ * after that store and before the task returns to user mode, first thing in
+ * get_signal(), so also before any signal frame is built from the
+ * registers: it puts the image's rax back whole.
+ */
+struct cr_rax_fixup {
+	struct callback_head work;
+	u64 ax;
+};
+
+static void cr_rax_fixup_run(struct callback_head *work)
+{
+	struct cr_rax_fixup *fix = container_of(work, struct cr_rax_fixup, work);
+
+	current_pt_regs()->ax = fix->ax;
+	cr_free(fix);
+}
+
+static int cr_queue_rax_fixup(struct cr_plan *p, struct cr_rax_fixup *fix)
+{
+	int ret;
+
+	fix->ax = ((const struct crmod_x86_regs *)p->regs)->ax;
+	init_task_work(&fix->work, cr_rax_fixup_run);
+	ret = cr_fault("queueing the restore of rax") ? -CR_FAULT_ERRNO :
+	      task_work_add(current, &fix->work, TWA_SIGNAL);
+	if (ret)
+		return cr_fail(p->err, "cannot queue the restore of rax (%d)", ret);
 	return 0;
 }
 
@@ -298,6 +392,7 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 	const struct crmod_x86_regs *r = p->regs;
 	struct pt_regs *regs = current_pt_regs();
 	struct crmod_machine me;
+	struct cr_rax_fixup *fix = NULL;
 	struct rt_sigframe *kf;
 	unsigned long map, map_len, fp_addr, frame;
 	u32 fp_size;
@@ -316,9 +411,10 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 	if (ret)
 		return ret;
 
-	kf = kzalloc(sizeof(*kf), GFP_KERNEL);
-	fp = kzalloc(fp_size + FP_XSTATE_MAGIC2_SIZE, GFP_KERNEL);
-	if (!kf || !fp) {
+	kf = cr_zalloc(sizeof(*kf));
+	fp = cr_zalloc(fp_size + FP_XSTATE_MAGIC2_SIZE);
+	fix = cr_zalloc(sizeof(*fix));
+	if (!kf || !fp || !fix) {
 		ret = -ENOMEM;
 		goto out;
 	}
@@ -327,7 +423,8 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 	/* A scratch mapping holds the frame: the image's memory is final. */
 	map_len = PAGE_ALIGN(fp_size + FP_XSTATE_MAGIC2_SIZE + 64 +
 			     sizeof(*kf) + 64);
-	map = vm_mmap(NULL, 0, map_len, PROT_READ | PROT_WRITE,
+	map = cr_fault("mapping the register frame") ? -CR_FAULT_ERRNO :
+	      vm_mmap(NULL, 0, map_len, PROT_READ | PROT_WRITE,
 		      MAP_PRIVATE | MAP_ANONYMOUS, 0);
 	if (IS_ERR_VALUE(map)) {
 		ret = cr_fail(p->err, "no room for the register frame (%ld)",
@@ -366,7 +463,8 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 	kf->uc.uc_sigmask.sig[0] = p->signals.blocked &
 				   ~(sigmask(SIGKILL) | sigmask(SIGSTOP));
 
-	if (copy_to_user((void __user *)fp_addr, fp,
+	if (cr_fault("writing the register frame") ||
+	    copy_to_user((void __user *)fp_addr, fp,
 			 fp_size + FP_XSTATE_MAGIC2_SIZE) ||
 	    copy_to_user((void __user *)frame, kf, sizeof(*kf))) {
 		ret = cr_fail(p->err, "cannot write the register frame");
@@ -376,13 +474,19 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 	/* rt_sigreturn finds its frame one word below the stack pointer. */
 	regs->sp = frame + sizeof(long);
 	*retval = crmod_sym___x64_sys_rt_sigreturn(regs);
-	if (sigismember(&current->pending.signal, SIGSEGV))
+	if (cr_fault("loading the registers (rt_sigreturn)") ||
+	    sigismember(&current->pending.signal, SIGSEGV))
 		ret = cr_fail(p->err, "the kernel refused the register state (rt_sigreturn)");
+	else
+		ret = cr_queue_rax_fixup(p, fix);
+	if (!ret)
+		fix = NULL;	/* the task work frees it */
 unmap:
 	if (vm_munmap(map, map_len) && !ret)
 		ret = cr_fail(p->err, "cannot unmap the register frame");
 out:
-	kfree(kf);
-	kfree(fp);
+	cr_free(fix);
+	cr_free(kf);
+	cr_free(fp);
 	return ret;
 }

@@ -13,7 +13,7 @@
 
 namespace crctl {
 
-inline constexpr const char *tool_version = "0.1.0";
+inline constexpr const char *tool_version = "0.3.0";
 
 // Names of the bits set in value, from a table of (bit mask, name).
 struct BitName {
@@ -36,12 +36,13 @@ std::string signal_name(std::uint32_t signo);
 bool abi_compatible(const crmod_version &version);
 std::string abi_mismatch_message(const crmod_version &version);
 
-// {"version": "0.1.0", "abi_version": CRMOD_ABI_VERSION}: shown next to the
+// {"version": "0.3.0", "abi_version": CRMOD_ABI_VERSION}: shown next to the
 // module's, so that a mismatch is visible.
 nlohmann::json tool_json();
 nlohmann::json version_json(const crmod_version &version);
 nlohmann::json machine_json(const crmod_machine &machine);
-// {"tool": .., "module": {"loaded": true, "device": .., ..}, "machine": ..}
+// {"tool": .., "module": {"loaded": true, "device": .., "can_validate": ..,
+// ..}, "kernel_release": .., "machine": .., "state": [the state table]}
 nlohmann::json check_json(const std::string &device, const crmod_version &version,
 			  const crmod_machine &machine);
 // {"tool": .., "module": {"loaded": .., "device": .., "error": ..}}: what

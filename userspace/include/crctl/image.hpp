@@ -1,4 +1,4 @@
-// Reading checkpoint images (format v1, include/uapi/linux/crmod.h): every
+// Reading checkpoint images (format 2, include/uapi/linux/crmod.h): every
 // length, checksum and count is checked, every section the format defines is
 // decoded and checked against the rules the header states, and a problem is
 // named precisely.
@@ -40,9 +40,10 @@ struct SectionInfo {
 	std::uint64_t length;	// payload bytes
 	std::uint32_t payload_crc;
 	// The payload as far as it is decoded: all of it for most types, the
-	// struct crmod_pages of a PAGES run, the struct crmod_pipe of a PIPE,
-	// the registers and the XSAVE header of REGS_X86, nothing of a type
-	// this crctl does not know.
+	// struct crmod_pages of a PAGES run, the struct crmod_file_data of a
+	// FILE_DATA extent, the struct crmod_pipe of a PIPE, the registers and
+	// the XSAVE header of REGS_X86, nothing of a type this crctl does not
+	// know.
 	std::vector<std::byte> data;
 };
 
@@ -62,6 +63,8 @@ struct ImageCreds {
 struct ProcessState {
 	std::optional<crmod_task> task;
 	std::vector<ImageFile> files;	// files[i].file.id == i + 1
+	std::vector<crmod_file_data> file_data;	// one per FILE_DATA section, in image order
+	std::optional<std::string> cgroup;	// the CGROUP section's path
 	std::optional<std::vector<crmod_vma>> vmas;
 	std::vector<crmod_pages> pages;	// one per PAGES section, in image order
 	std::optional<crmod_x86_regs> x86_regs;
@@ -71,11 +74,25 @@ struct ProcessState {
 	std::optional<std::vector<crmod_pending_signal>> pending;
 	std::optional<ImageCreds> creds;
 	std::vector<crmod_pipe> pipes;	// pipes[i].id == i + 1
+	std::optional<crmod_timers> timers;
+	std::optional<std::vector<crmod_ofd>> ofds;	// ofds[i].id == i + 1
 	std::optional<std::vector<crmod_fd>> fds;
+	std::optional<std::vector<crmod_lock>> locks;
 
-	// The path of file id (1..), or nullptr for 0 and undefined ids.
+	// The file of id (1..), or nullptr for 0 and undefined ids.
+	const ImageFile *file(std::uint32_t id) const;
+	// Its path, or nullptr likewise.
 	const std::string *file_path(std::uint32_t id) const;
+	// The open file description of id (1..), or nullptr.
+	const crmod_ofd *ofd(std::uint32_t id) const;
 };
+
+// What FILE_DATA carries of one file: how many extents, how many bytes.
+struct FileContent {
+	std::uint64_t extents = 0;
+	std::uint64_t bytes = 0;
+};
+FileContent file_content(const ProcessState &process, std::uint32_t file);
 
 struct ImageSummary {
 	crmod_image_header header;	// in host byte order
@@ -85,9 +102,10 @@ struct ImageSummary {
 	ProcessState process;
 };
 
-// Whether read_image checks the CRC of page content, or only reads past it:
-// restart leaves that to the module, which checks every CRC anyway before it
-// changes anything, and so saves a pass over the process's memory.
+// Whether read_image checks the CRC of page content and of file content
+// (PAGES and FILE_DATA), or only reads past it: restart leaves that to the
+// module, which checks every CRC anyway before it changes anything, and so
+// saves a pass over the process's memory.
 enum class PageContent { check, skip_crc };
 
 // Reads the whole image from in; throws ImageError on the first problem.
@@ -96,6 +114,11 @@ ImageSummary read_image(std::istream &in, PageContent pages = PageContent::check
 // Decodes and checks the sections of an image taken on machine (its page size
 // and arch, never this host's); read_image calls it once the framing is good.
 ProcessState decode_process(const crmod_machine &machine, std::span<const SectionInfo> sections);
+
+// Why restart cannot take an image crctl info accepts: a section type the
+// module does not know, or one of the sections every image has missing
+// (the module's own order of checks); nullopt if there is none.
+std::optional<ImageError> restart_problem(const ImageSummary &image);
 
 // "END", "TASK", .., or "unknown type 0x100".
 std::string section_type_name(std::uint32_t type);
