@@ -1,21 +1,34 @@
 #!/usr/bin/env bash
-# Fetch Debian bookworm's 6.1 kernel, its headers and a static busybox for one
+# Fetch one Debian release's kernel (image, modules), its headers (with the
+# common half and the kbuild tools they need) and a static busybox for one
 # guest architecture, with apt, into a cache that later runs reuse.
 #
-#   fetch-kernels.sh amd64|ppc64el      prints the unpacked root's path
+#   fetch-kernels.sh amd64|ppc64el [bookworm|trixie|sid]    prints the root's path
 #
+# bookworm (the default) is Debian 12's 6.1, unpacked in $CRMOD_CACHE/root-ARCH;
+# trixie (Debian 13, 6.12) and sid (unstable, 7.x today) in
+# $CRMOD_CACHE/root-SUITE-ARCH, fetched with a sources list of their own.
 # Nothing is installed on the host: the .debs are downloaded with apt and
-# unpacked with dpkg -x under $CRMOD_CACHE (default /var/cache/crmod). Once an
-# architecture's root is complete (its "ready" stamp), no apt call is made.
+# unpacked with dpkg -x under $CRMOD_CACHE (default /var/cache/crmod). Once a
+# root is complete (its "ready" stamp), no apt call is made.
+# tests/vm/kernel-root.sh says where the image, modules and headers are.
 set -euo pipefail
 
-arch=${1:?usage: fetch-kernels.sh amd64|ppc64el}
+arch=${1:?usage: fetch-kernels.sh amd64|ppc64el [bookworm|trixie|sid]}
+suite=${2:-bookworm}
 cache=${CRMOD_CACHE:-/var/cache/crmod}
 case "$arch" in
 amd64) flavour=amd64 ;;
 ppc64el) flavour=powerpc64le ;;
 *) echo "fetch-kernels: unknown architecture '$arch'" >&2; exit 2 ;;
 esac
+case "$suite" in
+bookworm | trixie | sid) ;;
+*) echo "fetch-kernels: unknown suite '$suite' (bookworm, trixie or sid)" >&2; exit 2 ;;
+esac
+if [[ $suite != bookworm ]]; then
+	exec "$(dirname "$0")/fetch-kernels-newer.sh" "$arch" "$suite"
+fi
 
 root=$cache/root-$arch
 if [[ -f $root/ready ]]; then

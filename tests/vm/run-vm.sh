@@ -4,10 +4,14 @@
 #
 #   run-vm.sh --arch x86_64|ppc64le --build DIR --out DIR --tests a,b,c
 #             [--cpu MODEL] [--disk-in FILE] [--timeout SECONDS] [--hang]
-#             [--module crmod.ko] [--mem MiB] [--test-timeout SECONDS]
+#             [--module crmod.ko|none] [--mem MiB] [--test-timeout SECONDS]
+#             [--kernel bookworm|trixie|sid]
 #
-# --build is that arch's CMake build folder (module, crctl, guest programs);
-# --module boots another crmod.ko than the one built there (e.g. dkms's).
+# --build is that arch's CMake build folder (crctl, guest programs, and
+# the module tests/build.sh built for each kernel: kmod-SUITE/crmod.ko);
+# --module boots another crmod.ko than that one (e.g. dkms's), or none.
+# --kernel: which Debian's kernel boots (default bookworm, Debian 12's 6.1;
+# trixie: Debian 13's 6.12; sid: 7.x), from fetch-kernels.sh's cache.
 # --test-timeout: the guest's limit for each test (crmod.timeout, default 300).
 # Writes OUT/results/<test>.{status,log}, OUT/console.log, OUT/disk.img (the
 # shared disk after the boot, for a following boot's --disk-in).
@@ -18,6 +22,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 src=$(cd "$here/../.." && pwd)
 arch= build= out= tests= cpu= disk_in= timeout= hang=0 module= mem=1024 test_timeout=
+suite=bookworm
 while [[ $# -gt 0 ]]; do
 	case "$1" in
 	--arch) arch=$2; shift 2 ;;
@@ -31,6 +36,7 @@ while [[ $# -gt 0 ]]; do
 	--module) module=$2; shift 2 ;;
 	--mem) mem=$2; shift 2 ;;
 	--test-timeout) test_timeout=$2; shift 2 ;;
+	--kernel) suite=$2; shift 2 ;;
 	*) echo "run-vm: unknown argument $1" >&2; exit 2 ;;
 	esac
 done
@@ -41,24 +47,34 @@ case "$arch" in
 x86_64)
 	debarch=amd64
 	qemu=(qemu-system-x86_64 -accel tcg -cpu "${cpu:-max,erms=off}" -m "$mem")
-	console=ttyS0 results_dev=/dev/ttyS1 kernel_glob='boot/vmlinuz-*'
+	console=ttyS0 results_dev=/dev/ttyS1
 	: "${timeout:=240}" ;;
 ppc64le)
 	debarch=ppc64el
 	qemu=(qemu-system-ppc64 -accel tcg -M pseries -cpu "${cpu:-power9}" -m "$mem" -vga none)
-	console=hvc0 results_dev=/dev/hvc1 kernel_glob='boot/vmlinux-*'
+	console=hvc0 results_dev=/dev/hvc1
 	: "${timeout:=420}" ;;
 *) echo "run-vm: unknown arch $arch" >&2; exit 2 ;;
 esac
 
-root=$("$here/fetch-kernels.sh" "$debarch")
-release=$(cat "$root/release")
-kernel=$(echo $root/$kernel_glob)
+case "$suite" in
+bookworm | trixie | sid) ;;
+*) echo "run-vm: unknown --kernel $suite (bookworm, trixie or sid)" >&2; exit 2 ;;
+esac
+. "$here/kernel-root.sh"
+root=$("$here/fetch-kernels.sh" "$debarch" "$suite")
+release=$(kroot_release "$root")
+kernel=$(kroot_kernel "$root")
+# The module built for this kernel; a bookworm build made by CMake alone
+# (no tests/build.sh) has it in kmod/module.
+if [[ -z $module ]]; then
+	module=$build/kmod-$suite/crmod.ko
+	[[ -f $module || $suite != bookworm ]] || module=$build/kmod/module/crmod.ko
+fi
 
 rm -rf "$out"
 mkdir -p "$out/results"
-"$here/mkinitramfs.sh" "$root" "$build" "$src" "$out/initrd.gz" \
-	"${module:-$build/kmod/module/crmod.ko}" >&2
+"$here/mkinitramfs.sh" "$root" "$build" "$src" "$out/initrd.gz" "$module" >&2
 
 # The shared disk: a tar archive on a raw virtio disk, no filesystem needed.
 if [[ -n $disk_in ]]; then
@@ -73,7 +89,7 @@ append+=" crmod.tests=$tests crmod.results=$results_dev"
 [[ -z $test_timeout ]] || append+=" crmod.timeout=$test_timeout"
 
 : > "$out/results.txt"
-echo "run-vm: booting $arch ($release, cpu ${cpu:-default}), watchdog ${timeout}s: $tests" >&2
+echo "run-vm: booting $arch ($suite: $release, cpu ${cpu:-default}), watchdog ${timeout}s: $tests" >&2
 start=$SECONDS
 status=0
 timeout --kill-after=10 "$timeout" "${qemu[@]}" -smp 1 -no-reboot \
