@@ -326,6 +326,35 @@ static void cr_image_xstate_place(const struct crmod_x86_machine *img,
 	*size = img->xstate_size[i] ? img->xstate_size[i] : me->xstate_size[i];
 }
 
+#define CR_XSTATE_PKRU		9
+
+/*
+ * The XSAVE components restart loads: those the image's registers hold.
+ * With --cpu-cap=fpu, a CPU without protection keys may leave out an
+ * image's PKRU that leaves key 0 open: crmod checkpoints no process that
+ * allocated keys (cr_arch_check_target()), so all its memory has key 0, and
+ * without the feature every access is allowed as key 0 allows it.
+ */
+static u64 cr_restorable_bv(struct cr_plan *p,
+			    const struct crmod_x86_machine *me)
+{
+	const struct crmod_x86_regs *r = p->regs;
+	const u8 *xsave = (const u8 *)(r + 1);
+	u64 bv = cr_xstate_bv(r);
+	u32 off, size;
+
+	if (!(p->flags & CRMOD_RESTART_CPU_FPU) ||
+	    !(bv & BIT_ULL(CR_XSTATE_PKRU)) || (me->xcr0 & BIT_ULL(CR_XSTATE_PKRU)))
+		return bv;
+	off = p->hdr.machine.x86.xstate_offset[CR_XSTATE_PKRU];
+	size = p->hdr.machine.x86.xstate_size[CR_XSTATE_PKRU];
+	if (size == 4 && off >= CR_FXSAVE_SIZE + CR_XSAVE_HDR_SIZE &&
+	    off <= r->xsave_size - size &&
+	    !(get_unaligned_le32(xsave + off) & 3))
+		bv &= ~BIT_ULL(CR_XSTATE_PKRU);
+	return bv;
+}
+
 /*
  * What this CPU lacks of what the image needs: with a strict CPU policy,
  * every user-visible feature and XSAVE component the image's CPU had, for
@@ -397,7 +426,7 @@ int cr_arch_check_regs(struct cr_plan *p)
 	if (bv >> CRMOD_XSTATE_COMPONENTS)
 		return cr_fail(p->err, "section REGS_X86: XSTATE_BV %#llx has unknown components",
 			       bv);
-	ret = cr_check_cpu(p, &me.x86, bv);
+	ret = cr_check_cpu(p, &me.x86, cr_restorable_bv(p, &me.x86));
 	if (ret)
 		return ret;
 	if (r->xsave_size > CR_FXSAVE_SIZE &&
@@ -446,7 +475,7 @@ static void cr_fill_fpstate(struct cr_plan *p, const struct crmod_x86_machine *m
 	memset(sw, 0, sizeof(*sw));
 	if (size == CR_FXSAVE_SIZE)
 		return;		/* a legacy FXSAVE frame */
-	bv = cr_xstate_bv(r);
+	bv = cr_restorable_bv(p, me);
 	put_unaligned_le64(bv, buf + CR_XSTATE_BV_OFF);
 	for (i = 2; i < CRMOD_XSTATE_COMPONENTS; i++) {
 		if (!(bv & BIT_ULL(i)))
