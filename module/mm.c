@@ -653,7 +653,7 @@ static int cr_open_for_mapping(struct cr_plan *p, const struct crmod_vma *v)
 	if (IS_ERR(f))
 		return PTR_ERR(f);
 	*slot = f;
-	if (!f->f_op->mmap)
+	if (!cr_compat_file_can_mmap(f))
 		return cr_fail(p->err, "mapping %#llx-%#llx: %s cannot be mapped",
 			       v->start, v->end, ref->path);
 	return 0;

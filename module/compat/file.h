@@ -2,7 +2,8 @@
 /*
  * crmod compat: struct file and its neighbours. The fown_struct became a
  * pointer, allocated on first use (6.12); get_file_rcu() takes the
- * __rcu pointer (6.7); notify_change() takes the mount's idmap (6.3).
+ * __rcu pointer (6.7); notify_change() takes the mount's idmap (6.3);
+ * a file system may offer mmap_prepare instead of mmap (6.16).
  */
 #ifndef CRMOD_COMPAT_FILE_H
 #define CRMOD_COMPAT_FILE_H
@@ -21,6 +22,16 @@ static inline bool cr_compat_file_has_owner(struct file *file)
 #else
 	return READ_ONCE(file->f_owner.pid);
 #endif
+}
+
+/* Can the file be mapped at all (either hook, as do_mmap() accepts)? */
+static inline bool cr_compat_file_can_mmap(const struct file *file)
+{
+#ifdef CR_HAVE_MMAP_PREPARE
+	if (file->f_op->mmap_prepare)
+		return true;
+#endif
+	return file->f_op->mmap;
 }
 
 /* mm->exe_file, referenced (get_mm_exe_file() is not exported). */

@@ -235,13 +235,18 @@ cpu_lacking() {
 
 # cpu_state_lacking IMAGE: the XSAVE components IMAGE's registers hold
 # that this CPU lacks ("avx state"), one per line; powerpc: none, the
-# vector units of POWER8, 9 and 10 are the same. PKRU is not needed: a
+# vector units of POWER8, 9 and 10 are the same. Not needed: components in
+# their initial configuration (crctl info's "xsave initial"), and PKRU: a
 # process crmod checkpoints allocated no protection keys, and the module
 # leaves out a PKRU that leaves key 0 open (Linux's default does).
 cpu_state_lacking() {
 	[ "$(arch_key)" = x86 ] || return 0
-	crctl info "$1" | sed -n 's/.*XSTATE_BV 0x[0-9a-f]* (\(.*\))$/\1/p' | tr ' ' '\n' |
-		sed 's/$/ state/' | grep -vxE 'x87 state|sse state|none state|pkru state' > /tmp/cpu-bv.names || true
+	crctl info "$1" > /tmp/cpu-info.txt
+	sed -n 's/^  xsave initial  *//p' /tmp/cpu-info.txt | tr ' ' '\n' | sed 's/$/ state/' > /tmp/cpu-init.names
+	echo "pkru state" >> /tmp/cpu-init.names
+	sed -n 's/.*XSTATE_BV 0x[0-9a-f]* (\(.*\))$/\1/p' /tmp/cpu-info.txt | tr ' ' '\n' |
+		sed 's/$/ state/' | grep -vxE 'x87 state|sse state|none state' |
+		grep -vxF -f /tmp/cpu-init.names > /tmp/cpu-bv.names || true
 	grep -vxF -f /tmp/cpu-here.names /tmp/cpu-bv.names || true
 }
 

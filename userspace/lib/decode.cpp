@@ -82,7 +82,7 @@ constexpr std::uint32_t s_ifmt = 0170000, s_ifreg = 0100000, s_ifdir = 040000, s
 bool path_kind(std::uint32_t kind)
 {
 	return kind == CRMOD_STATE_REGULAR_FILE || kind == CRMOD_STATE_DIRECTORY || kind == CRMOD_STATE_SYMLINK ||
-	       kind == CRMOD_STATE_CHAR_DEVICE || kind == CRMOD_STATE_FIFO;
+	       kind == CRMOD_STATE_CHAR_DEVICE || kind == CRMOD_STATE_FIFO || kind == CRMOD_STATE_KERNEL_VIEW_FILE;
 }
 bool content_kind(std::uint32_t kind)
 {
@@ -460,6 +460,10 @@ private:
 				fail_at(at, fmt::format("\"{}\" is not a memfd's name (\"memfd:\" and up to 249 bytes, "
 							"no '/')", path));
 			return;
+		case CRMOD_STATE_KERNEL_VIEW_FILE:
+			if (!path.starts_with("/proc/") && !path.starts_with("/sys/"))
+				fail_at(at, fmt::format("\"{}\" is in neither /proc nor /sys", path));
+			return;
 		default:
 			if (path.empty() || path[0] != '/')
 				fail_at(at, fmt::format("path \"{}\" is not absolute", path));
@@ -655,6 +659,17 @@ private:
 			if (load<std::uint64_t>(at) != 0)
 				fail_at(at, "the XSAVE header is not in standard form: XCOMP_BV and its reserved "
 					    "bytes must be 0");
+		for (unsigned i = 2; i < CRMOD_XSTATE_COMPONENTS; i++) {
+			auto off = machine_.x86.xstate_offset[i], size = machine_.x86.xstate_size[i];
+			if (!(*state_.xstate_bv & (std::uint64_t{1} << i)) || !size || off < xsave_min_bytes ||
+			    off > r.xsave_size || size > r.xsave_size - off)
+				continue;
+			bool zero = true;
+			for (auto at = head + off; zero && at < head + off + size; at++)
+				zero = load<std::uint8_t>(at) == 0;
+			if (zero)
+				state_.xstate_zero |= std::uint64_t{1} << i;
+		}
 	}
 
 	void decode_ppc_regs()
@@ -819,6 +834,8 @@ private:
 					fmt::format("{}: a {} open as a file is open without O_PATH", name, state_key(kind)));
 			if (kind == CRMOD_STATE_DIRECTORY && !path_only && acc != o_rdonly)
 				fail_at(at + offsetof(crmod_ofd, flags), name + ": a directory open for writing");
+			if (kind == CRMOD_STATE_KERNEL_VIEW_FILE && acc != o_rdonly)
+				fail_at(at + offsetof(crmod_ofd, flags), name + ": a /proc or /sys file to write");
 			return;
 		}
 		case CRMOD_OFD_PIPE:

@@ -24,7 +24,8 @@ namespace {
 constexpr std::uint64_t header_bytes = sizeof(crmod_image_header);
 constexpr std::uint64_t section_header_bytes = sizeof(crmod_section_header);
 // The XSAVE area's legacy region (512 bytes) and its 64-byte header.
-constexpr std::uint64_t xsave_header_end = 512 + 64;
+// the module saves no XSAVE area larger (arch/x86/regs.c CR_XSAVE_MAX)
+constexpr std::uint64_t xsave_max_bytes = 64 << 10;
 // The module reads a section other than PAGES and FILE_DATA whole, and
 // refuses one longer than this (CR_SMALL_SECTION_MAX in module/restart.c).
 constexpr std::uint64_t small_section_max = 16 << 20;
@@ -200,7 +201,8 @@ private:
 		case CRMOD_SEC_FILE_DATA:
 			return sizeof(crmod_file_data);
 		case CRMOD_SEC_REGS_X86:
-			return sizeof(crmod_x86_regs) + xsave_header_end;
+			// all of it: which components hold their initial state
+			return sizeof(crmod_x86_regs) + xsave_max_bytes;
 		case CRMOD_SEC_PIPE:
 			return sizeof(crmod_pipe);
 		default:

@@ -343,6 +343,7 @@ json x86_regs_json(const ProcessState &p, const crmod_x86_regs &r)
 		{"xsave_size", r.xsave_size},
 		{"xstate_bv", p.xstate_bv ? json(hex(*p.xstate_bv)) : json(nullptr)},
 		{"xstate_components", xsave_component_names(p.xstate_bv.value_or(0))},
+		{"xstate_initial", xsave_component_names(p.xstate_zero)},
 	};
 }
 
@@ -581,6 +582,8 @@ std::string process_text(const ProcessState &p, const crmod_machine &machine)
 							     hex(*p.xstate_bv),
 							     join(xsave_component_names(*p.xstate_bv)))
 					       : fmt::format("{} bytes (FXSAVE: no XSAVE header)", r.xsave_size));
+		if (p.xstate_zero)
+			line("xsave initial", join(xsave_component_names(p.xstate_zero)));
 	}
 	if (p.ppc_regs) {
 		const auto &r = *p.ppc_regs;

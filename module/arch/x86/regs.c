@@ -163,7 +163,9 @@ int cr_arch_check_target(struct cr_ckpt *ck)
 				 "the process has a local descriptor table");
 #endif
 #ifdef CONFIG_X86_INTEL_MEMORY_PROTECTION_KEYS
-	if (ck->mm->context.pkey_allocation_map != 1)
+	/* the map is set up only where the CPU and kernel have the keys */
+	if (cpu_feature_enabled(X86_FEATURE_OSPKE) &&
+	    ck->mm->context.pkey_allocation_map != 1)
 		return cr_refuse(ck->err, CRMOD_STATE_X86_PKEYS,
 				 "the process allocated protection keys (map %#x)",
 				 ck->mm->context.pkey_allocation_map);
@@ -330,28 +332,40 @@ static void cr_image_xstate_place(const struct crmod_x86_machine *img,
 
 /*
  * The XSAVE components restart loads: those the image's registers hold.
- * With --cpu-cap=fpu, a CPU without protection keys may leave out an
- * image's PKRU that leaves key 0 open: crmod checkpoints no process that
- * allocated keys (cr_arch_check_target()), so all its memory has key 0, and
- * without the feature every access is allowed as key 0 allows it.
+ * A component this CPU lacks can be left out when the image holds it in
+ * its initial configuration, all zeros (Intel SDM vol. 1, 13.6; some CPUs
+ * and emulators mark a component in use whatever it holds). With
+ * --cpu-cap=fpu, so can a PKRU that leaves key 0 open: crmod checkpoints
+ * no process that allocated keys (cr_arch_check_target()), so all its
+ * memory has key 0, and without the feature every access is allowed as key
+ * 0 allows it.
  */
 static u64 cr_restorable_bv(struct cr_plan *p,
 			    const struct crmod_x86_machine *me)
 {
+	const struct crmod_x86_machine *img = &p->hdr.machine.x86;
 	const struct crmod_x86_regs *r = p->regs;
 	const u8 *xsave = (const u8 *)(r + 1);
 	u64 bv = cr_xstate_bv(r);
 	u32 off, size;
+	int i;
 
-	if (!(p->flags & CRMOD_RESTART_CPU_FPU) ||
-	    !(bv & BIT_ULL(CR_XSTATE_PKRU)) || (me->xcr0 & BIT_ULL(CR_XSTATE_PKRU)))
-		return bv;
-	off = p->hdr.machine.x86.xstate_offset[CR_XSTATE_PKRU];
-	size = p->hdr.machine.x86.xstate_size[CR_XSTATE_PKRU];
-	if (size == 4 && off >= CR_FXSAVE_SIZE + CR_XSAVE_HDR_SIZE &&
-	    off <= r->xsave_size - size &&
-	    !(get_unaligned_le32(xsave + off) & 3))
-		bv &= ~BIT_ULL(CR_XSTATE_PKRU);
+	for (i = 2; i < CRMOD_XSTATE_COMPONENTS; i++) {
+		if (!(bv & BIT_ULL(i)) || (me->xcr0 & BIT_ULL(i)))
+			continue;
+		/* only where the image says where the component is */
+		off = img->xstate_offset[i];
+		size = img->xstate_size[i];
+		if (!size || off < CR_FXSAVE_SIZE + CR_XSAVE_HDR_SIZE ||
+		    off > r->xsave_size || size > r->xsave_size - off)
+			continue;
+		if (!memchr_inv(xsave + off, 0, size))
+			bv &= ~BIT_ULL(i);
+		else if (i == CR_XSTATE_PKRU && size == 4 &&
+			 (p->flags & CRMOD_RESTART_CPU_FPU) &&
+			 !(get_unaligned_le32(xsave + off) & 3))
+			bv &= ~BIT_ULL(i);
+	}
 	return bv;
 }
 

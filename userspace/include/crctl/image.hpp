@@ -69,6 +69,9 @@ struct ProcessState {
 	std::vector<crmod_pages> pages;	// one per PAGES section, in image order
 	std::optional<crmod_x86_regs> x86_regs;
 	std::optional<std::uint64_t> xstate_bv;	// XSAVE header's, with an XSAVE area
+	// components XSTATE_BV marks in use that hold all zeros, their initial
+	// configuration: restart needs nothing of the CPU for them
+	std::uint64_t xstate_zero = 0;
 	std::optional<crmod_ppc_regs> ppc_regs;
 	std::optional<crmod_signals> signals;
 	std::optional<std::vector<crmod_pending_signal>> pending;
