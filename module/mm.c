@@ -687,6 +687,36 @@ static int cr_check_run(struct cr_plan *p, const struct cr_extent *r)
 	return 0;
 }
 
+/*
+ * The kernel keeps /proc/PID/exe as it is while the old executable is
+ * mapped (replace_mm_exe_file(): -EBUSY): an image may map the restarting
+ * process's own executable only if that is its executable too (then it is
+ * kept, not replaced).
+ */
+static int cr_check_own_exe(struct cr_plan *p)
+{
+	struct file *mine = cr_file_acquired(cr_compat_mm_exe_file(current->mm));
+	int ret = 0;
+	u32 i;
+
+	if (!mine)
+		return 0;
+	for (i = 0; p->exe_denied && i < p->nr_vmas; i++) {
+		const struct cr_file_ref *ref = cr_plan_file(p, p->vmas[i].file);
+
+		if (path_equal(&p->exe_denied->f_path, &mine->f_path))
+			break;
+		if (ref && ref->file && path_equal(&ref->file->f_path, &mine->f_path)) {
+			ret = cr_fail(p->err,
+				      "mapping %#llx-%#llx is of %s, the restarting process's own executable, which the image's executable cannot replace while it is mapped",
+				      p->vmas[i].start, p->vmas[i].end, ref->path);
+			break;
+		}
+	}
+	cr_fput(mine);
+	return ret;
+}
+
 int cr_plan_check_mm(struct cr_plan *p)
 {
 	struct mm_struct *mm = current->mm;
@@ -717,6 +747,8 @@ int cr_plan_check_mm(struct cr_plan *p)
 		if (v->file)
 			ret = cr_open_for_mapping(p, v);
 	}
+	if (!ret)
+		ret = cr_check_own_exe(p);
 	for (i = 0; !ret && i < p->nr_runs; i++)
 		ret = cr_check_run(p, &p->runs[i]);
 	if (!ret && locked && !capable(CAP_IPC_LOCK) &&
@@ -962,7 +994,13 @@ static int cr_restore_mm_fields(struct cr_plan *p, struct mm_struct *mm)
 	mmap_write_unlock(mm);
 
 	if (p->exe_denied) {
-		ret = cr_fault("setting the executable") ? -CR_FAULT_ERRNO :
+		struct file *mine = cr_file_acquired(cr_compat_mm_exe_file(mm));
+		bool same = mine && path_equal(&mine->f_path, &p->exe_denied->f_path);
+
+		if (mine)
+			cr_fput(mine);
+		/* the restarting process's own: kept (it may be mapped again) */
+		ret = same ? 0 : cr_fault("setting the executable") ? -CR_FAULT_ERRNO :
 		      crmod_sym_replace_mm_exe_file(mm, p->exe_denied);
 		if (ret)
 			cr_fail(p->err, "setting the executable to %s: error %d",

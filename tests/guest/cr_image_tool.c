@@ -38,6 +38,11 @@
  *                                        SECTION is a type, TYPE:N the Nth
  *                                        of it; fixes every CRC
  *   cr-image-tool get FILE SECTION FIELD    print it
+ *   cr-image-tool retarget FILE SECTION PATH   the FILE record SECTION
+ *                                        ("file:N") names PATH, with the
+ *                                        identity PATH has here (kind by
+ *                                        its type, mode, size, mtime,
+ *                                        inode, device, owner)
  *   cr-image-tool crc32c STRING          CRC32C of STRING (self-check)
  *
  * Exit 0, 1 when the image is bad (check) or the section is not there
@@ -52,6 +57,9 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+
+#include <sys/stat.h>
+#include <sys/sysmacros.h>
 
 #include <linux/crmod.h>
 
@@ -699,6 +707,51 @@ static int cmd_set_length(int index, uint64_t length)
 	return 0;
 }
 
+static int cmd_retarget(int index, const char *path)
+{
+	struct parsed *p = parsed_section(index);
+	size_t plen = strlen(path) + 1;
+	struct crmod_file rec;
+	struct stat st;
+
+	if (p->h.type != CRMOD_SEC_FILE || p->h.length < sizeof(rec)) {
+		fprintf(stderr, "cr-image-tool: section %d is no FILE record\n", index);
+		return 2;
+	}
+	if (lstat(path, &st)) {
+		fprintf(stderr, "cr-image-tool: %s: %s\n", path, strerror(errno));
+		return 2;
+	}
+	memcpy(&rec, p->payload, sizeof(rec));
+	switch (st.st_mode & S_IFMT) {
+	case S_IFDIR: rec.kind = CRMOD_STATE_DIRECTORY; break;
+	case S_IFLNK: rec.kind = CRMOD_STATE_SYMLINK; break;
+	case S_IFCHR: rec.kind = CRMOD_STATE_CHAR_DEVICE; break;
+	case S_IFIFO: rec.kind = CRMOD_STATE_FIFO; break;
+	default: rec.kind = CRMOD_STATE_REGULAR_FILE; break;
+	}
+	rec.mode = st.st_mode;
+	rec.size = (uint64_t)st.st_size;
+	rec.mtime_sec = st.st_mtim.tv_sec;
+	rec.mtime_nsec = (uint32_t)st.st_mtim.tv_nsec;
+	rec.ino = st.st_ino;
+	rec.uid = st.st_uid;
+	rec.gid = st.st_gid;
+	rec.dev_major = S_ISCHR(st.st_mode) ? major(st.st_rdev) : 0;
+	rec.dev_minor = S_ISCHR(st.st_mode) ? minor(st.st_rdev) : 0;
+	rec.dir = 0;
+	rec.seals = 0;
+	rec.path_len = (uint32_t)plen;
+	p->payload = realloc(p->payload, sizeof(rec) + plen);
+	if (!p->payload)
+		return 2;
+	memcpy(p->payload, &rec, sizeof(rec));
+	memcpy(p->payload + sizeof(rec), path, plen);
+	p->h.length = sizeof(rec) + plen;
+	reframe();
+	return 0;
+}
+
 static int usage(void)
 {
 	fprintf(stderr,
@@ -715,6 +768,7 @@ static int usage(void)
 		"       cr-image-tool drop FILE INDEX\n"
 		"       cr-image-tool set FILE SECTION FIELD VALUE\n"
 		"       cr-image-tool get FILE SECTION FIELD\n"
+		"       cr-image-tool retarget FILE SECTION PATH\n"
 		"       cr-image-tool crc32c STRING\n");
 	return 2;
 }
@@ -781,6 +835,8 @@ int main(int argc, char **argv)
 		rc = cmd_set_tail(section_index(argv[3]), parse_u64(argv[4]), argv[5]);
 	else if (!strcmp(cmd, "set") && argc == 6)
 		rc = cmd_set(argv[3], argv[4], argv[5]);
+	else if (!strcmp(cmd, "retarget") && argc == 5)
+		rc = cmd_retarget(section_index(argv[3]), argv[4]);
 	else if (!strcmp(cmd, "drop") && argc == 4)
 		rc = cmd_drop(section_index(argv[3]));
 	else if (!strcmp(cmd, "set-length") && argc == 5)

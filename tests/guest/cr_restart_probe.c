@@ -4,10 +4,12 @@
  * proves that the refusal left it as it was: its memory, pid, descriptors
  * and their offsets, signal state, cwd and mappings.
  *
- *   cr-restart-probe [--status FILE] IMAGE
+ *   cr-restart-probe [--pause] [--status FILE] IMAGE
  *
  * --status FILE: the module's status fd (where a failure past the point of
  * no return is told before the caller is killed), as crctl restart has.
+ * --pause: first wait for one byte (or EOF) on stdin: a probe to checkpoint
+ * there, and restart with a caller that runs this same executable.
  *
  * Prints "refused: errno N (NAME): <the module's reason>" and then
  * "INTACT" (exit 0), or "NOT INTACT: <what changed>" (exit 1). Exit 3 when
@@ -162,6 +164,17 @@ int main(int argc, char **argv)
 	size_t elen;
 
 	setvbuf(stdout, NULL, _IOLBF, 0);
+	if (argc >= 3 && !strcmp(argv[1], "--pause")) {
+		char byte;
+
+		if (read(0, &byte, 1) < 0)
+			return 2;
+		printf("pause over: pid %d\n", getpid());
+		pid0 = getpid();
+		ppid0 = getppid();
+		argv++;
+		argc--;
+	}
 	if (argc == 4 && !strcmp(argv[1], "--status")) {
 		status = open(argv[2], O_WRONLY | O_CREAT | O_TRUNC | O_CLOEXEC, 0644);
 		if (status < 0) {
@@ -172,7 +185,7 @@ int main(int argc, char **argv)
 		argc -= 2;
 	}
 	if (argc != 2) {
-		fprintf(stderr, "usage: cr-restart-probe [--status FILE] IMAGE\n");
+		fprintf(stderr, "usage: cr-restart-probe [--pause] [--status FILE] IMAGE\n");
 		return 2;
 	}
 	if (!heap)

@@ -418,6 +418,32 @@ static int cr_check_cpu(struct cr_plan *p, const struct crmod_x86_machine *me,
 	return 0;
 }
 
+/*
+ * A PKRU that denies access to protection key 0, which all of the
+ * process's memory has (crmod checkpoints no process that allocated keys):
+ * rt_sigreturn loads it before it reads the rest of its frame, and could
+ * not finish loading the registers.
+ */
+static int cr_check_pkru(struct cr_plan *p, const struct crmod_x86_machine *me)
+{
+	const struct crmod_x86_regs *r = p->regs;
+	const u8 *xsave = (const u8 *)(r + 1);
+	u32 off, size, pkru;
+
+	if (!(cr_restorable_bv(p, me) & BIT_ULL(CR_XSTATE_PKRU)))
+		return 0;
+	/* cr_check_cpu() made sure it lies inside the XSAVE area */
+	cr_image_xstate_place(&p->hdr.machine.x86, me, CR_XSTATE_PKRU, &off, &size);
+	if (size < sizeof(pkru))
+		return 0;
+	pkru = get_unaligned_le32(xsave + off);
+	if (!(pkru & 1))
+		return 0;
+	return cr_fail(p->err,
+		       "section REGS_X86: PKRU %#x denies access to protection key 0, which all of the process's memory has",
+		       pkru);
+}
+
 int cr_arch_check_regs(struct cr_plan *p)
 {
 	const struct crmod_x86_regs *r = p->regs;
@@ -441,6 +467,8 @@ int cr_arch_check_regs(struct cr_plan *p)
 		return cr_fail(p->err, "section REGS_X86: XSTATE_BV %#llx has unknown components",
 			       bv);
 	ret = cr_check_cpu(p, &me.x86, cr_restorable_bv(p, &me.x86));
+	if (!ret)
+		ret = cr_check_pkru(p, &me.x86);
 	if (ret)
 		return ret;
 	if (r->xsave_size > CR_FXSAVE_SIZE &&
