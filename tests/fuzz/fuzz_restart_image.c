@@ -1,0 +1,159 @@
+// SPDX-License-Identifier: GPL-2.0
+/*
+ * crmod fuzz target: bytes as an image file, read by the module's own
+ * restart phase 1a (cr_read_image(): the header, every section's framing,
+ * CRC and record checks), then the checks of phase 1b that look at the
+ * plan alone, then the plan freed by the module's cr_plan_free(). Any
+ * crash, sanitizer report, leak, or stub of the kernel reached is a bug.
+ *
+ * restart.c is included whole, unchanged: its reader and cr_plan_free()
+ * are static. Every input runs up to three times:
+ *  1. as it is;
+ *  2. with every CRC32C (and the END trailer's counts) made right, so that
+ *     mutations reach the record checks behind the checksums;
+ *  3. as 2, with the nth fallible step (an allocation, a read of the
+ *     image) failing, n chosen by the input's bytes among those 2 took.
+ */
+#include "../../module/restart.c"
+
+#include "shim/shim.h"
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size);
+int LLVMFuzzerInitialize(int *argc, char ***argv);
+
+/* Phase 1b, the part that depends on the plan alone, in the module's order. */
+static int cr_fuzz_check_plan(struct cr_plan *p)
+{
+	int ret;
+
+	ret = cr_check_complete(p);
+	if (!ret)
+		ret = cr_arch_check_regs(p);
+	return ret;
+}
+
+static void cr_fuzz_fail(const char *what, const struct cr_error *err)
+{
+	shim_die(what, err->msg);
+}
+
+/* As crmod_ioc_restart() sets up a plan, reads and checks it, and frees it. */
+static int cr_fuzz_run(const u8 *data, size_t size)
+{
+	struct cr_error err = { .msg = "" };
+	struct cr_plan *p;
+	int ret;
+
+	p = cr_zalloc(sizeof(*p));
+	if (!p)
+		return -ENOMEM;
+	p->err = &err;
+	p->r.err = &err;
+	p->flags = CRMOD_RESTART_VALIDATE | CRMOD_RESTART_ANY_CGROUP;
+	p->buf = cr_alloc(CR_COPY_BYTES);
+	p->r.file = shim_image_file(data, size);
+	if (!p->buf || !p->r.file) {
+		ret = -ENOMEM;
+		goto out;
+	}
+	p->r.pos = 0;
+	ret = cr_read_image(p);
+	if (!ret)
+		ret = cr_fuzz_check_plan(p);
+	shim_printk("crmod fuzz: %zu bytes%s: %d %s\n", size,
+		    shim_fail_nth ? " (a step failing)" : "", ret,
+		    err.msg[0] ? err.msg : "(accepted)");
+	if (ret > 0)
+		cr_fuzz_fail("a positive return", &err);
+	if (ret == -EINVAL && !err.msg[0])
+		cr_fuzz_fail("refused without a reason", &err);
+	if (memchr(err.msg, 0, sizeof(err.msg)) == NULL)
+		cr_fuzz_fail("an error message without its NUL", &err);
+out:
+	cr_plan_free(p);
+	if (shim_live_allocs || shim_live_files)
+		cr_fuzz_fail("the plan freed, memory or files still held", &err);
+	return ret;
+}
+
+/*
+ * The checksums made right: the header's, each section's header and
+ * payload, as far as the bytes go; the END trailer counts what is before.
+ */
+static void cr_fuzz_fix_crcs(u8 *img, size_t size)
+{
+	struct crmod_image_header *h = (void *)img;
+	size_t pos = sizeof(*h);
+	u64 sections = 0;
+
+	if (size < sizeof(*h))
+		return;
+	h->header_crc = cr_crc(h, offsetof(struct crmod_image_header, header_crc));
+	while (pos + sizeof(struct crmod_section_header) <= size) {
+		struct crmod_section_header s;
+		size_t payload = pos + sizeof(s);
+
+		memcpy(&s, img + pos, sizeof(s));
+		if (s.length > size - payload) {
+			s.header_crc = cr_crc(&s, offsetof(struct crmod_section_header,
+							   header_crc));
+			memcpy(img + pos, &s, sizeof(s));
+			return;
+		}
+		if (s.type == CRMOD_SEC_END &&
+		    s.length == sizeof(struct crmod_image_trailer)) {
+			struct crmod_image_trailer t = {
+				.sections = sections, .image_bytes = pos,
+			};
+
+			memcpy(img + payload, &t, sizeof(t));
+		}
+		s.payload_crc = cr_crc(img + payload, s.length);
+		s.header_crc = cr_crc(&s, offsetof(struct crmod_section_header,
+						   header_crc));
+		memcpy(img + pos, &s, sizeof(s));
+		if (s.type == CRMOD_SEC_END)
+			return;
+		sections++;
+		if (ALIGN(s.length, CRMOD_IMAGE_ALIGN) > size - payload)
+			return;
+		pos = payload + ALIGN(s.length, CRMOD_IMAGE_ALIGN);
+	}
+}
+
+int LLVMFuzzerInitialize(int *argc, char ***argv)
+{
+	(void)argc;
+	(void)argv;
+	shim_init_from_env();
+	return 0;
+}
+
+int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
+{
+	u8 *fixed;
+	unsigned long steps;
+
+	shim_fail_nth = 0;
+	shim_fallible_calls = 0;
+	cr_fuzz_run(data, size);
+
+	fixed = malloc(size ? size : 1);
+	if (!fixed)
+		return 0;
+	memcpy(fixed, data, size);
+	cr_fuzz_fix_crcs(fixed, size);
+	if (memcmp(fixed, data, size)) {
+		shim_fallible_calls = 0;
+		cr_fuzz_run(fixed, size);
+	}
+	steps = shim_fallible_calls;
+	if (steps) {
+		shim_fail_nth = 1 + cr_crc(data, size) % steps;
+		shim_fallible_calls = 0;
+		cr_fuzz_run(fixed, size);
+		shim_fail_nth = 0;
+	}
+	free(fixed);
+	return 0;
+}
