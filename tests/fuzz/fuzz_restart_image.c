@@ -6,8 +6,8 @@
  * plan alone, then the plan freed by the module's cr_plan_free(). Any
  * crash, sanitizer report, leak, or stub of the kernel reached is a bug.
  *
- * restart.c is included whole, unchanged: its reader and cr_plan_free()
- * are static. Every input runs up to three times:
+ * restart.c is included whole, unchanged: its reader, cr_check_plan() and
+ * cr_plan_free() are static. Every input runs up to three times:
  *  1. as it is;
  *  2. with every CRC32C (and the END trailer's counts) made right, so that
  *     mutations reach the record checks behind the checksums;
@@ -47,17 +47,37 @@ static bool cr_fuzz_known_bug(struct cr_plan *p)
 }
 #endif
 
-/* Phase 1b, the part that depends on the plan alone, in the module's order. */
+/*
+ * Phase 1b: the module's own cr_check_plan(), against the shim's live
+ * system (shim/shim_live.c), where every file the image names by path
+ * exists as recorded and the vDSO and vvar are as large as the image's.
+ */
 static int cr_fuzz_check_plan(struct cr_plan *p)
 {
-	int ret;
+	u64 specials[3] = { 0, 0, 0 };
+	u32 i;
 
-	ret = cr_check_complete(p);
-	if (!ret && cr_fuzz_known_bug(p))
+	for (i = 0; i < p->nr_vmas; i++) {
+		const struct crmod_vma *v = &p->vmas[i];
+		int k = v->flags == CRMOD_VMA_VDSO ? 0 :
+			v->flags == CRMOD_VMA_VVAR ? 1 :
+			v->flags == CRMOD_VMA_VVAR_VCLOCK ? 2 : -1;
+
+		if (k >= 0 && !specials[k])
+			specials[k] = v->end - v->start;
+	}
+	shim_set_specials(specials);
+	for (i = 0; i < p->nr_files; i++) {
+		const struct crmod_file *rec = &p->files[i].rec;
+
+		if (!cr_is_content_kind(rec->kind))
+			shim_vfs_add(p->files[i].path, rec->mode, rec->size,
+				     rec->mtime_sec, rec->mtime_nsec,
+				     MKDEV(rec->dev_major, rec->dev_minor));
+	}
+	if (cr_fuzz_known_bug(p))
 		return cr_fail(p->err, "crmod fuzz: a known bug of the module");
-	if (!ret)
-		ret = cr_arch_check_regs(p);
-	return ret;
+	return cr_check_plan(p);
 }
 
 static void cr_fuzz_fail(const char *what, const struct cr_error *err)
@@ -99,6 +119,7 @@ static int cr_fuzz_run(const u8 *data, size_t size)
 		cr_fuzz_fail("an error message without its NUL", &err);
 out:
 	cr_plan_free(p);
+	shim_vfs_reset();
 	if (shim_live_allocs || shim_live_files)
 		cr_fuzz_fail("the plan freed, memory or files still held", &err);
 	return ret;
@@ -154,6 +175,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	(void)argc;
 	(void)argv;
 	shim_init_from_env();
+	shim_live_init();
 	return 0;
 }
 

@@ -1,6 +1,6 @@
 #!/usr/bin/env python3
 # Writes stubs.c: a weak definition that aborts for every kernel function
-# include/shim/kernel.h declares and shim.c or shim_io.c does not define. The module's
+# include/shim/kernel.h declares and shim*.c do not define. The module's
 # checkpoint and phase-2 code calls them; the image reader must not.
 #   tests/fuzz/shim/gen-stubs.py > tests/fuzz/shim/stubs.c
 import os
@@ -29,7 +29,7 @@ for decl in text.split(';'):
     m = re.match(r'^(?:[\w\s\*]+?)\b(\w+)\s*\((.*)\)\s*(?:__attribute__.*|__printf.*)?$', decl)
     if m and m.group(1) not in ('if', 'while', 'for', 'return', 'sizeof'):
         names.add(m.group(1))
-shim = ''.join(open(os.path.join(here, f)).read() for f in ('shim.c', 'shim_io.c'))
+shim = ''.join(open(os.path.join(here, f)).read() for f in ('shim.c', 'shim_io.c', 'shim_live.c'))
 defined = set(re.findall(r'^[\w][\w\s\*]*?\b(\w+)\([^;]*$', shim, flags=re.M))
 out = sys.stdout
 out.write('// SPDX-License-Identifier: GPL-2.0\n'

@@ -23,12 +23,13 @@ static struct task_struct shim_task = {
 	.pid = 4242, .tgid = 4242, .comm = "crctl",
 	.mm = &shim_mm, .fs = &shim_fs, .files = &shim_files,
 	.signal = &shim_signal, .sighand = &shim_sighand,
+	.cpus_mask = { .bits = { ~0UL } },	/* CPUs 0-63 */
 };
 struct task_struct *shim_current = &shim_task;
 struct user_namespace init_user_ns;
-static struct cpumask shim_possible = { .bits = { 0x3 } };
+static struct cpumask shim_possible = { .bits = { ~0UL } };
 const struct cpumask *const cpu_possible_mask = &shim_possible;
-unsigned int nr_cpu_ids = 2;
+unsigned int nr_cpu_ids = 64;
 
 /* ---- injected failures: the nth fallible call fails ---- */
 unsigned long shim_fail_nth;	/* 0: none */

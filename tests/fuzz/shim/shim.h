@@ -23,4 +23,13 @@ void shim_unreached(const char *fn) __attribute__((noreturn));
 /* The harness found a broken rule: say which, and the module's last error. */
 void shim_die(const char *what, const char *error) __attribute__((noreturn));
 
+/* shim_live.c: the live system phase 1b meets. */
+void shim_live_init(void);
+/* A file found by that path, with that identity, until shim_vfs_reset(). */
+void shim_vfs_add(const char *path, umode_t mode, loff_t size, s64 mtime_sec,
+		  long mtime_nsec, dev_t rdev);
+void shim_vfs_reset(void);
+/* The restarting process's [vdso], [vvar], [vvar_vclock] sizes (0: none). */
+void shim_set_specials(const u64 len[3]);
+
 #endif

@@ -35,11 +35,12 @@
 #define CONFIG_X86_64 1
 #define CONFIG_64BIT 1
 #define CONFIG_KSM 1
+#define CONFIG_AUDIT 1
 #define CONFIG_KPROBES 1
 #define CONFIG_KALLSYMS 1
 /*
  * Left undefined (their #ifdef blocks hold checkpoint or phase-2 code, or
- * checks against the live system): CONFIG_AUDIT, CONFIG_FUTEX, CONFIG_RSEQ,
+ * checks against the live system): CONFIG_FUTEX, CONFIG_RSEQ,
  * CONFIG_NUMA, CONFIG_TIME_NS, CONFIG_ANON_VMA_NAME, CONFIG_MODIFY_LDT_SYSCALL,
  * CONFIG_X86_INTEL_MEMORY_PROTECTION_KEYS, CONFIG_X86_USER_SHADOW_STACK.
  * The CR_HAVE_* API probes the module's Kbuild makes are chosen in
@@ -181,6 +182,7 @@ void shim_bug(const char *file, int line) __attribute__((noreturn));
 #define ESPIPE 29
 #define ENAMETOOLONG 36
 #define ENOTTY 25
+#define EROFS 30
 #define ENOSYS 38
 #define EOPNOTSUPP 95
 #define ESTALE 116
@@ -545,7 +547,7 @@ bool ns_capable_noaudit(struct user_namespace *ns, int cap);
 #define ATTR_MTIME (1 << 5)
 #define ATTR_MTIME_SET (1 << 8)
 #define I_MUTEX_PARENT 1
-#define SB_NOUSER (1 << 31)
+#define SB_NOUSER BIT(31)
 #define MINORBITS 20
 #define MINORMASK ((1U << MINORBITS) - 1)
 #define MAJOR(dev) ((unsigned int)((dev) >> MINORBITS))
@@ -579,6 +581,7 @@ struct inode {
 	unsigned int i_nlink;
 	dev_t i_rdev;
 	loff_t i_size;
+	struct timespec64 i_mtime;
 	struct super_block *i_sb;
 	struct pipe_inode_info *i_pipe;
 };
@@ -997,6 +1000,11 @@ int task_work_add(struct task_struct *task, struct callback_head *twork, int mod
 int test_tsk_thread_flag(struct task_struct *t, int flag);
 #define TIF_NOCPUID 15
 #define TIF_NOTSC 16
+
+/* audit (CONFIG_AUDIT) */
+bool audit_loginuid_set(struct task_struct *tsk);
+kuid_t audit_get_loginuid(struct task_struct *tsk);
+unsigned int audit_get_sessionid(struct task_struct *tsk);
 
 /* cgroups */
 struct cgroup_root;
