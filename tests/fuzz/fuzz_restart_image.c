@@ -11,7 +11,9 @@
  *  1. as it is;
  *  2. with every CRC32C (and the END trailer's counts) made right, so that
  *     mutations reach the record checks behind the checksums;
- *  3. as 2, with the nth fallible step (an allocation, a read of the
+ *  3. if 2 was accepted whole: as 2, by a caller without privilege (uid
+ *     1000, no capability), whom phase 1b refuses much of;
+ *  4. as 2, with the nth fallible step (an allocation, a read of the
  *     image) failing, n chosen by the input's bytes among those 2 took.
  */
 #include "../../module/restart.c"
@@ -110,7 +112,7 @@ static int cr_fuzz_run(const u8 *data, size_t size)
 		ret = cr_fuzz_check_plan(p);
 	shim_printk("crmod fuzz: %zu bytes%s: %d %s\n", size,
 		    shim_fail_nth ? " (a step failing)" : "", ret,
-		    err.msg[0] ? err.msg : "(accepted)");
+		    err.msg[0] ? err.msg : ret ? "(no message)" : "(accepted)");
 	if (ret > 0)
 		cr_fuzz_fail("a positive return", &err);
 	if (ret == -EINVAL && !err.msg[0])
@@ -183,10 +185,11 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 {
 	u8 *fixed;
 	unsigned long steps;
+	int ret;
 
 	shim_fail_nth = 0;
 	shim_fallible_calls = 0;
-	cr_fuzz_run(data, size);
+	ret = cr_fuzz_run(data, size);
 
 	fixed = malloc(size ? size : 1);
 	if (!fixed)
@@ -195,9 +198,14 @@ int LLVMFuzzerTestOneInput(const u8 *data, size_t size)
 	cr_fuzz_fix_crcs(fixed, size);
 	if (memcmp(fixed, data, size)) {
 		shim_fallible_calls = 0;
-		cr_fuzz_run(fixed, size);
+		ret = cr_fuzz_run(fixed, size);
 	}
 	steps = shim_fallible_calls;
+	if (!ret) {
+		shim_privileged = false;
+		cr_fuzz_run(fixed, size);
+		shim_privileged = true;
+	}
 	if (steps) {
 		shim_fail_nth = 1 + cr_crc(data, size) % steps;
 		shim_fallible_calls = 0;

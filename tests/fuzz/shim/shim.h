@@ -25,6 +25,8 @@ void shim_die(const char *what, const char *error) __attribute__((noreturn));
 
 /* shim_live.c: the live system phase 1b meets. */
 void shim_live_init(void);
+/* The restarting caller: root with every capability, else uid 1000 with none. */
+extern bool shim_privileged;
 /* A file found by that path, with that identity, until shim_vfs_reset(). */
 void shim_vfs_add(const char *path, umode_t mode, loff_t size, s64 mtime_sec,
 		  long mtime_nsec, dev_t rdev);

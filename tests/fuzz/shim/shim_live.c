@@ -3,9 +3,10 @@
  * crmod fuzz shim: a stand-in for the live system phase 1b checks the plan
  * against, so that the module's own cr_check_plan() runs whole. It is the
  * kindest system an image can meet:
- * - the restarting process is root with every capability, single-threaded,
+ * - the restarting process is root with every capability (or, when the
+ *   harness says, uid 1000 with none), single-threaded,
  *   sharing nothing, in the image's cgroup (the harness asks
- *   CRMOD_RESTART_ANY_CGROUP), with generous limits;
+ *   CRMOD_RESTART_ANY_CGROUP), with a login shell's limits;
  * - every file the image finds by path exists, with exactly the identity its
  *   FILE record says (shim_vfs_add() before the checks), on an ordinary
  *   filesystem; a FIFO has no other reader or writer; other paths do not
@@ -24,8 +25,10 @@
 #include "../../../module/resolver.h"
 #include "shim.h"
 
-/* ---- the caller ---- */
-static struct cred shim_cred = {
+/* ---- the caller: root, or with shim_privileged false uid 1000 ---- */
+bool shim_privileged = true;
+
+static struct cred shim_root = {
 	.cap_inheritable = { 0 },
 	.cap_permitted = { GENMASK_ULL(CAP_LAST_CAP, 0) },
 	.cap_effective = { GENMASK_ULL(CAP_LAST_CAP, 0) },
@@ -33,17 +36,24 @@ static struct cred shim_cred = {
 	.user_ns = &init_user_ns,
 };
 
+static struct cred shim_user = {
+	.uid = { 1000 }, .suid = { 1000 }, .euid = { 1000 }, .fsuid = { 1000 },
+	.gid = { 1000 }, .sgid = { 1000 }, .egid = { 1000 }, .fsgid = { 1000 },
+	.cap_bset = { GENMASK_ULL(CAP_LAST_CAP, 0) },
+	.user_ns = &init_user_ns,
+};
+
 bool capable(int cap)
 {
 	(void)cap;
-	return true;
+	return shim_privileged;
 }
 
 bool ns_capable(struct user_namespace *ns, int cap)
 {
 	(void)ns;
 	(void)cap;
-	return true;
+	return shim_privileged;
 }
 
 bool ns_capable_noaudit(struct user_namespace *ns, int cap)
@@ -53,7 +63,7 @@ bool ns_capable_noaudit(struct user_namespace *ns, int cap)
 
 const struct cred *current_cred(void)
 {
-	return &shim_cred;
+	return shim_privileged ? &shim_root : &shim_user;
 }
 
 struct user_namespace *current_user_ns(void)
@@ -93,18 +103,23 @@ unsigned int audit_get_sessionid(struct task_struct *tsk)
 
 unsigned long rlimit(unsigned int limit)
 {
-	switch (limit) {
-	case RLIMIT_NOFILE:
-		return 1024;
-	case RLIMIT_MEMLOCK:
-		return 8UL << 20;
-	case RLIMIT_RTPRIO:
-		return 0;
-	case RLIMIT_SIGPENDING:
-		return 95000;
-	default:
-		return RLIM_INFINITY;
-	}
+	return current->signal->rlim[limit].rlim_cur;
+}
+
+/* Soft limits as a login shell has them, hard limits unlimited but two. */
+static void shim_set_limits(void)
+{
+	struct rlimit *rlim = current->signal->rlim;
+	unsigned int i;
+
+	for (i = 0; i < RLIM_NLIMITS; i++)
+		rlim[i].rlim_cur = rlim[i].rlim_max = RLIM_INFINITY;
+	rlim[RLIMIT_NOFILE] = (struct rlimit){ 1024, 1048576 };
+	rlim[RLIMIT_MEMLOCK] = (struct rlimit){ 8UL << 20, 8UL << 20 };
+	rlim[RLIMIT_RTPRIO] = (struct rlimit){ 0, 0 };
+	rlim[RLIMIT_SIGPENDING] = (struct rlimit){ 95000, 95000 };
+	rlim[RLIMIT_STACK].rlim_cur = 8UL << 20;
+	rlim[RLIMIT_CORE].rlim_cur = 0;
 }
 
 int task_nice(const struct task_struct *p)
@@ -522,6 +537,7 @@ int vfs_test_lock(struct file *filp, struct file_lock *fl)
 
 void shim_live_init(void)
 {
+	shim_set_limits();
 	crmod_sym_create_pipe_files = shim_create_pipe_files;
 	crmod_sym_pipe_fcntl = shim_pipe_fcntl;
 	crmod_sym_memfd_fcntl = shim_memfd_fcntl;
