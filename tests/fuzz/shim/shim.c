@@ -52,8 +52,11 @@ unsigned long shim_live_allocs;
  */
 #define SHIM_KEEP_BYTES (256UL << 10)
 static void *shim_kept;
-void __asan_poison_memory_region(const volatile void *addr, size_t size);
-void __asan_unpoison_memory_region(const volatile void *addr, size_t size);
+/* weak: a build without ASan (coverage) has neither */
+void __asan_poison_memory_region(const volatile void *addr, size_t size)
+	__attribute__((weak));
+void __asan_unpoison_memory_region(const volatile void *addr, size_t size)
+	__attribute__((weak));
 
 void *kvmalloc(size_t size, gfp_t flags)
 {
@@ -65,7 +68,8 @@ void *kvmalloc(size_t size, gfp_t flags)
 	if (size == SHIM_KEEP_BYTES && shim_kept) {
 		p = shim_kept;
 		shim_kept = NULL;
-		__asan_unpoison_memory_region(p, size);
+		if (__asan_unpoison_memory_region)
+			__asan_unpoison_memory_region(p, size);
 		if (flags & __GFP_ZERO)
 			memset(p, 0, size);
 		shim_live_allocs++;
@@ -91,7 +95,8 @@ void kvfree(const void *p)
 	shim_live_allocs--;
 	if (!shim_kept && shim_kept_size(p) == SHIM_KEEP_BYTES) {
 		shim_kept = (void *)p;
-		__asan_poison_memory_region(p, SHIM_KEEP_BYTES);
+		if (__asan_poison_memory_region)
+			__asan_poison_memory_region(p, SHIM_KEEP_BYTES);
 		return;
 	}
 	free((void *)p);
