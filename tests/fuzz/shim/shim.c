@@ -220,6 +220,27 @@ ssize_t strscpy(char *dst, const char *src, size_t count)
 	return n;
 }
 
+/* As the kernel's: the length written (without the NUL), not wanted. */
+int vscnprintf(char *buf, size_t size, const char *fmt, va_list args)
+{
+	int n = vsnprintf(buf, size, fmt, args);
+
+	if (n < 0 || !size)
+		return 0;
+	return (size_t)n < size ? n : (int)(size - 1);
+}
+
+int scnprintf(char *buf, size_t size, const char *fmt, ...)
+{
+	va_list args;
+	int n;
+
+	va_start(args, fmt);
+	n = vscnprintf(buf, size, fmt, args);
+	va_end(args);
+	return n;
+}
+
 ssize_t strscpy_pad(char *dst, const char *src, size_t count)
 {
 	ssize_t n = strscpy(dst, src, count);
@@ -250,6 +271,21 @@ void crmod_describe_machine(struct crmod_machine *m)
 	strscpy(m->x86.vendor, "GenuineIntel", sizeof(m->x86.vendor));
 	m->x86.family = 6;
 	m->x86.model = 143;
+#ifdef CRMOD_XSTATE_COMPONENTS
+	{
+		/* the standard XSAVE layout of such a CPU: CPUID.(0xd,i) */
+		static const u32 at[][3] = {
+			{ 2, 576, 256 }, { 3, 960, 64 }, { 4, 1024, 64 },
+			{ 5, 1088, 64 }, { 6, 1152, 512 }, { 7, 1664, 1024 },
+			{ 9, 2688, 8 }, { 17, 2752, 64 }, { 18, 2816, 8192 },
+		};
+
+		for (i = 0; i < (int)ARRAY_SIZE(at); i++) {
+			m->x86.xstate_offset[at[i][0]] = at[i][1];
+			m->x86.xstate_size[at[i][0]] = at[i][2];
+		}
+	}
+#endif
 }
 
 /*

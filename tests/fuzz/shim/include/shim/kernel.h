@@ -213,15 +213,24 @@ int strcmp(const char *, const char *);
 int strncmp(const char *, const char *, size_t);
 char *strchr(const char *, int);
 int snprintf(char *, size_t, const char *, ...) __printf(3, 4);
+int sprintf(char *, const char *, ...) __printf(2, 3);
 int vsnprintf(char *, size_t, const char *, va_list) __printf(3, 0);
 /* libc: end */
 
 /* ---- string.h (the kernel's own helpers) ---- */
 void *memchr_inv(const void *s, int c, size_t n);
 ssize_t strscpy(char *dst, const char *src, size_t count);
+int scnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
+int vscnprintf(char *buf, size_t size, const char *fmt, va_list args) __printf(3, 0);
 ssize_t strscpy_pad(char *dst, const char *src, size_t count);
 char *strim(char *s);
 int kstrtol(const char *s, unsigned int base, long *res);
+int kstrtoul(const char *s, unsigned int base, unsigned long *res);
+
+/* ---- ctype.h: ASCII, as the kernel's (no locale) ---- */
+static inline int isdigit(int c) { return c >= '0' && c <= '9'; }
+static inline int isspace(int c) { return c == ' ' || (c >= '\t' && c <= '\r'); }
+static inline int isprint(int c) { return c >= 0x20 && c < 0x7f; }
 
 /* ---- byte order, unaligned: x86_64 is little-endian ---- */
 #define cpu_to_le32(x) ((u32)(x))
@@ -267,6 +276,17 @@ static inline unsigned int refcount_read(const refcount_t *r) { return r->refs.c
 #define set_bit(nr, addr) (*(unsigned long *)(addr) |= 1UL << (nr))
 #define clear_bit(nr, addr) (*(unsigned long *)(addr) &= ~(1UL << (nr)))
 #define set_mask_bits(ptr, mask, bits) (*(ptr) = (*(ptr) & ~(mask)) | (bits))
+static inline unsigned long shim_next_bit(const unsigned long *addr, unsigned long size,
+					  unsigned long from)
+{
+	for (; from < size; from++)
+		if (test_bit(from, addr))
+			break;
+	return from;
+}
+#define for_each_set_bit(bit, addr, size) \
+	for ((bit) = shim_next_bit((addr), (size), 0); (bit) < (size); \
+	     (bit) = shim_next_bit((addr), (size), (bit) + 1))
 
 /* ---- memory ---- */
 #define PAGE_SHIFT 12
@@ -905,6 +925,9 @@ struct nsproxy {
 };
 struct pid_namespace;
 struct pid_namespace *task_active_pid_ns(struct task_struct *tsk);
+pid_t task_tgid_nr_ns(struct task_struct *tsk, struct pid_namespace *ns);
+struct proc_fs_info { struct pid_namespace *pid_ns; };
+struct proc_fs_info *proc_sb_info(struct super_block *sb);
 struct signal_struct {
 	struct hrtimer real_timer;
 	ktime_t it_real_incr;
