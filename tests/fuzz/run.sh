@@ -5,7 +5,8 @@
 # artifacts folder and its path printed.
 #
 #   tests/fuzz/run.sh [--runs N | --seconds S] [--build-dir DIR] [--corpus DIR]
-#                     [--no-install] [-- libFuzzer options...]
+#                     [--target restart_image|differential] [--no-install]
+#                     [-- libFuzzer options...]
 #   tests/fuzz/run.sh --reproduce FILE...   run inputs once, verbosely
 #   KNOWN_BUGS=0 tests/fuzz/run.sh ...      without stepping around the
 #                                           module's known bugs (crashes/)
@@ -21,7 +22,7 @@ main() {
 	here=$(cd "$(dirname "$0")" && pwd)
 	src=$(cd "$here/../.." && pwd)
 	build=${CRMOD_BUILD:-$src/build}/fuzz
-	runs= seconds=60 corpus= install=1 reproduce=0
+	runs= seconds=60 corpus= install=1 reproduce=0 target=restart_image
 	extra=()
 	while (($#)); do
 		case $1 in
@@ -30,16 +31,17 @@ main() {
 		--build-dir) build=$2; shift 2 ;;
 		--corpus) corpus=$2; shift 2 ;;
 		--no-install) install=0; shift ;;
+		--target) target=$2; shift 2 ;;
 		--reproduce) reproduce=1; shift; break ;;
 		--) shift; extra=("$@"); break ;;
-		*) echo "usage: $0 [--runs N | --seconds S] [--build-dir DIR] [--corpus DIR] [--no-install] [-- libFuzzer options]" >&2
+		*) echo "usage: $0 [--runs N | --seconds S] [--build-dir DIR] [--corpus DIR] [--target restart_image|differential] [--no-install] [-- libFuzzer options]" >&2
 		   exit 2 ;;
 		esac
 	done
 
 	# clang 14 with libFuzzer and the sanitizers (Debian 12), and what the seed
 	# generator needs (g++, Boost's CRC).
-	need=(clang llvm libclang-rt-14-dev make g++ libboost-dev)
+	need=(clang llvm libclang-rt-14-dev make g++ libboost-dev libfmt-dev nlohmann-json3-dev)
 	if ((install)) && command -v dpkg-query >/dev/null; then
 		missing=()
 		for p in "${need[@]}"; do
@@ -55,8 +57,12 @@ main() {
 	# A build that does not step around known bugs is a build of its own.
 	[[ ${KNOWN_BUGS:-1} == 0 ]] && build=$build-no-known-bugs
 	echo "fuzz: building in $build" >&2
-	make -s -C "$here" O="$build" KNOWN_BUGS="${KNOWN_BUGS:-1}" -j "$(nproc)" >&2
-	fuzzer=$build/fuzz_restart_image
+	case $target in
+	restart_image) make -s -C "$here" O="$build" KNOWN_BUGS="${KNOWN_BUGS:-1}" -j "$(nproc)" >&2 ;;
+	differential) make -s -C "$here" O="$build" KNOWN_BUGS="${KNOWN_BUGS:-1}" -j "$(nproc)" differential >&2 ;;
+	*) echo "fuzz: unknown target $target" >&2; exit 2 ;;
+	esac
+	fuzzer=$build/fuzz_$target
 
 	if ((reproduce)); then
 		CRMOD_FUZZ_VERBOSE=1 exec "$fuzzer" "$@"
@@ -64,7 +70,7 @@ main() {
 
 	# The seeds: the committed corpus (real and synthetic images), and the
 	# synthetic ones made afresh from userspace/tests/image_builder.hpp.
-	work=$build/corpus
+	work=$build/corpus-$target
 	mkdir -p "$work" "$build/seeds" "$build/artifacts"
 	if [[ -z $corpus ]]; then
 		corpus=$work
