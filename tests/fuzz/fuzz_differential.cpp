@@ -11,6 +11,9 @@
  * readers is wrong (the module lets a malformed record through, or crctl
  * refuses a good one), and this target aborts saying both verdicts.
  *
+ * Known disagreements are stepped over (known_differences[], and
+ * CRMOD_FUZZ_NO_KNOWN_BUGS=1 in the environment does not).
+ *
  * The other way round is no bug by itself: the module also checks against
  * its own kernel (a lower TASK_SIZE, fewer auxv words, ...). With
  * CRMOD_FUZZ_BOTH_WAYS=1 in the environment such inputs abort too, to be
@@ -32,6 +35,27 @@
 namespace {
 
 bool both_ways;
+
+/*
+ * Disagreements found and not fixed yet, each with its input under
+ * crashes/ (README.md there): crctl's reason, as it starts. The target
+ * steps over them so that fuzzing goes on; once fixed, the entry goes.
+ */
+const char *const known_differences[] = {
+	/* crashes/diff-x86-regs-reserved.cr: the module never checks
+	 * crmod_x86_regs.reserved (arch/x86/regs.c, cr_arch_check_regs()) */
+	"reserved field is",
+};
+
+bool known_difference(const std::string &crctl)
+{
+	if (const char *v = std::getenv("CRMOD_FUZZ_NO_KNOWN_BUGS"); v && *v && *v != '0')
+		return false;
+	for (const char *k : known_differences)
+		if (crctl.find(k) != std::string::npos && crctl.find("(REGS_X86)") != std::string::npos)
+			return true;
+	return false;
+}
 
 // crctl's verdict: empty if it would restart the image, else its reason.
 std::string crctl_verdict(const std::vector<unsigned char> &img)
@@ -72,7 +96,7 @@ extern "C" int LLVMFuzzerTestOneInput(const unsigned char *data, size_t size)
 		return 0;
 	std::string crctl = crctl_verdict(img);
 	bool module_ok = ret == 0, crctl_ok = crctl.empty();
-	if (module_ok && !crctl_ok) {
+	if (module_ok && !crctl_ok && !known_difference(crctl)) {
 		std::fprintf(stderr,
 			     "crmod differential: the module accepts this image, crctl refuses it: %s\n",
 			     crctl.c_str());
