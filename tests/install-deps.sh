@@ -10,6 +10,7 @@ pkgs=(
 	gcc-powerpc64le-linux-gnu g++-powerpc64le-linux-gnu
 	qemu-system-x86 qemu-system-ppc busybox-static cpio gzip xz-utils kmod
 	linux-source-6.1 git dkms openssl debootstrap
+	clang llvm libclang-rt-14-dev
 )
 missing=()
 for p in "${pkgs[@]}"; do
