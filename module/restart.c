@@ -155,6 +155,7 @@ static int cr_read_trailer(struct cr_plan *p, u64 len, u32 crc_expected,
 			   loff_t end_pos)
 {
 	struct crmod_image_trailer t;
+	ssize_t n;
 	u8 extra;
 	u32 crc;
 	int ret;
@@ -176,7 +177,11 @@ static int cr_read_trailer(struct cr_plan *p, u64 len, u32 crc_expected,
 		return cr_plan_fail(p,
 				    "the trailer counts %llu bytes before it, the image has %lld",
 				    t.image_bytes, end_pos);
-	if (kernel_read(p->r.file, &extra, 1, &p->r.pos) != 0)
+	n = kernel_read(p->r.file, &extra, 1, &p->r.pos);
+	if (n < 0)
+		return cr_fail(p->err, "reading the image after its END section: error %zd",
+			       n);
+	if (n)
 		return cr_fail(p->err, "data after the END section at offset %lld",
 			       p->r.pos - 1);
 	return 0;

@@ -13,27 +13,13 @@
  * Bugs found in the module and not fixed yet, each with its input under
  * crashes/: the harness steps around them (so that fuzzing goes on past
  * them) unless built with -DCR_FUZZ_NO_KNOWN_BUGS (make KNOWN_BUGS=0). Once
- * the module is fixed, its entry goes.
+ * the module is fixed, its entry goes. None is open now.
  */
-#ifndef CR_FUZZ_NO_KNOWN_BUGS
 static bool cr_fuzz_known_bug(struct cr_plan *p)
 {
-	/*
-	 * crashes/regs-x86-short-section.cr: cr_arch_check_regs() reads
-	 * r->xsave_size (arch/x86/regs.c:285) before it checks that the
-	 * REGS_X86 payload holds a struct crmod_x86_regs at all: a heap read
-	 * past a short payload, whose value the error message then shows.
-	 */
-	if (p->regs && p->regs_len < sizeof(struct crmod_x86_regs))
-		return true;
+	(void)p;
 	return false;
 }
-#else
-static bool cr_fuzz_known_bug(struct cr_plan *p)
-{
-	return false;
-}
-#endif
 
 /*
  * Phase 1b: the module's own cr_check_plan(), against the shim's live

@@ -454,6 +454,12 @@ int cr_arch_check_regs(struct cr_plan *p)
 
 	if (!r)
 		return cr_fail(p->err, "the image has no REGS_X86 section");
+	if (p->regs_len < sizeof(*r))
+		return cr_fail(p->err, "section REGS_X86: %u bytes, less than its %zu-byte record",
+			       p->regs_len, sizeof(*r));
+	if (r->reserved)
+		return cr_fail(p->err, "section REGS_X86: reserved field is %#x, expected 0",
+			       r->reserved);
 	crmod_describe_machine(&me);
 	if (r->xsave_size != p->regs_len - sizeof(*r) ||
 	    (r->xsave_size != CR_FXSAVE_SIZE &&
