@@ -79,9 +79,29 @@ int cr_fuzz_plan(const unsigned char *data, size_t size, char *error)
 		goto out;
 	}
 	p->r.pos = 0;
+	/* half the inputs as crctl validate runs them: on past each refusal */
+	if (size & 1) {
+		p->reasons = cr_zalloc(sizeof(*p->reasons));
+		if (!p->reasons || !(p->reasons->buf = cr_zalloc(CRMOD_REASONS_LEN))) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		p->reasons->size = CRMOD_REASONS_LEN;
+	}
 	ret = cr_read_image(p);
 	if (!ret)
 		ret = cr_fuzz_check_plan(p);
+	if (p->reasons && p->reasons->count && !err.msg[0]) {
+		/* every reason a non-empty line, as the ioctl hands them over */
+		const char *line = p->reasons->buf;
+
+		if (ret != -EINVAL || p->reasons->buf[p->reasons->len])
+			cr_fuzz_fail("reasons without a refusal, or unterminated", &err);
+		for (; *line; line = strchr(line, '\n') + 1)
+			if (*line == '\n' || !strchr(line, '\n'))
+				cr_fuzz_fail("an empty or unfinished reason line", &err);
+		memcpy(err.msg, p->reasons->buf, min_t(size_t, p->reasons->len, sizeof(err.msg) - 1));
+	}
 	shim_printk("crmod fuzz: %zu bytes%s: %d %s\n", size,
 		    shim_fail_nth ? " (a step failing)" : "", ret,
 		    err.msg[0] ? err.msg : ret ? "(no message)" : "(accepted)");
