@@ -137,6 +137,8 @@ static int cr_gather(struct cr_ckpt *ck, pid_t pid)
 	if (!ret)
 		ret = cr_dump_vmas(ck);
 	if (!ret)
+		ret = cr_dump_vdso_id(ck);
+	if (!ret)
 		ret = cr_dump_fds(ck);
 	if (!ret)
 		ret = cr_dump_locks(ck);

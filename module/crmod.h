@@ -315,6 +315,9 @@ int cr_plan_check_cgroup(struct cr_plan *p);
 
 /* mm.c */
 int cr_dump_vmas(struct cr_ckpt *ck);
+/* vdso.c: the vDSO's build id (CRC32C) */
+int cr_dump_vdso_id(struct cr_ckpt *ck);
+int cr_vdso_id_here(unsigned long addr, size_t len, u32 *id);
 int cr_dump_pages(struct cr_ckpt *ck);
 int cr_read_vmas(struct cr_plan *p, const void *payload, u64 len);
 int cr_read_pages(struct cr_plan *p, u64 len, u32 crc_expected);

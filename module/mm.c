@@ -18,6 +18,7 @@
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/userfaultfd_k.h>
+#include <linux/utsname.h>
 #include <linux/vmalloc.h>
 
 #include "compat.h"
@@ -378,9 +379,8 @@ static int cr_check_vma_record(struct cr_plan *p, u64 i,
 				    i, v->prot);
 	if (v->flags & ~CRMOD_VMA_KNOWN_FLAGS)
 		return cr_plan_fail(p, "mapping %llu: unknown flags %#x", i, v->flags);
-	if (v->reserved)
-		return cr_plan_fail(p, "mapping %llu: reserved field is %u",
-				    i, v->reserved);
+	if (v->build_id && v->flags != CRMOD_VMA_VDSO)
+		return cr_plan_fail(p, "mapping %llu: a build id, but not the vDSO", i);
 	if (special && (hweight32(special) != 1 || v->flags != special ||
 			v->file || v->pgoff))
 		return cr_plan_fail(p, "mapping %llu: a vDSO or vvar mapping with flags %#x",
@@ -536,10 +536,28 @@ static void cr_find_specials(struct mm_struct *mm, unsigned long *at,
 	}
 }
 
+/* The process's code calls into its vDSO: this kernel's must be the same. */
+static int cr_check_vdso_id(struct cr_plan *p, const struct crmod_vma *v,
+			    unsigned long here)
+{
+	u32 id = 0;
+	int ret = cr_vdso_id_here(here, v->end - v->start, &id);
+
+	if (ret)
+		return cr_fail(p->err, "cannot read this kernel's vDSO: error %d", ret);
+	if (id != v->build_id)
+		return cr_fail(p->err,
+			       "the image's vDSO is another kernel build's (build id %#010x, this kernel's %#010x; taken on %.*s, this is %s): restart on that kernel build",
+			       v->build_id, id, CRMOD_RELEASE_LEN - 1, p->hdr.machine.release,
+			       init_utsname()->release);
+	return 0;
+}
+
 static int cr_check_specials(struct cr_plan *p)
 {
 	unsigned long at[CR_NR_SPECIALS], len[CR_NR_SPECIALS];
 	u32 i, k, seen[CR_NR_SPECIALS] = { 0 };
+	int ret = 0;
 
 	if (mmap_read_lock_killable(current->mm))
 		return -EINTR;
@@ -557,6 +575,10 @@ static int cr_check_specials(struct cr_plan *p)
 					       "the image's %s is %llu bytes, this kernel's %lu: restart on the kernel the checkpoint was taken on",
 					       cr_specials[k].name, v->end - v->start,
 					       len[k]);
+			if (v->flags == CRMOD_VMA_VDSO)
+				ret = cr_check_vdso_id(p, v, at[k]);
+			if (ret)
+				return ret;
 		}
 	}
 	for (k = 0; k < CR_NR_SPECIALS; k++) {

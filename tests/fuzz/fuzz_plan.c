@@ -31,6 +31,7 @@ static int cr_fuzz_check_plan(struct cr_plan *p)
 	u64 specials[3] = { 0, 0, 0 };
 	u32 i;
 
+	shim_set_vdso_id(0);
 	for (i = 0; i < p->nr_vmas; i++) {
 		const struct crmod_vma *v = &p->vmas[i];
 		int k = v->flags == CRMOD_VMA_VDSO ? 0 :
@@ -39,6 +40,8 @@ static int cr_fuzz_check_plan(struct cr_plan *p)
 
 		if (k >= 0 && !specials[k])
 			specials[k] = v->end - v->start;
+		if (k == 0)
+			shim_set_vdso_id(v->build_id);
 	}
 	shim_set_specials(specials);
 	for (i = 0; i < p->nr_files; i++) {

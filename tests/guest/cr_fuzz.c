@@ -514,7 +514,7 @@ static const struct fdef vma_fields[] = {
 	FD1(crmod_vma, start, F_ADDR), FD1(crmod_vma, end, F_ADDR),
 	FD1(crmod_vma, pgoff, F_LEN), FD1(crmod_vma, prot, F_FLAGS),
 	FD1(crmod_vma, flags, F_FLAGS), FD1(crmod_vma, file, F_ID),
-	FD1(crmod_vma, reserved, F_INT),
+	FD1(crmod_vma, build_id, F_INT),
 };
 
 static const struct fdef pages_fields[] = {

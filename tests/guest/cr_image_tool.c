@@ -594,6 +594,7 @@ static const struct field payload_fields[] = {
 	FE(VMAS, crmod_vma, "vma", start), FE(VMAS, crmod_vma, "vma", end),
 	FE(VMAS, crmod_vma, "vma", pgoff), FE(VMAS, crmod_vma, "vma", prot),
 	FE(VMAS, crmod_vma, "vma", flags), FE(VMAS, crmod_vma, "vma", file),
+	FE(VMAS, crmod_vma, "vma", build_id),
 	FE(OFDS, crmod_ofd, "ofd", kind), FE(OFDS, crmod_ofd, "ofd", object),
 	FE(OFDS, crmod_ofd, "ofd", flags), FE(OFDS, crmod_ofd, "ofd", pos),
 	FE(FDS, crmod_fd, "fd", fd), FE(FDS, crmod_fd, "fd", ofd),

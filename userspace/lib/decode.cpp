@@ -567,7 +567,9 @@ private:
 		if (v.flags & ~static_cast<std::uint32_t>(CRMOD_VMA_KNOWN_FLAGS))
 			fail_at(flag_at, fmt::format("{}: unknown flags {:#x}", name,
 						     v.flags & ~static_cast<std::uint32_t>(CRMOD_VMA_KNOWN_FLAGS)));
-		check_reserved(v.reserved, at + offsetof(crmod_vma, reserved), name + ": ");
+		if (v.build_id != 0 && v.flags != CRMOD_VMA_VDSO)
+			fail_at(at + offsetof(crmod_vma, build_id),
+				fmt::format("{}: a build id ({:#010x}) on a mapping that is not the vDSO", name, v.build_id));
 		auto special = v.flags & vma_special;
 		if (special && (!std::has_single_bit(special) || v.flags != special || v.file || v.pgoff))
 			fail_at(flag_at, fmt::format("{}: a vDSO or vvar mapping has that one flag, no file and no "

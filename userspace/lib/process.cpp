@@ -408,15 +408,19 @@ json process_json(const ProcessState &p, const crmod_machine &machine)
 		out["cgroup"] = *p.cgroup;
 	if (p.vmas) {
 		json vmas = json::array();
-		for (const auto &v : *p.vmas)
-			vmas.push_back({{"start", hex(v.start)},
-					{"end", hex(v.end)},
-					{"prot", prot_text(v.prot)},
-					{"flags", hex(v.flags)},
-					{"flag_names", bit_names(v.flags, vma_flags)},
-					{"pgoff", v.pgoff},
-					{"file", id_json(v.file)},
-					{"path", path_json(p, v.file)}});
+		for (const auto &v : *p.vmas) {
+			json vma = {{"start", hex(v.start)},
+				    {"end", hex(v.end)},
+				    {"prot", prot_text(v.prot)},
+				    {"flags", hex(v.flags)},
+				    {"flag_names", bit_names(v.flags, vma_flags)},
+				    {"pgoff", v.pgoff},
+				    {"file", id_json(v.file)},
+				    {"path", path_json(p, v.file)}};
+			if (v.flags == CRMOD_VMA_VDSO)
+				vma["build_id_crc32c"] = fmt::format("{:#010x}", v.build_id);
+			vmas.push_back(std::move(vma));
+		}
 		out["vmas"] = vmas;
 	}
 	if (!p.pages.empty()) {
@@ -559,6 +563,8 @@ std::string process_text(const ProcessState &p, const crmod_machine &machine)
 			out += fmt::format("  {:>18}-{:<18} {}{} {:>10} {:<10} {}", hex(v.start), hex(v.end),
 					   prot_text(v.prot), v.flags & CRMOD_VMA_SHARED ? 's' : 'p', v.pgoff,
 					   flags.empty() ? "-" : join(flags, ","), v.file ? file_text(p, v.file) : "-");
+			if (v.flags == CRMOD_VMA_VDSO)
+				out += fmt::format(" build id crc32c {:#010x}", v.build_id);
 			out += '\n';
 		}
 	}

@@ -340,7 +340,8 @@ struct crmod_vma {
 	__u32 prot;		/* CRMOD_PROT_* */
 	__u32 flags;		/* CRMOD_VMA_* */
 	__u32 file;		/* crmod_file.id, 0 for anonymous */
-	__u32 reserved;		/* 0 */
+	__u32 build_id;		/* [vdso]: CRC32C of its ELF build id (0: it */
+				/* has none); else 0 */
 };
 
 /*

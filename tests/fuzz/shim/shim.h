@@ -33,5 +33,7 @@ void shim_vfs_add(const char *path, umode_t mode, loff_t size, s64 mtime_sec,
 void shim_vfs_reset(void);
 /* The restarting process's [vdso], [vvar], [vvar_vclock] sizes (0: none). */
 void shim_set_specials(const u64 len[3]);
+/* The build id (CRC32C) its vDSO has: the image's (module/vdso.c is not built in). */
+void shim_set_vdso_id(u32 id);
 
 #endif
