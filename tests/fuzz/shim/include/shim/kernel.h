@@ -882,6 +882,13 @@ int update_rlimit_cpu(struct task_struct *task, unsigned long rlim_new);
 #define IOPRIO_PRIO_MASK ((1UL << IOPRIO_CLASS_SHIFT) - 1)
 #define IOPRIO_PRIO_CLASS(ioprio) (((ioprio) >> IOPRIO_CLASS_SHIFT) & IOPRIO_CLASS_MASK)
 #define IOPRIO_PRIO_DATA(ioprio) ((ioprio) & IOPRIO_PRIO_MASK)
+struct new_utsname { char release[65]; };
+static inline struct new_utsname *init_utsname(void)
+{
+	static struct new_utsname shim_uts = { "shim" };
+
+	return &shim_uts;
+}
 #define IOPRIO_CLASS_NONE 0
 #define IOPRIO_CLASS_RT 1
 #define IOPRIO_CLASS_IDLE 3
@@ -1025,6 +1032,10 @@ int task_work_add(struct task_struct *task, struct callback_head *twork, int mod
 int test_tsk_thread_flag(struct task_struct *t, int flag);
 #define TIF_NOCPUID 15
 #define TIF_NOTSC 16
+#define TIF_ADDR32 29
+struct pt_regs;
+struct pt_regs *task_pt_regs(struct task_struct *t);
+bool user_64bit_mode(struct pt_regs *regs);
 
 /* audit (CONFIG_AUDIT) */
 bool audit_loginuid_set(struct task_struct *tsk);
