@@ -177,10 +177,18 @@ struct cr_plan_ofd {
 	struct file *file;	/* opened in phase 1 */
 };
 
+/* Every refusal a validation finds (CRMOD_RESTART_VALIDATE, error_len). */
+struct cr_reasons {
+	char *buf;		/* lines, NUL-terminated */
+	size_t len, size;
+	u32 count;
+};
+
 /* What a restart has read, checked and opened before it changes anything. */
 struct cr_plan {
 	struct cr_reader r;
 	struct cr_error *err;
+	struct cr_reasons *reasons;	/* NULL: stop at the first refusal */
 	struct crmod_image_header hdr;
 	u32 page_size;
 	u32 flags;		/* CRMOD_RESTART_* */

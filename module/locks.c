@@ -21,9 +21,41 @@
 
 #define CR_MAX_LOCKS	65536
 
+static const char *cr_lock_how(int type)
+{
+	return type == F_RDLCK ? "read" : "write";
+}
+
+static fmode_t cr_lock_fmode(int type)
+{
+	return type == F_RDLCK ? FMODE_READ : FMODE_WRITE;
+}
+
+/*
+ * A POSIX lock is on the file, whichever fd: it is recorded at the first
+ * open file of the inode that fcntl(2) would take it through (one open for
+ * reading for a read lock, for writing for a write lock), or, if there is
+ * none, at the first, which cr_dump_locks() then refuses.
+ */
+static bool cr_posix_lock_home(struct cr_ckpt *ck, u32 ofd, int type)
+{
+	struct inode *inode = file_inode(ck->ofds[ofd].file);
+	fmode_t need = cr_lock_fmode(type);
+	u32 i, first = ck->nr_ofds;
+
+	for (i = 0; i < ck->nr_ofds; i++) {
+		if (file_inode(ck->ofds[i].file) != inode)
+			continue;
+		if (first == ck->nr_ofds)
+			first = i;
+		if (ck->ofds[i].file->f_mode & need)
+			return i == ofd;
+	}
+	return first == ofd;
+}
+
 /* Which of this process's locks are on the open file; counts, or fills. */
-static u32 cr_collect_locks(struct cr_ckpt *ck, u32 ofd, bool posix_too,
-			    struct crmod_lock *out)
+static u32 cr_collect_locks(struct cr_ckpt *ck, u32 ofd, struct crmod_lock *out)
 {
 	struct file *file = ck->ofds[ofd].file;
 	struct file_lock_context *ctx = cr_compat_lock_context(file_inode(file));
@@ -51,7 +83,8 @@ static u32 cr_collect_locks(struct cr_ckpt *ck, u32 ofd, bool posix_too,
 				continue;
 			kind = CRMOD_LOCK_OFD;
 		} else {
-			if (!posix_too || cr_fl_owner(fl) != ck->task->files)
+			if (cr_fl_owner(fl) != ck->task->files ||
+			    !cr_posix_lock_home(ck, ofd, cr_fl_type(fl)))
 				continue;
 			kind = CRMOD_LOCK_POSIX;
 		}
@@ -67,28 +100,16 @@ static u32 cr_collect_locks(struct cr_ckpt *ck, u32 ofd, bool posix_too,
 	return n;
 }
 
-/* A POSIX lock is on the file, whichever fd: count it at its first one. */
-static bool cr_first_ofd_of_inode(struct cr_ckpt *ck, u32 ofd)
-{
-	struct inode *inode = file_inode(ck->ofds[ofd].file);
-	u32 i;
-
-	for (i = 0; i < ofd; i++)
-		if (file_inode(ck->ofds[i].file) == inode)
-			return false;
-	return true;
-}
-
 int cr_dump_locks(struct cr_ckpt *ck)
 {
 	u32 i;
 	int ret;
 
 	for (i = 0; i < ck->nr_ofds; i++) {
-		bool posix = cr_first_ofd_of_inode(ck, i);
-		u32 n;
+		struct file *file = ck->ofds[i].file;
+		u32 first = ck->nr_locks, n, j;
 
-		n = cr_collect_locks(ck, i, posix, NULL);
+		n = cr_collect_locks(ck, i, NULL);
 		if (!n)
 			continue;
 		if (ck->ofds[i].rec.kind == CRMOD_OFD_INHERIT)
@@ -106,8 +127,14 @@ int cr_dump_locks(struct cr_ckpt *ck)
 				return ret;
 		}
 		/* the process is stopped: its locks are as they were counted */
-		ck->nr_locks += cr_collect_locks(ck, i, posix,
-						 ck->locks + ck->nr_locks);
+		ck->nr_locks += cr_collect_locks(ck, i, ck->locks + ck->nr_locks);
+		for (j = first; j < ck->nr_locks; j++)
+			if (ck->locks[j].kind != CRMOD_LOCK_FLOCK &&
+			    !(file->f_mode & cr_lock_fmode(ck->locks[j].type)))
+				return cr_fail(ck->err,
+					       "open file %u holds a %s lock but is not open to %s, as restart would need to take it",
+					       i + 1, cr_lock_how(ck->locks[j].type),
+					       cr_lock_how(ck->locks[j].type));
 	}
 	return 0;
 }
@@ -118,6 +145,7 @@ int cr_read_locks(struct cr_plan *p, const void *payload, u64 len)
 {
 	const struct crmod_lock *locks = payload;
 	u64 n = len / sizeof(*locks), i;
+	u32 mode;
 
 	if (p->has_locks)
 		return cr_plan_fail(p, "a second LOCKS section");
@@ -138,6 +166,12 @@ int cr_read_locks(struct cr_plan *p, const void *payload, u64 len)
 			return cr_plan_fail(p, "lock %llu: unknown kind %u", i, l->kind);
 		if (l->type != F_RDLCK && l->type != F_WRLCK)
 			return cr_plan_fail(p, "lock %llu: type %u", i, l->type);
+		/* as fcntl(2) asks of the open file (flock asks nothing) */
+		mode = ofd->rec.flags & O_ACCMODE;
+		if (l->kind != CRMOD_LOCK_FLOCK && mode != O_RDWR &&
+		    mode != (l->type == F_RDLCK ? O_RDONLY : O_WRONLY))
+			return cr_plan_fail(p, "lock %llu: a %s lock, open file %u not open to %s",
+					    i, cr_lock_how(l->type), l->ofd, cr_lock_how(l->type));
 		if (l->start < 0 || (l->end != -1 && l->end < l->start) ||
 		    (l->kind == CRMOD_LOCK_FLOCK && (l->start || l->end != -1)))
 			return cr_plan_fail(p, "lock %llu: range %lld-%lld", i,

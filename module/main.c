@@ -44,7 +44,8 @@ static_assert(sizeof(struct crmod_restart_args) == 24);
 static u64 crmod_features(void)
 {
 	u64 features = CRMOD_FEAT_MACHINE | CRMOD_FEAT_CHECKPOINT |
-		       CRMOD_FEAT_RESTART | CRMOD_FEAT_VALIDATE;
+		       CRMOD_FEAT_RESTART | CRMOD_FEAT_VALIDATE |
+		       CRMOD_FEAT_REASONS;
 
 #ifdef CRMOD_TEST
 	features |= CRMOD_FEAT_TEST_HOOKS;

@@ -155,6 +155,7 @@ static int cr_read_trailer(struct cr_plan *p, u64 len, u32 crc_expected,
 			   loff_t end_pos)
 {
 	struct crmod_image_trailer t;
+	ssize_t n;
 	u8 extra;
 	u32 crc;
 	int ret;
@@ -176,7 +177,11 @@ static int cr_read_trailer(struct cr_plan *p, u64 len, u32 crc_expected,
 		return cr_plan_fail(p,
 				    "the trailer counts %llu bytes before it, the image has %lld",
 				    t.image_bytes, end_pos);
-	if (kernel_read(p->r.file, &extra, 1, &p->r.pos) != 0)
+	n = kernel_read(p->r.file, &extra, 1, &p->r.pos);
+	if (n < 0)
+		return cr_fail(p->err, "reading the image after its END section: error %zd",
+			       n);
+	if (n)
 		return cr_fail(p->err, "data after the END section at offset %lld",
 			       p->r.pos - 1);
 	return 0;
@@ -287,35 +292,86 @@ static int cr_check_complete(struct cr_plan *p)
 	return 0;
 }
 
-/* Phase 1b: what the sections say, checked against this machine. */
+/*
+ * A check's outcome: go on? A refusal goes on when every reason is wanted
+ * (p->reasons): its message becomes a line there, and the checks that do
+ * not depend on it run on. Any other error stops at once.
+ */
+static bool cr_check_go_on(struct cr_plan *p, int *ret, bool *failed)
+{
+	struct cr_reasons *why = p->reasons;
+	size_t n;
+
+	if (!*ret)
+		return true;
+	*failed = true;
+	if (!why || *ret != -EINVAL || !p->err->msg[0])
+		return false;
+	n = strlen(p->err->msg);
+	if (why->len + n + 2 <= why->size) {	/* whole lines only */
+		memcpy(why->buf + why->len, p->err->msg, n);
+		why->len += n;
+		why->buf[why->len++] = '\n';
+		why->buf[why->len] = '\0';
+	}
+	why->count++;
+	p->err->msg[0] = '\0';
+	*ret = 0;
+	return true;
+}
+
+/*
+ * Phase 1b: what the sections say, checked against this machine. The task
+ * and its memory name files, and the open files build on the files and on
+ * each other: they run only where what they rest on passed.
+ */
 static int cr_check_plan(struct cr_plan *p)
 {
+	bool failed = false, files_failed = false;
 	int ret;
 
 	ret = cr_check_complete(p);
-	if (!ret)
-		ret = cr_plan_open_files(p);
-	if (!ret)
+	if (ret)
+		return ret;
+	ret = cr_plan_open_files(p);
+	if (!cr_check_go_on(p, &ret, &files_failed))
+		return ret;
+	if (!files_failed) {
 		ret = cr_plan_check_task(p);
-	if (!ret)
-		ret = cr_plan_check_cgroup(p);
-	if (!ret)
+		if (!cr_check_go_on(p, &ret, &failed))
+			return ret;
+	}
+	ret = cr_plan_check_cgroup(p);
+	if (!cr_check_go_on(p, &ret, &failed))
+		return ret;
+	if (!files_failed) {
 		ret = cr_plan_check_mm(p);
-	if (!ret && refcount_read(&current->sighand->count) != 1)
+		if (!cr_check_go_on(p, &ret, &failed))
+			return ret;
+	}
+	if (refcount_read(&current->sighand->count) != 1)
 		ret = cr_fail(p->err, "the restarting process shares its signal handlers");
-	if (!ret)
-		ret = cr_plan_check_pending(p);
-	if (!ret)
-		ret = cr_arch_check_regs(p);
-	if (!ret)
-		ret = cr_plan_check_creds(p);
-	if (!ret)
+	if (!cr_check_go_on(p, &ret, &failed))
+		return ret;
+	ret = cr_plan_check_pending(p);
+	if (!cr_check_go_on(p, &ret, &failed))
+		return ret;
+	ret = cr_arch_check_regs(p);
+	if (!cr_check_go_on(p, &ret, &failed))
+		return ret;
+	ret = cr_plan_check_creds(p);
+	if (!cr_check_go_on(p, &ret, &failed))
+		return ret;
+	if (!files_failed) {
 		ret = cr_plan_open_pipes(p);
-	if (!ret)
-		ret = cr_plan_open_ofds(p);
-	if (!ret)
-		ret = cr_plan_take_locks(p);
-	return ret;
+		if (!ret)
+			ret = cr_plan_open_ofds(p);
+		if (!ret)
+			ret = cr_plan_take_locks(p);
+		if (!cr_check_go_on(p, &ret, &failed))
+			return ret;
+	}
+	return failed || files_failed ? -EINVAL : 0;
 }
 
 /* Phase 2. */
@@ -351,6 +407,10 @@ static int cr_apply(struct cr_plan *p, long *retval)
 
 static void cr_plan_free(struct cr_plan *p)
 {
+	if (p->reasons) {
+		cr_free(p->reasons->buf);
+		cr_free(p->reasons);
+	}
 	cr_plan_ofds_free(p);
 	cr_files_release(p->files, p->nr_files);
 	cr_free(p->vmas);
@@ -404,7 +464,10 @@ long crmod_ioc_restart(void __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if ((args.flags & ~CRMOD_RESTART_KNOWN_FLAGS) || args.reserved)
+	if ((args.flags & ~CRMOD_RESTART_KNOWN_FLAGS) ||
+	    (args.error_len && (!(args.flags & CRMOD_RESTART_VALIDATE) ||
+				args.error_len < CRMOD_ERROR_LEN ||
+				args.error_len > CRMOD_REASONS_LEN)))
 		return -EINVAL;
 	cr_fault_begin();
 	p = cr_zalloc(sizeof(*p));
@@ -419,6 +482,17 @@ long crmod_ioc_restart(void __user *uarg)
 	p->err = err;
 	p->r.err = err;
 	p->flags = args.flags;
+	if (args.error_len) {
+		p->reasons = cr_zalloc(sizeof(*p->reasons));
+		if (p->reasons) {
+			p->reasons->size = args.error_len;
+			p->reasons->buf = cr_zalloc(args.error_len);
+		}
+		if (!p->reasons || !p->reasons->buf) {
+			ret = -ENOMEM;
+			goto refuse;
+		}
+	}
 	p->buf = cr_alloc(CR_COPY_BYTES);
 	if (!p->buf) {
 		ret = -ENOMEM;
@@ -476,6 +550,14 @@ long crmod_ioc_restart(void __user *uarg)
 	return retval;
 
 refuse:
+	if (ret == -EINVAL && p->reasons && p->reasons->count && !err->msg[0]) {
+		/* every reason, whole lines, as many as the caller has room for */
+		if (args.error && copy_to_user(u64_to_user_ptr(args.error),
+					       p->reasons->buf, p->reasons->len + 1))
+			ret = -EFAULT;
+		cr_plan_free(p);
+		return ret;
+	}
 	if (!err->msg[0])
 		cr_fail(err, "error %d", ret);
 	cr_note_fault(err);

@@ -83,6 +83,10 @@ int cr_read_signals(struct cr_plan *p, const void *payload, u64 len)
 	if (s->altstack_flags & ~(u32)(SS_DISABLE | SS_ONSTACK | SS_AUTODISARM))
 		return cr_plan_fail(p, "unknown alternate stack flags %#x",
 				    s->altstack_flags);
+	/* sigaltstack(2)'s own minimum; rt_sigreturn would drop it silently */
+	if (!(s->altstack_flags & SS_DISABLE) && s->altstack_size < MINSIGSTKSZ)
+		return cr_plan_fail(p, "an alternate signal stack of %llu bytes, less than %d",
+				    (u64)s->altstack_size, MINSIGSTKSZ);
 	if (s->reserved)
 		return cr_plan_fail(p, "reserved field is %u", s->reserved);
 	p->signals = *s;

@@ -332,8 +332,11 @@ static int cr_check_attrs_record(struct cr_plan *p, const struct crmod_task *t)
 		return cr_plan_fail(p, "scheduling policy %u is not one crmod restores",
 				    policy);
 	}
-	if (t->ioprio && (IOPRIO_PRIO_CLASS(t->ioprio) > IOPRIO_CLASS_IDLE ||
-			  IOPRIO_PRIO_DATA(t->ioprio) >= IOPRIO_NR_LEVELS))
+	/* ioprio_set(2)'s rules: 16 bits, a level only with a class */
+	if (t->ioprio && (t->ioprio > U16_MAX ||
+			  IOPRIO_PRIO_CLASS(t->ioprio) > IOPRIO_CLASS_IDLE ||
+			  IOPRIO_PRIO_DATA(t->ioprio) >= IOPRIO_NR_LEVELS ||
+			  IOPRIO_PRIO_CLASS(t->ioprio) == IOPRIO_CLASS_NONE))
 		return cr_plan_fail(p, "I/O priority %#x", t->ioprio);
 	if (t->reserved)
 		return cr_plan_fail(p, "reserved field is %u", t->reserved);

@@ -13,27 +13,13 @@
  * Bugs found in the module and not fixed yet, each with its input under
  * crashes/: the harness steps around them (so that fuzzing goes on past
  * them) unless built with -DCR_FUZZ_NO_KNOWN_BUGS (make KNOWN_BUGS=0). Once
- * the module is fixed, its entry goes.
+ * the module is fixed, its entry goes. None is open now.
  */
-#ifndef CR_FUZZ_NO_KNOWN_BUGS
 static bool cr_fuzz_known_bug(struct cr_plan *p)
 {
-	/*
-	 * crashes/regs-x86-short-section.cr: cr_arch_check_regs() reads
-	 * r->xsave_size (arch/x86/regs.c:285) before it checks that the
-	 * REGS_X86 payload holds a struct crmod_x86_regs at all: a heap read
-	 * past a short payload, whose value the error message then shows.
-	 */
-	if (p->regs && p->regs_len < sizeof(struct crmod_x86_regs))
-		return true;
+	(void)p;
 	return false;
 }
-#else
-static bool cr_fuzz_known_bug(struct cr_plan *p)
-{
-	return false;
-}
-#endif
 
 /*
  * Phase 1b: the module's own cr_check_plan(), against the shim's live
@@ -93,9 +79,29 @@ int cr_fuzz_plan(const unsigned char *data, size_t size, char *error)
 		goto out;
 	}
 	p->r.pos = 0;
+	/* half the inputs as crctl validate runs them: on past each refusal */
+	if (size & 1) {
+		p->reasons = cr_zalloc(sizeof(*p->reasons));
+		if (!p->reasons || !(p->reasons->buf = cr_zalloc(CRMOD_REASONS_LEN))) {
+			ret = -ENOMEM;
+			goto out;
+		}
+		p->reasons->size = CRMOD_REASONS_LEN;
+	}
 	ret = cr_read_image(p);
 	if (!ret)
 		ret = cr_fuzz_check_plan(p);
+	if (p->reasons && p->reasons->count && !err.msg[0]) {
+		/* every reason a non-empty line, as the ioctl hands them over */
+		const char *line = p->reasons->buf;
+
+		if (ret != -EINVAL || p->reasons->buf[p->reasons->len])
+			cr_fuzz_fail("reasons without a refusal, or unterminated", &err);
+		for (; *line; line = strchr(line, '\n') + 1)
+			if (*line == '\n' || !strchr(line, '\n'))
+				cr_fuzz_fail("an empty or unfinished reason line", &err);
+		memcpy(err.msg, p->reasons->buf, min_t(size_t, p->reasons->len, sizeof(err.msg) - 1));
+	}
 	shim_printk("crmod fuzz: %zu bytes%s: %d %s\n", size,
 		    shim_fail_nth ? " (a step failing)" : "", ret,
 		    err.msg[0] ? err.msg : ret ? "(no message)" : "(accepted)");

@@ -855,7 +855,8 @@ static int mode_mix(int argc, char **argv)
 	const char *file = wpath(0, "file"), *fifo = wpath(1, "fifo"),
 		   *gone = wpath(2, "gone"), *dir = wpath(3, "dir");
 	long page = sysconf(_SC_PAGESIZE);
-	struct itimerval it = { .it_interval = { 1, 0 }, .it_value = { 60, 0 } };
+	/* armed far ahead: SIGALRM (default action) must not end a long test */
+	struct itimerval it = { .it_interval = { 1, 0 }, .it_value = { 3600, 0 } };
 	unsigned char *shm, *del, *locked, got[64];
 	int f, d, p[2], fw, fr, u, m, dd, op, probe, seals;
 	struct sigaction sa = { .sa_handler = on_usr2 };

@@ -43,6 +43,16 @@ proc_state() {
 	sed -n 's/.*) \([A-Za-z]\) .*/\1/p' "/proc/$1/stat" 2>/dev/null || true
 }
 
+# wait_fd_open PID FD: until process PID has FD open (a shell's redirection
+# is made in the child, after the shell goes on)
+wait_fd_open() {
+	_i=0
+	while [ ! -e "/proc/$1/fd/$2" ]; do
+		_i=$((_i + 1)); [ $_i -le 100 ] || fail "process $1 never opened fd $2"
+		sleep 0.1
+	done
+}
+
 # start_target MODE [ARG...]: start cr-target MODE in the background and
 # return once it is ready. Sets TARGET_PID (not printed for a command
 # substitution: the target would be a subshell's child, and the case could

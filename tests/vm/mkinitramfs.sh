@@ -38,6 +38,7 @@ install_file "$build/tests/guest/crmod-ioctl-test" "$stage/bin/crmod-ioctl-test"
 for prog in cr-target cr-state cr-fault cr-image-tool cr-restart-probe cr-runas cr-fuzz crmod-bench; do
 	install_file "$build/tests/guest/$prog" "$stage/bin/$prog"
 done
+[[ ! -f $build/tests/guest/cr-spin32 ]] || install_file "$build/tests/guest/cr-spin32" "$stage/bin/cr-spin32"
 install_file "$build/userspace/crctl" "$stage/bin/crctl"
 install_file "$build/userspace/jsoncheck" "$stage/bin/jsoncheck"
 [[ $module == none ]] || install_file "$module" "$stage/lib/modules/crmod.ko"

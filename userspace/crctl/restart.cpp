@@ -177,14 +177,15 @@ struct ChildPlan {
 	const std::vector<Redirect> &redirects;
 	std::optional<std::string> cgroup;	// to enter first
 	std::uint32_t flags;		// CRMOD_RESTART_*
+	bool all_reasons;		// validating: the module tells every reason
 };
 
 // In the child: becomes the image's process, or says on status_fd why not
-// ("R" and the reason). Validating, it says "V" when the module found the
-// image good, and exits.
+// ("R" and the reason, or every reason a line each). Validating, it says
+// "V" when the module found the image good, and exits.
 [[noreturn]] void become_image(const ChildPlan &plan) noexcept
 {
-	char error[CRMOD_ERROR_LEN] = {};
+	static char error[CRMOD_REASONS_LEN];
 	int err = 0;
 	std::string why_not;
 	try {
@@ -203,6 +204,7 @@ struct ChildPlan {
 		args.status_fd = validate ? -1 : plan.status_fd;
 		args.flags = plan.flags;
 		args.error = reinterpret_cast<std::uintptr_t>(error);
+		args.error_len = plan.all_reasons ? sizeof(error) : 0;
 		err = plan.device.restart(args);
 		// Returned: refused before the point of no return, or validated;
 		// we are intact.
@@ -270,6 +272,8 @@ namespace {
 struct Launched {
 	pid_t child;
 	std::string report;	// "": restarted; "R..": refused; "V": valid; else lost
+	std::vector<std::string> reasons;	// validating: crctl's own refusals, first
+	bool all_reasons;	// the module told every reason it found
 };
 
 // Everything restart and validate do before the module has the image: crctl's
@@ -278,6 +282,8 @@ struct Launched {
 Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feature, const char *what,
 		const std::string &refused)
 {
+	const bool validate = flags & CRMOD_RESTART_VALIDATE;
+	std::vector<std::string> reasons;
 	fill_stdio();
 	auto image_fd = open_image(o.image);
 	auto image = check_image(image_fd.get(), o.image, refused);
@@ -292,8 +298,15 @@ Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feat
 		cgroup = image.process.cgroup;
 	// a cgroup that is not there refuses before anything is started
 	if (cgroup)
-		if (auto why = enter_cgroup(*cgroup, 0, true))
-			throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, *why));
+		if (auto why = enter_cgroup(*cgroup, 0, true)) {
+			if (!validate)
+				throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, *why));
+			// a reason of its own; the module checks the rest
+			reasons.push_back(*why);
+			cgroup.reset();
+			flags |= CRMOD_RESTART_ANY_CGROUP;
+		}
+	const bool all_reasons = validate && (device.version().features & CRMOD_FEAT_REASONS);
 	auto redirects = open_redirects(o);
 
 	int ends[2];
@@ -306,11 +319,11 @@ Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feat
 	if (child < 0)
 		throw CommandError(exit_error, fmt::format("cannot fork: {}", errno_text(errno)));
 	if (child == 0)
-		become_image({device, image_fd.get(), status_write.get(), redirects, cgroup, flags});
+		become_image({device, image_fd.get(), status_write.get(), redirects, cgroup, flags, all_reasons});
 
 	status_write.reset();
 	redirects.clear();
-	Launched launched{child, {}};
+	Launched launched{child, {}, std::move(reasons), all_reasons};
 	read_to_end(status_read.get(), "the restart's status pipe",
 		    [&](std::string_view chunk) { launched.report += chunk; });
 	while (!launched.report.empty() && launched.report.back() == '\n')
@@ -322,7 +335,9 @@ Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feat
 
 int run_restart(const RestartOptions &o)
 {
-	auto [child, report] = launch(o, 0, CRMOD_FEAT_RESTART, "restart", "restart refused");
+	auto launched = launch(o, 0, CRMOD_FEAT_RESTART, "restart", "restart refused");
+	const pid_t child = launched.child;
+	const std::string &report = launched.report;
 	if (!report.empty()) {
 		reap(child);
 		if (report.starts_with('R'))
@@ -340,37 +355,58 @@ int run_restart(const RestartOptions &o)
 int run_validate(const ValidateOptions &v)
 {
 	// stdout is one JSON document with --json, whatever happens
-	auto report = [&](int status, std::optional<bool> valid, const std::string &reason) {
-		if (status != exit_ok)
-			std::cerr << "crctl: " << reason << '\n';
-		if (v.json)
+	auto report = [&](int status, std::optional<bool> valid, const std::vector<std::string> &reasons,
+			  const std::string &note = "") {
+		if (status != exit_ok && reasons.size() == 1)
+			std::cerr << "crctl: " << reasons.front() << note << '\n';
+		else if (status != exit_ok) {
+			std::cerr << fmt::format("crctl: image refused, for {} reasons:\n", reasons.size());
+			for (const auto &r : reasons)
+				std::cerr << "  " << r << '\n';
+		}
+		if (v.json) {
+			auto list = nlohmann::json::array();
+			for (const auto &r : reasons)
+				list.push_back(r);
 			std::cout << nlohmann::json{{"valid", valid ? nlohmann::json(*valid) : nlohmann::json(nullptr)},
-						    {"reason", reason.empty() ? nlohmann::json(nullptr) : nlohmann::json(reason)}}
+						    {"reason", reasons.empty() ? nlohmann::json(nullptr)
+									       : nlohmann::json(reasons.front())},
+						    {"reasons", list}}
 					     .dump(2)
 				  << '\n';
-		else if (status == exit_ok)
+		} else if (status == exit_ok)
 			std::cout << "image can restart here\n";
 		return status;
 	};
-	const std::string one_reason = " (the module stops at the first reason it finds; listing every reason is not "
-				       "done yet)";
 	try {
-		auto [child, said] = launch(v.restart, CRMOD_RESTART_VALIDATE, CRMOD_FEAT_VALIDATE,
-					    "validate an image", "image refused");
+		auto [child, said, reasons, all_reasons] = launch(v.restart, CRMOD_RESTART_VALIDATE, CRMOD_FEAT_VALIDATE,
+								  "validate an image", "image refused");
 		int status = reap(child);
-		if (said == "V")
-			return report(exit_ok, true, "");
-		if (said.starts_with('R'))
-			return report(exit_bad_image, false, "image refused: " + said.substr(1) + one_reason);
-		return report(exit_error, std::nullopt,
-			      fmt::format("the validating process ended without an answer (wait status {:#x}){}", status,
-					  said.empty() ? "" : ": " + said));
+		if (said.starts_with('R')) {
+			// one line per reason where the module tells them all
+			std::string_view rest(said);
+			rest.remove_prefix(1);
+			for (std::size_t at; all_reasons && (at = rest.find('\n')) != std::string_view::npos;
+			     rest.remove_prefix(at + 1))
+				reasons.emplace_back(rest.substr(0, at));
+			if (!rest.empty())
+				reasons.emplace_back(rest);
+		} else if (said != "V")
+			return report(exit_error, std::nullopt,
+				      {fmt::format("the validating process ended without an answer (wait status {:#x}){}",
+						   status, said.empty() ? "" : ": " + said)});
+		if (reasons.empty())
+			return report(exit_ok, true, {});
+		if (reasons.size() == 1)
+			reasons.front() = "image refused: " + reasons.front();
+		return report(exit_bad_image, false, reasons,
+			      all_reasons ? "" : " (this module tells only the first reason it finds)");
 	} catch (const CommandError &e) {
 		if (e.status() == exit_bad_image)
-			return report(e.status(), false, e.what());
-		return report(e.status(), std::nullopt, e.what());
+			return report(e.status(), false, {e.what()});
+		return report(e.status(), std::nullopt, {e.what()});
 	} catch (const DeviceError &e) {
-		return report(exit_status_for(e.kind()), std::nullopt, e.what());
+		return report(exit_status_for(e.kind()), std::nullopt, {e.what()});
 	}
 }
 

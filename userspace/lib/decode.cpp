@@ -11,6 +11,7 @@
 
 #include "tables.hpp"
 
+#include <fcntl.h>
 #include <fmt/format.h>
 
 #include <algorithm>
@@ -184,7 +185,9 @@ private:
 			fail(fmt::format("{} holds {} entries, more than the {} restart takes", type_name(),
 					 current().length / sizeof(T), max));
 		std::vector<T> out(current().length / sizeof(T));
-		std::memcpy(out.data(), bytes(current().length).data(), current().length);
+		const auto payload = bytes(current().length);
+		if (!out.empty())  // memcpy must not get the NULL of an empty vector
+			std::memcpy(out.data(), payload.data(), payload.size());
 		return out;
 	}
 
@@ -909,6 +912,13 @@ private:
 			if (!name_of(l.type, lock_types))
 				fail_at(at + offsetof(crmod_lock, type),
 					fmt::format("{}: type {} is neither F_RDLCK nor F_WRLCK", name, l.type));
+			// fcntl(2) takes a read lock only through an open file that reads, a write lock one that writes
+			if (o && l.kind != CRMOD_LOCK_FLOCK && (l.type == F_RDLCK || l.type == F_WRLCK) &&
+			    (o->flags & O_ACCMODE) != O_RDWR &&
+			    (o->flags & O_ACCMODE) != (l.type == F_RDLCK ? O_RDONLY : O_WRONLY))
+				fail_at(at + offsetof(crmod_lock, type),
+					fmt::format("{0}: a {1} lock through open file {2}, not open to {1}", name,
+						    l.type == F_RDLCK ? "read" : "write", l.ofd));
 			if (l.start < 0 || (l.end != -1 && l.end < l.start) ||
 			    (l.kind == CRMOD_LOCK_FLOCK && (l.start != 0 || l.end != -1)))
 				fail_at(at + offsetof(crmod_lock, start),

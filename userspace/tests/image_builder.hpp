@@ -3,6 +3,7 @@
 
 #include "crctl/crc32c.hpp"
 
+#include <fcntl.h>
 #include <linux/crmod.h>
 
 #include <cstring>
@@ -401,7 +402,7 @@ inline ProcessSpec sample_process(const crmod_machine &machine)
 	};
 	p.locks = {
 		lock_entry(5, CRMOD_LOCK_FLOCK, 1, 0, -1),
-		lock_entry(5, CRMOD_LOCK_POSIX, 0, 0, 99),
+		lock_entry(5, CRMOD_LOCK_POSIX, F_WRLCK, 0, 99),
 	};
 	return p;
 }

@@ -260,7 +260,7 @@ TEST(Process, X86Json)
 	EXPECT_EQ(locks[0]["type"], "write");
 	EXPECT_EQ(locks[0]["end"], -1);
 	EXPECT_EQ(locks[1]["kind"], "posix");
-	EXPECT_EQ(locks[1]["type"], "read");
+	EXPECT_EQ(locks[1]["type"], "write");
 	EXPECT_EQ(locks[1]["end"], 99);
 }
 
@@ -328,7 +328,7 @@ TEST(Process, Text)
 	EXPECT_TRUE(has(text, "     4  open file 5    cloexec  file 2 (/var/log/counter.log)\n"));
 	EXPECT_TRUE(has(text, "     6  open file 7    -        pipe 1\n"));
 	EXPECT_TRUE(has(text, "locks: 2\n  flock write lock on open file 5, the whole file\n"));
-	EXPECT_TRUE(has(text, "  posix read lock on open file 5, bytes 0-99\n"));
+	EXPECT_TRUE(has(text, "  posix write lock on open file 5, bytes 0-99\n"));
 
 	auto ppc_text = crctl::image_text(read(ppc().build()));
 	EXPECT_TRUE(has(ppc_text, "ppc64 registers:\n  nip                    0x10000124\n"));

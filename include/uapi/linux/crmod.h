@@ -39,6 +39,7 @@ enum crmod_state {
 #define CRMOD_FEAT_CHECKPOINT	(1ULL << 1)	/* CRCTL_IOC_CHECKPOINT */
 #define CRMOD_FEAT_RESTART	(1ULL << 2)	/* CRCTL_IOC_RESTART */
 #define CRMOD_FEAT_VALIDATE	(1ULL << 3)	/* CRMOD_RESTART_VALIDATE */
+#define CRMOD_FEAT_REASONS	(1ULL << 4)	/* validate tells every reason */
 #define CRMOD_FEAT_TEST_HOOKS	(1ULL << 63)	/* built with CRMOD_TEST=1 */
 
 struct crmod_version {
@@ -537,9 +538,20 @@ struct crmod_restart_args {
 	__s32 status_fd;	/* -1, or where a failure past the point of */
 				/* no return is told, one line, before SIGKILL */
 	__u32 flags;		/* CRMOD_RESTART_* */
-	__u32 reserved;		/* 0 */
+	__u32 error_len;	/* 0: error is char[CRMOD_ERROR_LEN]. With */
+				/* VALIDATE, CRMOD_ERROR_LEN..CRMOD_REASONS_LEN: */
+				/* its size, and it gets every reason, a line each */
 	__u64 error;		/* user pointer to char[CRMOD_ERROR_LEN] */
 };
+
+/*
+ * A validation with error_len set runs on past a refusal: every check that
+ * does not depend on one that failed still runs, and error gets each
+ * refusal, one line per reason ('\n' after each), as many whole lines as
+ * fit. Damage to the image's framing or records stops it at once (one
+ * reason: nothing after it can be trusted).
+ */
+#define CRMOD_REASONS_LEN	16384
 
 #define CRCTL_IOC_CHECKPOINT	_IOWR(CRCTL_IOC_MAGIC, 0x03, \
 				      struct crmod_checkpoint_args)

@@ -127,3 +127,5 @@ CRMOD_STATE(KERNEL_VIEW_FILE, 1, "kernel_view_file",
 	    "read-only files of /proc and /sys (reopened by path)")
 CRMOD_STATE(PROC_OTHER_PROCESS, 0, "proc_other_process",
 	    "files in /proc of another process or of a thread")
+CRMOD_STATE(X86_32BIT, 0, "x86_32bit",
+	    "32-bit (ia32) and x32 processes on x86_64")

@@ -157,6 +157,11 @@ int cr_arch_check_target(struct cr_ckpt *ck)
 {
 	struct task_struct *t = ck->task;
 
+	/* restart loads 64-bit registers only (cr_arch_check_regs()) */
+	if (!user_64bit_mode(task_pt_regs(t)) || test_tsk_thread_flag(t, TIF_ADDR32))
+		return cr_refuse(ck->err, CRMOD_STATE_X86_32BIT,
+				 "the process runs 32-bit code (cs %#lx)",
+				 task_pt_regs(t)->cs);
 #ifdef CONFIG_MODIFY_LDT_SYSCALL
 	if (READ_ONCE(ck->mm->context.ldt))
 		return cr_refuse(ck->err, CRMOD_STATE_X86_LDT,
@@ -502,6 +507,12 @@ int cr_arch_check_regs(struct cr_plan *p)
 
 	if (!r)
 		return cr_fail(p->err, "the image has no REGS_X86 section");
+	if (p->regs_len < sizeof(*r))
+		return cr_fail(p->err, "section REGS_X86: %u bytes, less than its %zu-byte record",
+			       p->regs_len, sizeof(*r));
+	if (r->reserved)
+		return cr_fail(p->err, "section REGS_X86: reserved field is %#x, expected 0",
+			       r->reserved);
 	crmod_describe_machine(&me);
 	if (r->xsave_size != p->regs_len - sizeof(*r) ||
 	    (r->xsave_size != CR_FXSAVE_SIZE &&

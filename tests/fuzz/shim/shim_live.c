@@ -172,6 +172,12 @@ bool cpumask_empty(const struct cpumask *m)
 	return true;
 }
 
+/* The stand-in caller has no executable file (its mm's exe_file is NULL). */
+struct file *get_file_rcu(struct file __rcu **f)
+{
+	return *f;
+}
+
 /* ---- the mm: only the vDSO and vvar, as large as the image's ---- */
 static const char *shim_special_name(struct vm_area_struct *vma);
 static const struct vm_operations_struct shim_special_ops = {

@@ -797,6 +797,7 @@ u32 crc32c(u32 crc, const void *address, unsigned int length);
 #define __ARCH_HAS_SA_RESTORER
 #define SS_ONSTACK 1
 #define SS_DISABLE 2
+#define MINSIGSTKSZ 2048
 #define SS_AUTODISARM (1U << 31)
 typedef struct { unsigned long sig[_NSIG_WORDS]; } sigset_t;
 #define sigmask(sig) (1UL << ((sig) - 1))
@@ -881,6 +882,7 @@ int update_rlimit_cpu(struct task_struct *task, unsigned long rlim_new);
 #define IOPRIO_PRIO_MASK ((1UL << IOPRIO_CLASS_SHIFT) - 1)
 #define IOPRIO_PRIO_CLASS(ioprio) (((ioprio) >> IOPRIO_CLASS_SHIFT) & IOPRIO_CLASS_MASK)
 #define IOPRIO_PRIO_DATA(ioprio) ((ioprio) & IOPRIO_PRIO_MASK)
+#define IOPRIO_CLASS_NONE 0
 #define IOPRIO_CLASS_RT 1
 #define IOPRIO_CLASS_IDLE 3
 #define IOPRIO_NR_LEVELS 8
