@@ -1079,6 +1079,9 @@ int regset_get(struct task_struct *target, const struct user_regset *regset,
 	       unsigned int size, void *data);
 bool boot_cpu_has(int feature);
 struct pt_regs *current_pt_regs(void);
+struct pt_regs *task_pt_regs(struct task_struct *t);
+bool user_64bit_mode(struct pt_regs *regs);
+#define TIF_ADDR32 29
 long arch_ptrace(struct task_struct *child, long request, unsigned long addr,
 		 unsigned long data);
 struct _fpx_sw_bytes {
