@@ -161,7 +161,7 @@ int cr_arch_check_target(struct cr_ckpt *ck)
 	if (!user_64bit_mode(task_pt_regs(t)) || test_tsk_thread_flag(t, TIF_ADDR32))
 		return cr_refuse(ck->err, CRMOD_STATE_X86_32BIT,
 				 "the process runs 32-bit code (cs %#lx)",
-				 task_pt_regs(t)->cs);
+				 (unsigned long)task_pt_regs(t)->cs);
 #ifdef CONFIG_MODIFY_LDT_SYSCALL
 	if (READ_ONCE(ck->mm->context.ldt))
 		return cr_refuse(ck->err, CRMOD_STATE_X86_LDT,
