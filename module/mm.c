@@ -397,8 +397,16 @@ static int cr_check_vma_record(struct cr_plan *p, u64 i,
 				    i);
 	if (!v->file && (v->flags & CRMOD_VMA_SHARED))
 		return cr_plan_fail(p, "mapping %llu: shared, of no file", i);
+	/* madvise(MADV_WIPEONFORK) takes private anonymous memory only */
+	if ((v->flags & CRMOD_VMA_WIPEONFORK) && (v->file || (v->flags & CRMOD_VMA_SHARED)))
+		return cr_plan_fail(p, "mapping %llu: wipe-on-fork on a shared or file mapping",
+				    i);
 	if ((v->flags & CRMOD_VMA_MAYWRITE) && !(v->flags & CRMOD_VMA_SHARED))
 		return cr_plan_fail(p, "mapping %llu: may-write on a private mapping", i);
+	/* its file is opened for writing only if it may write (mmap(): -EACCES) */
+	if ((v->flags & CRMOD_VMA_SHARED) && (v->prot & CRMOD_PROT_WRITE) &&
+	    !(v->flags & CRMOD_VMA_MAYWRITE))
+		return cr_plan_fail(p, "mapping %llu: shared and writable, but not may-write", i);
 	if ((v->flags & CRMOD_VMA_LOCKONFAULT) && !(v->flags & CRMOD_VMA_LOCKED))
 		return cr_plan_fail(p, "mapping %llu: lock-on-fault but not locked", i);
 	if ((v->flags & CRMOD_VMA_HUGEPAGE) && (v->flags & CRMOD_VMA_NOHUGEPAGE))

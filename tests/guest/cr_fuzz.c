@@ -80,7 +80,7 @@
 #define DEVICE		"/dev/" CRMOD_DEVICE_NAME
 #define HDR_SIZE	sizeof(struct crmod_image_header)
 #define SEC_SIZE	sizeof(struct crmod_section_header)
-#define MAX_SEEDS	16
+#define MAX_SEEDS	32
 #define MAX_SMALL	(16u << 20)	/* the module reads other sections whole */
 #define ARRAY_SIZE(a)	(sizeof(a) / sizeof((a)[0]))
 
@@ -818,6 +818,55 @@ static uint64_t other_value(struct mut *c)
 	return 0;
 }
 
+/* The bits a flags field may carry, to flip one of them more often than others. */
+static const struct {
+	uint32_t type;
+	const char *name;
+	uint64_t mask;
+} known_bits[] = {
+	{ CRMOD_SEC_VMAS, "flags", CRMOD_VMA_KNOWN_FLAGS }, { CRMOD_SEC_VMAS, "prot", 7 },
+	{ CRMOD_SEC_TASK, "flags", CRMOD_TASK_KNOWN_FLAGS },
+	{ CRMOD_SEC_TASK, "personality", 0x0fff00ff }, { CRMOD_SEC_TASK, "umask", 0777 },
+	{ CRMOD_SEC_TASK, "ioprio", 0xe007 }, { CRMOD_SEC_TASK, "coredump_filter", 0x1ff },
+	{ CRMOD_SEC_TASK, "cpu_affinity", 0xf }, { CRMOD_SEC_FILE, "mode", 0177777 },
+	{ CRMOD_SEC_FILE, "seals", 0x3f }, { CRMOD_SEC_REGS_X86, "flags", 0x3f7fd5 },
+	{ CRMOD_SEC_REGS_X86, "r11", 0x3f7fd5 }, { CRMOD_SEC_REGS_X86, "xsave.xstate_bv", 0x7ffff },
+	{ CRMOD_SEC_REGS_X86, "fx.mxcsr", 0x3ffff }, { CRMOD_SEC_REGS_X86, "fx.fcw", 0x1f3f },
+	{ CRMOD_SEC_REGS_PPC, "msr", 0x800000070280ff37ULL }, { CRMOD_SEC_REGS_PPC, "flags", 0x1f },
+	{ CRMOD_SEC_SIGNALS, "action.flags", 0xfc000c07 },
+	{ CRMOD_SEC_SIGNALS, "altstack_flags", 0x80000003 }, { CRMOD_SEC_FDS, "fd_flags", 1 },
+	{ CRMOD_SEC_CREDS, "securebits", 0xff }, { CRMOD_SEC_CREDS, "cap_permitted", 0x1ffffffffffULL },
+	{ CRMOD_SEC_CREDS, "cap_effective", 0x1ffffffffffULL },
+	{ CRMOD_SEC_CREDS, "cap_inheritable", 0x1ffffffffffULL },
+	{ CRMOD_SEC_CREDS, "cap_ambient", 0x1ffffffffffULL },
+	{ CRMOD_SEC_CREDS, "cap_bset", 0x1ffffffffffULL }, { CRMOD_SEC_PENDING, "flags", 1 },
+	{ CRMOD_SEC_OFDS, "flags", 0x3fffffff },
+};
+
+static uint64_t known_mask(uint32_t type, const char *name)
+{
+	for (size_t k = 0; k < ARRAY_SIZE(known_bits); k++)
+		if (known_bits[k].type == type && !strcmp(known_bits[k].name, name))
+			return known_bits[k].mask;
+	return 0;
+}
+
+/* A random bit of mask (0: none). */
+static uint64_t bit_of(uint64_t mask)
+{
+	int n = __builtin_popcountll(mask), k;
+
+	if (!n)
+		return 0;
+	k = (int)below((uint64_t)n);
+	for (int b = 0; b < 64; b++)
+		if ((mask >> b & 1) && k-- == 0)
+			return 1ULL << b;
+	return 0;
+}
+
+static uint32_t cur_type;	/* the section a field being mutated is in */
+
 static uint64_t gen_value(struct mut *c, const struct fdef *f, uint64_t old)
 {
 	unsigned int bits = f->size * 8;
@@ -862,10 +911,16 @@ static uint64_t gen_value(struct mut *c, const struct fdef *f, uint64_t old)
 	case 100: v = addr_value(c, 1); break;
 	case 101: v = addr_value(c, 0); break;
 	case 200: v = below(8); break;
-	case 300:
-		v = chance(70) ? old ^ (1ULL << below(bits < 32 ? bits : 32)) :
-		    chance(50) ? old | (1ULL << below(bits)) : 0;
+	case 300: {
+		uint64_t known = known_mask(cur_type, f->name);
+
+		if (known && chance(75))
+			v = chance(80) ? old ^ bit_of(known) : old | known;
+		else
+			v = chance(70) ? old ^ (1ULL << below(bits < 32 ? bits : 32)) :
+			    chance(50) ? old | (1ULL << below(bits)) : 0;
 		break;
+	}
 	default: {
 		static const uint64_t sigs[] = { 0, 1, 9, 17, 19, 31, 32, 33, 34, 64, 65, 128,
 						 0xffffffff };
@@ -922,6 +977,7 @@ static int mut_field(struct mut *c, int i, uint64_t *forced)
 	if (off + f->size > s->h.length)
 		return -1;
 	old = get_le(s->p + off, f->size);
+	cur_type = s->h.type;
 	v = forced ? *forced : gen_value(c, f, old);
 	if (v == old)
 		v = old ^ 1;
@@ -1436,6 +1492,436 @@ static void mut_coherent(struct mut *c)
 	}
 }
 
+/* Section type's payload, the mutant's own (a random one of that type), or NULL. */
+static unsigned char *own_of(struct mut *c, uint32_t type, size_t minlen, int *index)
+{
+	int i = pick_section(c->m, type);
+	struct sec *s;
+
+	if (i < 0 || c->m->s[i].h.type != type || c->m->s[i].h.length < minlen)
+		return NULL;
+	s = &c->m->s[i];
+	sec_own(s, s->h.length);
+	if (index)
+		*index = i;
+	return s->p;
+}
+
+#define PICK(list) (list)[below(ARRAY_SIZE(list))]
+
+/* Several fields of one kind of state at once, each to what matters to it. */
+static void mut_state(struct mut *c)
+{
+	unsigned char *p;
+	uint64_t page = c->page;
+	int i;
+
+	switch (below(13)) {
+	case 0: {	/* x86 debug registers: an address and DR7's enable, R/W and LEN */
+		struct crmod_x86_regs *r;
+		int k = (int)below(4);
+		uint64_t dr7, rwlen = below(16);
+
+		p = own_of(c, CRMOD_SEC_REGS_X86, sizeof(*r), NULL);
+		if (!p)
+			goto ppc;
+		r = (struct crmod_x86_regs *)p;
+		r->debugreg[k] = chance(75) ? addr_value(c, 1) & ~(chance(50) ? 7ULL : 0) :
+				 addr_value(c, 0);
+		dr7 = r->debugreg[7] | (chance(70) ? 1ULL : 2ULL) << (k * 2);
+		dr7 = (dr7 & ~(0xfULL << (16 + k * 4))) | rwlen << (16 + k * 4);
+		if (chance(20))
+			dr7 |= 1ULL << PICK(((const int[]){ 8, 9, 10, 11, 12, 13, 14, 15, 32, 63 }));
+		r->debugreg[7] = dr7;
+		if (chance(20))
+			r->debugreg[6] = rnd();
+		note(c, "REGS_X86: DR%d=%#llx DR7=%#llx", k, (unsigned long long)r->debugreg[k],
+		     (unsigned long long)dr7);
+		return;
+	}
+	case 1: {	/* x86 XSAVE: PKRU, MXCSR, XSTATE_BV, XCOMP_BV; EFLAGS */
+		static const uint32_t pkrus[] = { 0, 1, 2, 3, 0x55555554, 0x55555555, 0x55555556,
+						  0xfffffffc, 0xffffffff, 0xaaaaaaa8 };
+		static const uint32_t mxcsrs[] = { 0, 0x1f80, 0xffff, 0x10000, 0x1fc0, 0x8000 };
+		static const uint64_t eflags[] = { 0, 0x2, 0x202, 0x302, 0x40202, 0x3202, 0x4202,
+						   0x20202, 0x10202, 0x200202, 0x80202, 0x100202,
+						   0xffffffffffffffffULL };
+		const struct crmod_image_header *h = (const void *)c->m->hdr;
+		struct crmod_x86_regs *r;
+		unsigned char *x;
+		int si;
+
+		p = own_of(c, CRMOD_SEC_REGS_X86, sizeof(*r) + 512, &si);
+		if (!p)
+			goto ppc;
+		r = (struct crmod_x86_regs *)p;
+		x = p + sizeof(*r);
+		switch (below(5)) {
+		case 0: {
+			uint32_t off = h->machine.x86.xstate_offset[9], v = PICK(pkrus);
+
+			if (!off || sizeof(*r) + off + 4 > c->m->s[si].h.length)
+				return;
+			put_le(x + off, 4, v);
+			note(c, "REGS_X86: PKRU=%#x", v);
+			return;
+		}
+		case 1: {
+			uint32_t v = PICK(mxcsrs);
+
+			put_le(x + 24, 4, v);
+			note(c, "REGS_X86: MXCSR=%#x", v);
+			return;
+		}
+		case 2: {
+			uint64_t bv;
+
+			if (c->m->s[si].h.length < sizeof(*r) + 576)
+				return;
+			bv = get_le(x + 512, 8) ^ bit_of(0x7ffffULL);
+			put_le(x + 512, 8, bv);
+			note(c, "REGS_X86: XSTATE_BV=%#" PRIx64, bv);
+			return;
+		}
+		case 3:
+			if (c->m->s[si].h.length < sizeof(*r) + 576)
+				return;
+			put_le(x + 520, 8, 1ULL << 63 | get_le(x + 512, 8));
+			note(c, "REGS_X86: XCOMP_BV compacted");
+			return;
+		default:
+			r->flags = PICK(eflags);
+			note(c, "REGS_X86: EFLAGS=%#llx", (unsigned long long)r->flags);
+			return;
+		}
+	}
+	case 2:
+	ppc: {	/* ppc: MSR, which registers there are, NIP and r1 alignment, SPRs */
+		struct crmod_ppc_regs *r;
+
+		p = own_of(c, CRMOD_SEC_REGS_PPC, sizeof(*r), NULL);
+		if (!p)
+			return;
+		r = (struct crmod_ppc_regs *)p;
+		switch (below(5)) {
+		case 0: r->msr ^= bit_of(0x800000070280ff37ULL); break;
+		case 1: r->flags ^= (uint32_t)bit_of(0x1f); break;
+		case 2: r->nip |= 1 + below(3); break;
+		case 3: r->gpr[1] = chance(50) ? r->gpr[1] | 7 : addr_value(c, 1); break;
+		default:
+			r->dscr = PICK(((const uint64_t[]){ 0, 1, 0x1ffffff, 0x2000000, ~0ULL }));
+			r->ppr = (uint64_t)below(8) << 50;
+			r->tar = addr_value(c, chance(50));
+			r->flags |= (uint32_t)bit_of(0x1c);
+			break;
+		}
+		note(c, "REGS_PPC: msr %#llx flags %#x nip %#llx r1 %#llx dscr %#llx ppr %#llx",
+		     (unsigned long long)r->msr, r->flags, (unsigned long long)r->nip,
+		     (unsigned long long)r->gpr[1], (unsigned long long)r->dscr,
+		     (unsigned long long)r->ppr);
+		return;
+	}
+	case 3: {	/* the task's attributes, each to a value that means something */
+		struct crmod_task *t;
+
+		p = own_of(c, CRMOD_SEC_TASK, sizeof(*t), NULL);
+		if (!p)
+			return;
+		t = (struct crmod_task *)p;
+		switch (below(10)) {
+		case 0: {
+			static const uint32_t pol[][2] = { { 1, 1 }, { 2, 99 }, { 1, 50 }, { 3, 0 },
+							   { 5, 0 }, { 6, 0 }, { 0x40000001, 10 },
+							   { 0x40000000, 0 }, { 7, 0 }, { 1, 0 } };
+			uint64_t k = below(ARRAY_SIZE(pol));
+
+			t->sched_policy = pol[k][0];
+			t->sched_priority = pol[k][1];
+			break;
+		}
+		case 1:
+			t->ioprio = PICK(((const uint32_t[]){ 0, 1 << 13, 2 << 13 | 7, 3 << 13,
+							      1 << 13 | 7, 4 << 13, 2 << 13 | 8,
+							      0x10000, 0xffff }));
+			break;
+		case 2:
+			t->oom_score_adj = (int32_t)PICK(((const int[]){ -1000, 0, 1000, 500 }));
+			t->oom_score_adj_min = (int32_t)PICK(((const int[]){ -1000, 0, 1000 }));
+			break;
+		case 3:
+			t->flags |= CRMOD_TASK_AFFINITY;
+			memset(t->cpu_affinity, 0, sizeof(t->cpu_affinity));
+			t->cpu_affinity[0] = PICK(((const uint64_t[]){ 1, 2, 3, 0, ~0ULL }));
+			if (chance(20))
+				t->cpu_affinity[CRMOD_CPU_WORDS - 1] = 1ULL << 63;
+			break;
+		case 4:
+			t->flags |= CRMOD_TASK_LOGINUID;
+			t->loginuid = PICK(((const uint32_t[]){ 0, 1000, 0xffffffff, 65534 }));
+			t->sessionid = PICK(((const uint32_t[]){ 0, 1, 0xffffffff }));
+			break;
+		case 5:
+			t->personality = PICK(((const uint32_t[]){ 0x0008, 0x400000, 0x40000,
+								   0x800000, 0x20000, 0x100000,
+								   0x0fff00ff, 0xffffffff, 0x8000000 }));
+			break;
+		case 6:
+			t->flags ^= (uint32_t)bit_of(CRMOD_TASK_KNOWN_FLAGS);
+			t->dumpable = (uint32_t)below(4);
+			t->pdeath_signal = (uint32_t)below(66);
+			break;
+		case 7:
+			t->timer_slack_ns = PICK(((const uint64_t[]){ 0, 1, 50000, ~0ULL >> 1,
+								      1ULL << 40 }));
+			t->default_timer_slack_ns = chance(50) ? t->timer_slack_ns : 0;
+			t->nice = (int32_t)below(40) - 20;
+			break;
+		case 8:	/* an rseq area anywhere mapped */
+			t->rseq = addr_value(c, 1) & ~31ULL;
+			t->rseq_len = PICK(((const uint32_t[]){ 32, 33, 64, 4096, 4097 }));
+			t->rseq_sig = (uint32_t)rnd();
+			break;
+		default:	/* robust list and clear_child_tid */
+			t->robust_list = chance(70) ? addr_value(c, 1) : 0;
+			t->robust_list_len = t->robust_list ? 24 : 0;
+			t->clear_child_tid = addr_value(c, chance(70));
+			break;
+		}
+		note(c, "TASK: policy %u/%u ioprio %#x oom %d/%d flags %#x loginuid %u personality %#x dumpable %u pdeath %u slack %llu nice %d rseq %#llx/%u robust %#llx",
+		     t->sched_policy, t->sched_priority, t->ioprio, t->oom_score_adj,
+		     t->oom_score_adj_min, t->flags, t->loginuid, t->personality, t->dumpable,
+		     t->pdeath_signal, (unsigned long long)t->timer_slack_ns, t->nice,
+		     (unsigned long long)t->rseq, t->rseq_len, (unsigned long long)t->robust_list);
+		return;
+	}
+	case 4: {	/* a VMA's flags and protection, on a file or shared mapping often */
+		int vi;
+		size_t n;
+		struct crmod_vma *v;
+		uint64_t k = 0;
+
+		p = own_of(c, CRMOD_SEC_VMAS, sizeof(*v), &vi);
+		if (!p)
+			return;
+		n = c->m->s[vi].h.length / sizeof(*v);
+		v = (struct crmod_vma *)p;
+		for (int tries = 0; tries < 8; tries++) {
+			k = below(n);
+			if (v[k].file || chance(25))
+				break;
+		}
+		switch (below(4)) {
+		case 0: v[k].flags ^= (uint32_t)bit_of(CRMOD_VMA_KNOWN_FLAGS & ~0x4c); break;
+		case 1: v[k].flags ^= CRMOD_VMA_MAYWRITE; break;
+		case 2: v[k].prot ^= (uint32_t)bit_of(7); break;
+		default:
+			v[k].flags |= PICK(((const uint32_t[]){ CRMOD_VMA_WIPEONFORK, CRMOD_VMA_LOCKED,
+								CRMOD_VMA_LOCKED | CRMOD_VMA_LOCKONFAULT,
+								CRMOD_VMA_HUGEPAGE, CRMOD_VMA_MERGEABLE,
+								CRMOD_VMA_DONTFORK, CRMOD_VMA_HEAP,
+								CRMOD_VMA_ACCOUNT, CRMOD_VMA_GROWSDOWN }));
+			break;
+		}
+		note(c, "VMAS[%" PRIu64 "] (%s): flags %#x prot %#x", k,
+		     v[k].file ? "file" : "anonymous", v[k].flags, v[k].prot);
+		return;
+	}
+	case 5: {	/* a file with content: its seals, size, owner, mtime */
+		struct crmod_file *f = NULL;
+
+		for (int tries = 0; tries < 6 && !f; tries++) {
+			f = (struct crmod_file *)own_of(c, CRMOD_SEC_FILE, sizeof(*f), &i);
+			if (f && f->kind != CRMOD_STATE_MEMFD && f->kind != CRMOD_STATE_SHARED_ANON &&
+			    f->kind != CRMOD_STATE_UNLINKED_FILE && chance(80))
+				f = NULL;
+		}
+		if (!f)
+			return;
+		switch (below(4)) {
+		case 0: f->seals = (uint32_t)below(0x40); break;
+		case 1:
+			f->size = PICK(((const uint64_t[]){ 0, 1, 4096, 65536, (64ULL << 20) + 1,
+							    1ULL << 40, 0x7fffffffffffffffULL }));
+			break;
+		case 2:
+			f->uid = PICK(((const uint32_t[]){ 0, 65534, 0xffffffff, 1000 }));
+			f->gid = PICK(((const uint32_t[]){ 0, 65534, 0xffffffff }));
+			f->mode = (f->mode & 0170000) | (uint32_t)below(010000);
+			break;
+		default:
+			f->mtime_nsec = PICK(((const uint32_t[]){ 999999999, 1000000000,
+								  0xffffffff }));
+			f->mtime_sec = (int64_t)PICK(((const uint64_t[]){ 0, ~0ULL,
+									  1ULL << 62 }));
+			break;
+		}
+		note(c, "%s (kind %u): seals %#x size %#llx owner %u:%u mode %#o mtime %lld.%u",
+		     sname(c->m, i), f->kind, f->seals, (unsigned long long)f->size, f->uid, f->gid,
+		     f->mode, (long long)f->mtime_sec, f->mtime_nsec);
+		return;
+	}
+	case 6: {	/* the alternate stack, a handler and its restorer, the masks */
+		struct crmod_signals *sg;
+		int k = (int)below(CRMOD_NSIG);
+
+		p = own_of(c, CRMOD_SEC_SIGNALS, sizeof(*sg), NULL);
+		if (!p)
+			return;
+		sg = (struct crmod_signals *)p;
+		if (chance(50)) {
+			sg->altstack_sp = addr_value(c, chance(80));
+			sg->altstack_size = PICK(((const uint64_t[]){ 0, 1, 2047, 2048, 8192,
+								      1 << 20, ~0ULL }));
+			sg->altstack_flags = PICK(((const uint32_t[]){ 0, 1, 2, 0x80000000,
+								       0x80000002, 3 }));
+			note(c, "SIGNALS: altstack %#llx size %#llx flags %#x",
+			     (unsigned long long)sg->altstack_sp,
+			     (unsigned long long)sg->altstack_size, sg->altstack_flags);
+			return;
+		}
+		sg->action[k].handler = chance(20) ? below(2) : addr_value(c, chance(80));
+		sg->action[k].flags |= bit_of(0xfc000c07);
+		sg->action[k].restorer = addr_value(c, chance(80));
+		sg->action[k].mask = rnd();
+		if (chance(30))
+			sg->blocked = chance(50) ? ~0ULL : rnd();
+		note(c, "SIGNALS: signal %d handler %#llx flags %#llx restorer %#llx; blocked %#llx",
+		     k + 1, (unsigned long long)sg->action[k].handler,
+		     (unsigned long long)sg->action[k].flags,
+		     (unsigned long long)sg->action[k].restorer, (unsigned long long)sg->blocked);
+		return;
+	}
+	case 7: {	/* one more pending signal, of some origin */
+		struct crmod_pending_signal ps = { 0 };
+		int si = pick_section(c->m, CRMOD_SEC_PENDING);
+		int32_t code = PICK(((const int32_t[]){ 0, -1, -2, -3, -4, -5, -6, 1, 2, 0x80,
+							 -60, 0x7fffffff }));
+		uint64_t k = 1 + below(chance(30) ? 400 : 1);
+
+		if (si < 0)
+			return;
+		ps.signo = PICK(((const uint32_t[]){ 1, 2, 9, 10, 12, 14, 17, 19, 20, 31, 32, 33,
+						     34, 40, 64 }));
+		ps.flags = (uint32_t)below(2);
+		put_le(ps.info, 4, ps.signo);
+		put_le(ps.info + 8, 4, (uint32_t)code);
+		put_le(ps.info + 16, 8, chance(50) ? rnd() : 0);
+		p = sec_own(&c->m->s[si], c->m->s[si].h.length + k * sizeof(ps));
+		for (uint64_t x = 0; x < k; x++)
+			memcpy(p + c->m->s[si].h.length - (x + 1) * sizeof(ps), &ps, sizeof(ps));
+		note(c, "PENDING: %" PRIu64 " x signal %u%s si_code %d", k, ps.signo,
+		     ps.flags ? " (shared)" : "", code);
+		return;
+	}
+	case 8: {	/* one more lock */
+		struct crmod_lock l = { 0 };
+		int si = pick_section(c->m, CRMOD_SEC_LOCKS), oi = find_type(c->m, CRMOD_SEC_OFDS, 0);
+		uint64_t nofd = oi < 0 ? 1 : c->m->s[oi].h.length / sizeof(struct crmod_ofd);
+
+		if (si < 0)
+			return;
+		l.ofd = (uint32_t)(1 + below(nofd + 1));
+		l.kind = (uint32_t)below(4);
+		l.type = (uint32_t)below(3);
+		l.start = (int64_t)PICK(((const uint64_t[]){ 0, 1, 4096, 1ULL << 62, ~0ULL >> 1 }));
+		l.end = (int64_t)PICK(((const uint64_t[]){ ~0ULL, 0, 4095, ~0ULL >> 1, 1ULL << 62 }));
+		p = sec_own(&c->m->s[si], c->m->s[si].h.length + sizeof(l));
+		memcpy(p + c->m->s[si].h.length - sizeof(l), &l, sizeof(l));
+		note(c, "LOCKS: + ofd %u kind %u type %u %lld-%lld", l.ofd, l.kind, l.type,
+		     (long long)l.start, (long long)l.end);
+		return;
+	}
+	case 9: {	/* an open file description: its flags, position, kind */
+		struct crmod_ofd *o;
+		int oi;
+		uint64_t n, k;
+		static const uint32_t oflags[] = { O_APPEND, O_NONBLOCK, O_DSYNC, O_DIRECT,
+						   O_NOATIME, O_PATH, O_DIRECTORY, O_NOFOLLOW,
+						   O_LARGEFILE, O_WRONLY, O_RDWR, O_TRUNC, O_CREAT,
+						   O_SYNC, O_CLOEXEC };
+
+		p = own_of(c, CRMOD_SEC_OFDS, sizeof(*o), &oi);
+		if (!p)
+			return;
+		n = c->m->s[oi].h.length / sizeof(*o);
+		k = below(n);
+		o = (struct crmod_ofd *)p + k;
+		switch (below(3)) {
+		case 0: o->flags ^= PICK(oflags); break;
+		case 1:
+			o->pos = (int64_t)PICK(((const uint64_t[]){ 1, 4096, 1ULL << 40, ~0ULL >> 1,
+								    (~0ULL >> 1) - 1 }));
+			break;
+		default:
+			o->kind = (uint32_t)(1 + below(3));
+			o->object = (uint32_t)below(4);
+			break;
+		}
+		note(c, "OFDS[%" PRIu64 "]: kind %u object %u flags %#o pos %lld", k, o->kind,
+		     o->object, o->flags, (long long)o->pos);
+		return;
+	}
+	case 10: {	/* credentials: ids, capabilities, securebits together */
+		struct crmod_creds *cr;
+		uint32_t id = PICK(((const uint32_t[]){ 0, 1, 1000, 65534, 0xfffffffe,
+							0xffffffff }));
+
+		p = own_of(c, CRMOD_SEC_CREDS, sizeof(*cr), NULL);
+		if (!p)
+			return;
+		cr = (struct crmod_creds *)p;
+		switch (below(4)) {
+		case 0: cr->uid = cr->euid = cr->suid = cr->fsuid = id; break;
+		case 1: cr->gid = cr->egid = cr->sgid = cr->fsgid = id; break;
+		case 2:
+			cr->cap_permitted = chance(50) ? 0x1ffffffffffULL : bit_of(0x1ffffffffffULL);
+			cr->cap_effective = cr->cap_permitted & (chance(50) ? ~0ULL : rnd());
+			cr->cap_inheritable = chance(50) ? cr->cap_permitted : 0;
+			cr->cap_ambient = cr->cap_inheritable & cr->cap_permitted &
+					  (chance(50) ? ~0ULL : rnd());
+			break;
+		default:
+			cr->securebits = (uint32_t)below(0x100);
+			break;
+		}
+		note(c, "CREDS: uid %u gid %u caps %#llx/%#llx/%#llx/%#llx securebits %#x",
+		     cr->uid, cr->gid, (unsigned long long)cr->cap_permitted,
+		     (unsigned long long)cr->cap_effective, (unsigned long long)cr->cap_inheritable,
+		     (unsigned long long)cr->cap_ambient, cr->securebits);
+		return;
+	}
+	case 11: {	/* a pipe's capacity against what it holds */
+		struct crmod_pipe *pp;
+
+		p = own_of(c, CRMOD_SEC_PIPE, sizeof(*pp), &i);
+		if (!p)
+			return;
+		pp = (struct crmod_pipe *)p;
+		pp->capacity = PICK(((const uint64_t[]){ 4096, 65536, 2 * 65536, 3 * 65536,
+							  1 << 20, 1ULL << 31, (1ULL << 31) + 65536,
+							  page, 3 * page, 16 * page }));
+		note(c, "%s: capacity %#llx (holds %llu)", sname(c->m, i),
+		     (unsigned long long)pp->capacity, (unsigned long long)pp->len);
+		return;
+	}
+	default: {	/* a stretch of file content at the file's end or beyond */
+		struct crmod_file_data *d;
+
+		p = own_of(c, CRMOD_SEC_FILE_DATA, sizeof(*d), &i);
+		if (!p)
+			return;
+		d = (struct crmod_file_data *)p;
+		d->offset = PICK(((const uint64_t[]){ 0, page, 1ULL << 40, 64ULL << 20,
+						      (64ULL << 20) - page, ~0ULL & ~(page - 1) }));
+		if (chance(30))
+			d->file = (uint32_t)below(6);
+		note(c, "%s: file %u offset %#llx len %llu", sname(c->m, i), d->file,
+		     (unsigned long long)d->offset, (unsigned long long)d->len);
+		return;
+	}
+	}
+}
+
 /* One mutant: 1-3 operations on a copy of a seed. */
 static void make_mutant(struct img *m, struct mut *c, uint64_t seed, long index)
 {
@@ -1455,8 +1941,10 @@ static void make_mutant(struct img *m, struct mut *c, uint64_t seed, long index)
 
 		if (i < 0)
 			break;
-		if (r < 42)
+		if (r < 38)
 			mut_field(c, i, NULL);
+		else if (r < 48 && r >= 38 && chance(60))
+			mut_state(c);
 		else if (r < 48)
 			mut_bytes(c, i);
 		else if (r < 52)
@@ -1477,10 +1965,12 @@ static void make_mutant(struct img *m, struct mut *c, uint64_t seed, long index)
 			mut_splice(c, i);
 		else if (r < 86)
 			mut_path(c);
-		else if (r < 89)
+		else if (r < 88)
 			mut_header(c);
-		else
+		else if (r < 92)
 			mut_coherent(c);
+		else
+			mut_state(c);
 	}
 	if (!c->dlen)
 		note(c, "unchanged");

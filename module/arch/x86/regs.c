@@ -243,6 +243,50 @@ static void cr_dump_debugregs(struct task_struct *t, struct crmod_x86_regs *r)
 	r->debugreg[7] = thread->ptrace_dr7;
 }
 
+/*
+ * A breakpoint slot ptrace gives a perf event: one whose address was set (a
+ * disabled one keeps its address) or that DR7 enables. Slots of neither are
+ * left alone, as ptrace has them: DR7's bits for them are never checked.
+ */
+static bool cr_dr_in_use(const struct crmod_x86_regs *r, int i)
+{
+	return r->debugreg[i] || ((r->debugreg[7] >> (i * DR_ENABLE_SIZE)) & 3);
+}
+
+/*
+ * What ptrace_write_dr7() refuses of a slot in use (arch_bp_generic_fields(),
+ * hw_breakpoint_arch_parse()): an I/O breakpoint, an execution breakpoint
+ * of a length other than 1, an address not aligned to the length.
+ */
+static int cr_check_debugregs(struct cr_plan *p)
+{
+	const struct crmod_x86_regs *r = p->regs;
+	int i;
+
+	for (i = 0; i < HBP_NUM; i++) {
+		u32 ctl = (r->debugreg[7] >> (DR_CONTROL_SHIFT + i * DR_CONTROL_SIZE)) & 0xf;
+		u32 rw = ctl & 3, len_bits = ctl & 0xc;
+		u64 len = len_bits == DR_LEN_2 ? 2 : len_bits == DR_LEN_4 ? 4 :
+			  len_bits == DR_LEN_8 ? 8 : 1;
+
+		if (!cr_dr_in_use(r, i))
+			continue;
+		if (rw != DR_RW_EXECUTE && rw != DR_RW_WRITE && rw != DR_RW_READ)
+			return cr_fail(p->err,
+				       "section REGS_X86: DR7 %#llx makes breakpoint %d an I/O breakpoint",
+				       r->debugreg[7], i);
+		if (rw == DR_RW_EXECUTE && len != 1)
+			return cr_fail(p->err,
+				       "section REGS_X86: DR7 %#llx gives execution breakpoint %d a length of %llu bytes",
+				       r->debugreg[7], i, len);
+		if (r->debugreg[i] & (len - 1))
+			return cr_fail(p->err,
+				       "section REGS_X86: breakpoint %d at %#llx is not aligned to its %llu bytes",
+				       i, r->debugreg[i], len);
+	}
+	return 0;
+}
+
 static int cr_restore_debugregs(struct cr_plan *p)
 {
 	const struct crmod_x86_regs *r = p->regs;
@@ -253,9 +297,13 @@ static int cr_restore_debugregs(struct cr_plan *p)
 		return 0;
 	for (i = 0; i < ARRAY_SIZE(order); i++) {
 		int n = order[i];
-		long ret = crmod_sym_arch_ptrace(current, PTRACE_POKEUSR,
-						 offsetof(struct user, u_debugreg[n]),
-						 r->debugreg[n]);
+		long ret;
+
+		if (n < HBP_NUM && !cr_dr_in_use(r, n))
+			continue;
+		ret = crmod_sym_arch_ptrace(current, PTRACE_POKEUSR,
+					    offsetof(struct user, u_debugreg[n]),
+					    r->debugreg[n]);
 
 		if (ret)
 			return cr_fail(p->err, "setting debug register %d to %#llx: error %ld",
@@ -504,7 +552,7 @@ int cr_arch_check_regs(struct cr_plan *p)
 				       "section REGS_X86: debug register %d holds %#llx, outside user space",
 				       i, r->debugreg[i]);
 	}
-	return 0;
+	return r->debugreg[7] ? cr_check_debugregs(p) : 0;
 }
 
 /*

@@ -1032,10 +1032,6 @@ int task_work_add(struct task_struct *task, struct callback_head *twork, int mod
 int test_tsk_thread_flag(struct task_struct *t, int flag);
 #define TIF_NOCPUID 15
 #define TIF_NOTSC 16
-#define TIF_ADDR32 29
-struct pt_regs;
-struct pt_regs *task_pt_regs(struct task_struct *t);
-bool user_64bit_mode(struct pt_regs *regs);
 
 /* audit (CONFIG_AUDIT) */
 bool audit_loginuid_set(struct task_struct *tsk);
@@ -1090,6 +1086,9 @@ int regset_get(struct task_struct *target, const struct user_regset *regset,
 	       unsigned int size, void *data);
 bool boot_cpu_has(int feature);
 struct pt_regs *current_pt_regs(void);
+struct pt_regs *task_pt_regs(struct task_struct *t);
+bool user_64bit_mode(struct pt_regs *regs);
+#define TIF_ADDR32 29
 long arch_ptrace(struct task_struct *child, long request, unsigned long addr,
 		 unsigned long data);
 struct _fpx_sw_bytes {
