@@ -842,6 +842,45 @@ static int cr_move(struct cr_plan *p, unsigned long from, unsigned long len,
 }
 
 /* Move the vDSO and vvar mappings to the image's addresses, by way of free space. */
+#define CR_ROOM_TRIES	8
+
+/*
+ * Room to move a special mapping through on its way to the image's
+ * address: clear of every place one goes (mremap() refuses to move onto an
+ * overlapping range, and MREMAP_FIXED would unmap a special already moved
+ * there). Spots that overlap are held until a clear one is found.
+ */
+static unsigned long cr_special_room(const unsigned long *want,
+				     const unsigned long *len, unsigned long size)
+{
+	unsigned long held[CR_ROOM_TRIES], room = -EBUSY;
+	int n = 0, i, ret;
+	u32 k;
+
+	while (n < CR_ROOM_TRIES) {
+		room = cr_fault("mapping room to move the vDSO") ? -CR_FAULT_ERRNO :
+		       vm_mmap(NULL, 0, size, PROT_NONE, MAP_PRIVATE | MAP_ANONYMOUS, 0);
+		if (IS_ERR_VALUE(room))
+			break;
+		for (k = 0; k < CR_NR_SPECIALS; k++)
+			if (len[k] && want[k] && room < want[k] + len[k] &&
+			    want[k] < room + size)
+				break;
+		if (k == CR_NR_SPECIALS)
+			break;
+		held[n++] = room;
+		room = -EBUSY;
+	}
+	for (i = 0; i < n; i++) {
+		ret = vm_munmap(held[i], size);
+		if (ret && !IS_ERR_VALUE(room)) {
+			vm_munmap(room, size);
+			room = ret;
+		}
+	}
+	return room;
+}
+
 static int cr_place_specials(struct cr_plan *p, struct mm_struct *mm)
 {
 	unsigned long cur[CR_NR_SPECIALS], len[CR_NR_SPECIALS];
@@ -868,9 +907,7 @@ static int cr_place_specials(struct cr_plan *p, struct mm_struct *mm)
 			len[k] = 0;
 			continue;
 		}
-		tmp = cr_fault("mapping room to move the vDSO") ? -CR_FAULT_ERRNO :
-		      vm_mmap(NULL, 0, len[k], PROT_NONE,
-			      MAP_PRIVATE | MAP_ANONYMOUS, 0);
+		tmp = cr_special_room(want, len, len[k]);
 		if (IS_ERR_VALUE(tmp))
 			return cr_fail(p->err, "no room to move the %s (%ld)",
 				       cr_specials[k].name, (long)tmp);
