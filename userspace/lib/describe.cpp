@@ -22,6 +22,7 @@ const std::vector<BitName> crmod_features = {
 	{CRMOD_FEAT_CHECKPOINT, "checkpoint"},
 	{CRMOD_FEAT_RESTART, "restart"},
 	{CRMOD_FEAT_VALIDATE, "validate"},
+	{CRMOD_FEAT_REASONS, "reasons"},
 	{CRMOD_FEAT_TEST_HOOKS, "test_hooks"},
 };
 
