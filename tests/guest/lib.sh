@@ -53,6 +53,20 @@ wait_fd_open() {
 	done
 }
 
+# start_writer FILE: a process of its own (busybox timeout's watchers would
+# inherit a shell's fd) holding FILE open for writing, in WRITER_PID. A
+# process of FILE that was just killed may keep it busy a moment (ETXTBSY).
+start_writer() {
+	_i=0
+	until (exec 8>> "$1") 2> /dev/null; do
+		_i=$((_i + 1)); [ $_i -le 100 ] || fail "$1 stays busy: it cannot be opened for writing"
+		sleep 0.1
+	done
+	sleep 600 8>> "$1" &
+	WRITER_PID=$!
+	wait_fd_open "$WRITER_PID" 8
+}
+
 # start_target MODE [ARG...]: start cr-target MODE in the background and
 # return once it is ready. Sets TARGET_PID (not printed for a command
 # substitution: the target would be a subshell's child, and the case could

@@ -414,7 +414,7 @@ static u64 cr_restorable_bv(struct cr_plan *p,
 			continue;
 		if (!memchr_inv(xsave + off, 0, size))
 			bv &= ~BIT_ULL(i);
-		else if (i == CR_XSTATE_PKRU && size == 4 &&
+		else if (i == CR_XSTATE_PKRU && size >= 4 &&
 			 (p->flags & CRMOD_RESTART_CPU_FPU) &&
 			 !(get_unaligned_le32(xsave + off) & 3))
 			bv &= ~BIT_ULL(i);
