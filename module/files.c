@@ -168,8 +168,13 @@ static bool cr_reachable(struct file *file, const char *path)
 	if (path[0] != '/' || cr_fault("looking up a path") ||
 	    kern_path(path, 0, &found))
 		return false;
+	/*
+	 * The same dentry, through its own mount or a copy of it: a file
+	 * crctl opened for a restarted process before it made the process's
+	 * mount namespace is found there through that namespace's copy.
+	 */
 	same = found.dentry == file->f_path.dentry &&
-	       found.mnt == file->f_path.mnt;
+	       found.mnt->mnt_root == file->f_path.mnt->mnt_root;
 	path_put(&found);
 	return same;
 }

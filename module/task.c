@@ -95,7 +95,13 @@ static int cr_check_namespaces(struct cr_ckpt *ck)
 	else if (!cr_compat_same_time_ns(its, mine))
 		which = "a time";
 	task_unlock(t);
-	if (!which && task_active_pid_ns(t) != task_active_pid_ns(current))
+	/*
+	 * A process crctl restarted lives in a pid namespace of its own;
+	 * crctl checkpoints it from that namespace's parent, after setns()
+	 * into it (pid_ns_for_children), so that it names its own pid there.
+	 */
+	if (!which && task_active_pid_ns(t) != task_active_pid_ns(current) &&
+	    task_active_pid_ns(t) != mine->pid_ns_for_children)
 		which = "a PID";
 	if (!which && __task_cred(t)->user_ns != current_user_ns())
 		which = "a user";
@@ -214,7 +220,8 @@ int cr_dump_task(struct cr_ckpt *ck)
 	if (ret)
 		return ret;
 	cr_compat_get_task_comm(t->comm, task);
-	t->pid = task_pid_vnr(task);
+	/* what getpid() says in the process, restored as such */
+	t->pid = task_pid_nr_ns(task, task_active_pid_ns(task));
 	t->personality = task->personality;
 	t->nice = task_nice(task);
 

@@ -2,8 +2,9 @@
 /*
  * The process the checkpoint/restart cases checkpoint: it sets up known
  * state, says it is ready, waits to be checkpointed and, once it notices it
- * was restarted (getpid() or getppid() changed: a restarted process is a new
- * child of crctl), checks that state and prints one verdict line:
+ * was restarted (getppid() changed: a restarted process keeps its pid, in
+ * a container of crctl's whose pid 1 is its parent, or with --same-pid-ns
+ * as crctl's child; a direct restart gives it another pid), checks that state and prints one verdict line:
  *
  *   PASS <mode>
  *   FAIL <mode>: <what differed: expected vs found>[; ...]
@@ -65,8 +66,9 @@
 
 /*
  * The spinner, cr_spin(&blk), in assembly: loads the patterns of blk into
- * registers, spins on the getpid system call until it returns another pid
- * than blk.pid0 (or blk.iter spins pass), then stores the registers back
+ * registers, spins on the getppid system call until it returns another pid
+ * than blk.pid0 (or blk.iter spins pass: a restarted process keeps its pid,
+ * and has crctl's container, or crctl, as its parent), then stores the registers back
  * and restores what the ABI wants preserved. Offsets of struct spin_block
  * are hard-coded below and checked by _Static_assert.
  */
@@ -182,7 +184,7 @@ __asm__(
 	L("mov " STR(O_GPR_IN) "+80(%rdi),%r10")
 	L("mov " STR(O_GPR_IN) "+88(%rdi),%rdi")
 	"2:\n\t"
-	L("mov $" STR(__NR_getpid) ",%eax")
+	L("mov $" STR(__NR_getppid) ",%eax")
 	L("syscall")
 	L("cmp 16(%rsp),%rax")
 	L("jne 3f")
@@ -286,7 +288,7 @@ __asm__(
 	L("ld \\n," STR(O_GPR_IN) "+(\\n-14)*8(3)")
 	L(".endr")
 	"2:\n\t"
-	L("li 0," STR(__NR_getpid))
+	L("li 0," STR(__NR_getppid))
 	L("sc")
 	L("ld 4,40(1)")
 	L("cmpd 7,3,4")
@@ -356,7 +358,7 @@ static uint64_t thread_pointer(void)
 	return tp;
 }
 
-/* getpid spins per second, to turn the timeout into a spin count */
+/* getppid spins per second, to turn the timeout into a spin count */
 static uint64_t spins_per_second(void)
 {
 	double t0 = mono_now(), t;
@@ -364,7 +366,7 @@ static uint64_t spins_per_second(void)
 
 	do {
 		for (int i = 0; i < 1000; i++)
-			raw_getpid();
+			raw_getppid();
 		n += 1000;
 		t = mono_now() - t0;
 	} while (t < 0.05);
@@ -421,11 +423,11 @@ static int mode_regs(int argc, char **argv)
 	tls_word = mix64(0x746c73);
 	tls_addr0 = (uint64_t)(uintptr_t)&tls_word;
 	tp0 = thread_pointer();
-	blk.pid0 = selftest ? (uint64_t)-1 : (uint64_t)(long)pid0;
+	blk.pid0 = selftest ? (uint64_t)-1 : (uint64_t)(long)ppid0;
 	spins = spins_per_second();
 	/* the spin loop is leaner than the calibration: give it some slack */
 	blk.iter = timeout_s ? spins * timeout_s * 3 / 2 : UINT64_MAX;
-	out("regs: %s, %llu getpid spins/s\n",
+	out("regs: %s, %llu getppid spins/s\n",
 #if defined(__x86_64__)
 	    avx ? "xmm0-15 and ymm0-15 upper halves" : "xmm0-15 (no AVX)",
 #else
@@ -436,7 +438,7 @@ static int mode_regs(int argc, char **argv)
 
 	cr_spin(&blk);
 
-	if (!selftest && blk.newpid == (uint64_t)(long)pid0)
+	if (!selftest && blk.newpid == (uint64_t)(long)ppid0)
 		timeout_fail();
 	say_restarted();
 	if (!selftest) {

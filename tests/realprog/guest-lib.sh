@@ -330,10 +330,12 @@ rp_chain() {
 	_t0=$(rp_ms)
 	crctl restart "$_img1" < /dev/null > "$_img1.rst.out" 2> "$_img1.rst.err" &
 	_rpid=$!
-	# the restored process is crctl's child, under a new pid
+	# the restored process is the child of crctl's child, its container's pid 1
 	_child= _i=0
 	while :; do
-		_child=$(cat "/proc/$_rpid/task/$_rpid/children" 2>/dev/null | tr -d ' ' || true)
+		_init=$(cat "/proc/$_rpid/task/$_rpid/children" 2>/dev/null | tr -d ' ' || true)
+		_child=
+		[ -z "$_init" ] || _child=$(cat "/proc/$_init/task/$_init/children" 2>/dev/null | tr -d ' ' || true)
 		if [ -n "$_child" ] && [ "$(readlink "/proc/$_child/exe" 2>/dev/null || true)" = "$JOB_EXE" ]; then
 			break
 		fi

@@ -15,6 +15,7 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <sched.h>
 #include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
@@ -253,6 +254,92 @@ private:
 	bool attached_ = false;
 };
 
+// A process crctl restarted runs in a container of its own: a pid namespace
+// and a mount namespace that differs only by its /proc. The module reads a
+// process from its namespaces (paths as it sees them, its pid as it knows
+// it), so crctl joins the process's mount namespace, and its pid namespace
+// for children, for as long as it lives, and returns to its own after.
+class InTargetNamespaces {
+public:
+	explicit InTargetNamespaces(pid_t pid)
+	{
+		// all opened first: in its mount namespace, /proc is its container's
+		struct Ns {
+			const char *kind;
+			int flag;
+			UniqueFd its, own;
+		};
+		Ns namespaces[] = {{"mount", CLONE_NEWNS, open_ns(fmt::format("/proc/{}/ns/mnt", pid), pid),
+				    open_ns("/proc/self/ns/mnt", pid)},
+				   {"pid", CLONE_NEWPID, open_ns(fmt::format("/proc/{}/ns/pid", pid), pid),
+				    open_ns("/proc/self/ns/pid_for_children", pid)}};
+		for (auto &ns : namespaces) {
+			if (same_ns(ns.its.get(), ns.own.get()))
+				continue;
+			if (ns.flag == CLONE_NEWNS && !save_dirs())
+				throw CommandError(exit_error, fmt::format("cannot keep crctl's working directory: {}",
+									   errno_text(errno)));
+			if (::setns(ns.its.get(), ns.flag) != 0) {
+				int err = errno;
+				leave();
+				throw CommandError(err == EPERM ? exit_permission : exit_error,
+						   fmt::format("cannot enter process {}'s {} namespace: {}", pid, ns.kind,
+							       errno_text(err)));
+			}
+			joined_.push_back({std::move(ns.own), ns.flag});
+		}
+	}
+	InTargetNamespaces(const InTargetNamespaces &) = delete;
+	InTargetNamespaces &operator=(const InTargetNamespaces &) = delete;
+	~InTargetNamespaces() { leave(); }
+
+private:
+	// Back to crctl's own. Failing here would leave crctl writing the
+	// image's path in the process's namespace: better to stop.
+	void leave() noexcept
+	{
+		for (auto &j : joined_)
+			if (::setns(j.own.get(), j.flag) != 0)
+				::_exit(exit_error);
+		if (root_ && (::fchdir(root_.get()) != 0 || ::chroot(".") != 0))
+			::_exit(exit_error);
+		if (cwd_ && ::fchdir(cwd_.get()) != 0)
+			::_exit(exit_error);
+		joined_.clear();
+		root_.reset();
+		cwd_.reset();
+	}
+
+	struct Joined {
+		UniqueFd own;
+		int flag;
+	};
+
+	static UniqueFd open_ns(const std::string &path, pid_t pid)
+	{
+		UniqueFd fd(::open(path.c_str(), O_RDONLY | O_CLOEXEC));
+		if (!fd)
+			throw CommandError(errno == ENOENT ? exit_no_process : exit_error,
+					   fmt::format("cannot open {} (process {}): {}", path, pid, errno_text(errno)));
+		return fd;
+	}
+	static bool same_ns(int a, int b)
+	{
+		struct stat sa {}, sb {};
+		return ::fstat(a, &sa) == 0 && ::fstat(b, &sb) == 0 && sa.st_ino == sb.st_ino && sa.st_dev == sb.st_dev;
+	}
+	// setns() into a mount namespace moves root and cwd to its root.
+	bool save_dirs()
+	{
+		root_ = UniqueFd(::open("/", O_PATH | O_DIRECTORY | O_CLOEXEC));
+		cwd_ = UniqueFd(::open(".", O_PATH | O_DIRECTORY | O_CLOEXEC));
+		return root_ && cwd_;
+	}
+
+	std::vector<Joined> joined_;
+	UniqueFd root_, cwd_;
+};
+
 } // namespace
 
 int run_checkpoint(const CheckpointOptions &o)
@@ -270,7 +357,12 @@ int run_checkpoint(const CheckpointOptions &o)
 	crmod_checkpoint_args args{};
 	args.pid = static_cast<std::uint32_t>(o.pid);
 	args.fd = output.fd();
-	if (int err = device.checkpoint(args)) {
+	int err = 0;
+	{
+		InTargetNamespaces joined(o.pid);
+		err = device.checkpoint(args);
+	}
+	if (err) {
 		args.error[sizeof(args.error) - 1] = '\0';
 		std::string why = args.error[0] ? args.error : errno_text(err);
 		throw CommandError(err == EPERM || err == EACCES ? exit_permission : exit_checkpoint_failed,

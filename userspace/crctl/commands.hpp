@@ -59,6 +59,7 @@ struct RestartOptions {
 	std::string image;	// "-": standard input
 	bool detach = false;
 	bool any_cgroup = false;	// restart in crctl's cgroup, not the image's
+	bool same_pid_ns = false;	// the image's pid in crctl's pid namespace, no container
 	std::string cpu_cap = "full";	// "full": every CPU feature; "fpu": the registers' only
 	std::string stdin_path, stdout_path, stderr_path;	// empty: crctl's own
 };

@@ -150,6 +150,9 @@ int main(int argc, char **argv)
 	restart->add_option("--stderr", restart_options.stderr_path, "Likewise as fd 2 (created or truncated)");
 	restart->add_flag("--any-cgroup", restart_options.any_cgroup,
 			  "Restart in crctl's own cgroup (by default the process is moved into the image's)");
+	restart->add_flag("--same-pid-ns", restart_options.same_pid_ns,
+			  "Restart with the image's pid in crctl's own pid namespace (by default: in a new pid "
+			  "namespace with a /proc of its own, whose pid 1 is crctl's child)");
 	restart->add_option("--cpu-cap", restart_options.cpu_cap,
 			    "CPU check: full (default: this CPU must have every feature the image's CPU had) "
 			    "or fpu (only what the saved registers need; for programs known to use nothing else)")
@@ -166,6 +169,7 @@ int main(int argc, char **argv)
 	validate->add_option("--stdout", validate_options.restart.stdout_path, "As restart --stdout");
 	validate->add_option("--stderr", validate_options.restart.stderr_path, "As restart --stderr");
 	validate->add_flag("--any-cgroup", validate_options.restart.any_cgroup, "As restart --any-cgroup");
+	validate->add_flag("--same-pid-ns", validate_options.restart.same_pid_ns, "As restart --same-pid-ns");
 	validate->add_option("--cpu-cap", validate_options.restart.cpu_cap, "As restart --cpu-cap")
 		->check(CLI::IsMember({"full", "fpu"}))
 		->capture_default_str();

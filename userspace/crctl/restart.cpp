@@ -1,8 +1,13 @@
-// crctl restart IMAGE|-: check the image here first, then fork a child that
-// enters the image's cgroup and asks the module to turn it into the image's
-// process; report how that went through a pipe, and wait for the restored
-// process (or leave it running). crctl validate IMAGE: the same child, but
-// the module only checks, and the child reports and exits.
+// crctl restart IMAGE|-: check the image here first, then make the
+// container: a child that is pid 1 of a new pid namespace, in a new mount
+// namespace whose only change is a /proc of that namespace. It starts, with
+// the image's own pid, the process that enters the image's cgroup and asks
+// the module to turn it into the image's process; that reports how it went
+// through a pipe. Pid 1 reaps, passes on the signals crctl passes on, and
+// tells crctl the restored process's end; crctl waits for that (or leaves it
+// running). --same-pid-ns: no container, the image's pid in crctl's own pid
+// namespace. crctl validate IMAGE: the same, but the module only checks, and
+// the child reports and exits.
 #include "commands.hpp"
 
 #include "crctl/cgroup.hpp"
@@ -24,7 +29,10 @@
 #include <vector>
 
 #include <fcntl.h>
+#include <linux/sched.h>
 #include <sys/mman.h>
+#include <sys/mount.h>
+#include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
 
@@ -232,28 +240,60 @@ int reap(pid_t pid)
 	return status;
 }
 
-std::atomic<pid_t> restored_pid{0};
+std::atomic<pid_t> forward_to{0};
 
-void forward_signal(int sig)
+// ^C, ^\ and a hangup reach the restored process from the terminal, as they
+// reach crctl (one process group, one session): only what a process sent
+// crctl (or the container's pid 1) alone is passed on, so that none of them
+// is left behind and none comes twice.
+void forward_signal(int sig, siginfo_t *info, void *)
 {
-	if (pid_t pid = restored_pid.load())
+	if (pid_t pid = forward_to.load(); pid && info->si_code != SI_KERNEL)
 		::kill(pid, sig);
 }
 
-// Waits for the restored process; its exit status, or 128 + the signal.
-int wait_for(pid_t pid)
+void forward_signals_to(pid_t pid)
 {
-	// ^C and ^\ reach the restored process through the terminal's process
-	// group; crctl waits on to report them. SIGTERM and SIGHUP sent to
-	// crctl alone are passed on, so that it never leaves it behind.
-	restored_pid = pid;
-	std::signal(SIGINT, SIG_IGN);
-	std::signal(SIGQUIT, SIG_IGN);
+	forward_to = pid;
 	struct sigaction forward {};
-	forward.sa_handler = forward_signal;
-	::sigaction(SIGTERM, &forward, nullptr);
-	::sigaction(SIGHUP, &forward, nullptr);
-	int status = reap(pid);
+	forward.sa_sigaction = forward_signal;
+	forward.sa_flags = SA_SIGINFO | SA_RESTART;
+	for (int sig : {SIGINT, SIGQUIT, SIGTERM, SIGHUP})
+		::sigaction(sig, &forward, nullptr);
+}
+
+// fork(), or clone3() with flags and, if not 0, the pid the child must have.
+pid_t clone_child(std::uint64_t flags, pid_t pid)
+{
+	clone_args args{};
+	args.flags = flags;
+	args.exit_signal = SIGCHLD;
+	if (pid) {
+		args.set_tid = reinterpret_cast<std::uintptr_t>(&pid);
+		args.set_tid_size = 1;
+	}
+	return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof(args)));
+}
+
+// Who holds pid in crctl's pid namespace, for a refusal: "process 42 (sh)".
+std::string holder_of(pid_t pid)
+{
+	std::string comm;
+	if (UniqueFd fd(::open(fmt::format("/proc/{}/comm", pid).c_str(), O_RDONLY | O_CLOEXEC)); fd) {
+		char buffer[64];
+		ssize_t got = ::read(fd.get(), buffer, sizeof(buffer));
+		if (got > 0)
+			comm.assign(buffer, static_cast<std::size_t>(got));
+		while (!comm.empty() && comm.back() == '\n')
+			comm.pop_back();
+	}
+	return comm.empty() ? fmt::format("process {}", pid) : fmt::format("process {} ({})", pid, comm);
+}
+
+// The restored process: its end as its wait status says it, crctl's exit
+// status (the process's, or 128 + the signal that killed it).
+int report_end(pid_t pid, int status)
+{
 	if (WIFSIGNALED(status)) {
 		auto sig = WTERMSIG(status);
 		std::cerr << fmt::format("crctl: restored process {} killed by signal {} ({})\n", pid, sig,
@@ -267,11 +307,75 @@ int wait_for(pid_t pid)
 
 namespace {
 
+// The container's pid 1: a /proc of its own, then the image's process with
+// the image's pid (or itself, if that is 1). It reaps every orphan of the
+// namespace, passes on the signals crctl passes on, and writes the process's
+// wait status to end_fd when it ends; its own end ends the container.
+[[noreturn]] void container_init(const ChildPlan &plan, pid_t pid, int end_fd) noexcept
+{
+	auto fail = [&](const char *kind, const std::string &why) {
+		write_all(plan.status_fd, kind);
+		write_all(plan.status_fd, why);
+		write_all(plan.status_fd, "\n");
+		::_exit(exit_error);
+	};
+	// slave: the host's mounts still appear here, ours never leak out
+	if (::mount(nullptr, "/", nullptr, MS_REC | MS_SLAVE, nullptr) != 0)
+		fail("E", fmt::format("cannot make the container's mounts its own: {}", errno_text(errno)));
+	if (::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
+		fail("E", fmt::format("cannot mount the container's /proc: {}", errno_text(errno)));
+	if (pid == 1)
+		become_image(plan);
+	pid_t process = clone_child(0, pid);
+	if (process == 0)
+		become_image(plan);
+	if (process < 0)
+		fail(errno == EINVAL ? "R" : "E",
+		     fmt::format("cannot start a process with the image's pid {} in the new pid namespace: {}{}", pid,
+				 errno_text(errno), errno == EINVAL ? " (beyond this kernel's pid_max?)" : ""));
+	// Only the process keeps the image, the status pipe, /dev/crctl (a
+	// module in use cannot be unloaded) and the stdio.
+	::close_range(3, static_cast<unsigned int>(end_fd) - 1, 0);
+	::close_range(static_cast<unsigned int>(end_fd) + 1, ~0U, 0);
+	if (int null = ::open("/dev/null", O_RDWR); null >= 0) {
+		for (int fd = 0; fd <= 2; fd++)
+			::dup2(null, fd);
+		if (null > 2)
+			::close(null);
+	}
+	std::signal(SIGPIPE, SIG_IGN);
+	forward_signals_to(process);
+	for (;;) {
+		int status = 0;
+		pid_t ended = ::waitpid(-1, &status, 0);
+		if (ended < 0 && errno == EINTR)
+			continue;
+		if (ended < 0)
+			::_exit(exit_error);
+		if (ended == process) {
+			write_all(end_fd, fmt::format("{}\n", status));
+			::_exit(exit_ok);
+		}
+	}
+}
+
+// The first child of pid, as /proc says it in crctl's namespace; 0 if none.
+pid_t first_child_of(pid_t pid)
+{
+	UniqueFd fd(::open(fmt::format("/proc/{}/task/{}/children", pid, pid).c_str(), O_RDONLY | O_CLOEXEC));
+	char buffer[64] = {};
+	if (!fd || ::read(fd.get(), buffer, sizeof(buffer) - 1) <= 0)
+		return 0;
+	return static_cast<pid_t>(std::strtol(buffer, nullptr, 10));
+}
+
 // A child started on the image, and what it said on the status pipe
 // before it restarted, exited or was killed.
 struct Launched {
-	pid_t child;
-	std::string report;	// "": restarted; "R..": refused; "V": valid; else lost
+	pid_t child;	// the container's pid 1, or (--same-pid-ns) the process
+	pid_t pid;	// the image's
+	UniqueFd end;	// from the container's pid 1: the process's wait status
+	std::string report;	// "": restarted; "R..": refused; "V": valid; "E..": failed; else lost
 	std::vector<std::string> reasons;	// validating: crctl's own refusals, first
 	bool all_reasons;	// the module told every reason it found
 };
@@ -306,24 +410,56 @@ Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feat
 			cgroup.reset();
 			flags |= CRMOD_RESTART_ANY_CGROUP;
 		}
+	// the image's pid, in crctl's namespace: refused at once if taken
+	pid_t pid = image.process.task ? static_cast<pid_t>(image.process.task->pid) : 0;
+	auto pid_taken = [&] {
+		return fmt::format("the image's pid {} is in use here, by {}", pid, holder_of(pid));
+	};
+	if (o.same_pid_ns && (pid <= 0 || ::kill(pid, 0) == 0 || errno == EPERM)) {
+		if (!validate)
+			throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, pid_taken()));
+		reasons.push_back(pid_taken());
+		pid = 0;
+	}
 	const bool all_reasons = validate && (device.version().features & CRMOD_FEAT_REASONS);
 	auto redirects = open_redirects(o);
 
 	int ends[2];
 	if (::pipe2(ends, O_CLOEXEC) != 0)
 		throw CommandError(exit_error, fmt::format("cannot create a pipe: {}", errno_text(errno)));
-	UniqueFd status_read(ends[0]), status_write(ends[1]);
+	UniqueFd status_read(ends[0]), status_write(ends[1]), end_read, end_write;
+	if (!o.same_pid_ns) {
+		if (::pipe2(ends, O_CLOEXEC) != 0)
+			throw CommandError(exit_error, fmt::format("cannot create a pipe: {}", errno_text(errno)));
+		end_read.reset(ends[0]);
+		end_write.reset(ends[1]);
+	}
 	std::cout.flush();
 	std::cerr.flush();
-	pid_t child = ::fork();
+	pid_t child = o.same_pid_ns ? clone_child(0, pid) : clone_child(CLONE_NEWPID | CLONE_NEWNS, 0);
+	if (child < 0 && o.same_pid_ns && errno == EEXIST)
+		throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, pid_taken()));
+	if (child < 0 && errno == EPERM)
+		throw CommandError(exit_permission,
+				   o.same_pid_ns ? fmt::format("giving the restored process its pid {} needs "
+							       "CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN",
+							       pid)
+						 : std::string("making the restored process's container (a pid and a "
+							       "mount namespace) needs CAP_SYS_ADMIN; --same-pid-ns "
+							       "needs only CAP_CHECKPOINT_RESTORE"));
 	if (child < 0)
-		throw CommandError(exit_error, fmt::format("cannot fork: {}", errno_text(errno)));
-	if (child == 0)
-		become_image({device, image_fd.get(), status_write.get(), redirects, cgroup, flags, all_reasons});
+		throw CommandError(exit_error, fmt::format("cannot start the restoring process: {}", errno_text(errno)));
+	if (child == 0) {
+		ChildPlan plan{device, image_fd.get(), status_write.get(), redirects, cgroup, flags, all_reasons};
+		if (o.same_pid_ns)
+			become_image(plan);
+		container_init(plan, pid, end_write.get());
+	}
 
 	status_write.reset();
+	end_write.reset();
 	redirects.clear();
-	Launched launched{child, {}, std::move(reasons), all_reasons};
+	Launched launched{child, pid, std::move(end_read), {}, std::move(reasons), all_reasons};
 	read_to_end(status_read.get(), "the restart's status pipe",
 		    [&](std::string_view chunk) { launched.report += chunk; });
 	while (!launched.report.empty() && launched.report.back() == '\n')
@@ -342,14 +478,32 @@ int run_restart(const RestartOptions &o)
 		reap(child);
 		if (report.starts_with('R'))
 			throw CommandError(exit_bad_image, "restart refused: " + report.substr(1));
+		if (report.starts_with('E'))
+			throw CommandError(exit_error, "restart failed before the image was read: " + report.substr(1));
 		throw CommandError(exit_restart_lost, "restart failed after the point of no return: " + report);
 	}
-	// The module closed the pipe when it gave the child the image's fds.
+	// The module closed the pipe when it gave the process the image's fds.
+	const pid_t restored = launched.end ? first_child_of(child) : child;
+	if (restored <= 0)
+		throw CommandError(exit_error, fmt::format("the restored process ended before crctl could see its pid "
+							   "(the container's pid 1 is {})", child));
+	std::cerr << fmt::format("crctl: restored 1 process, 1 thread: pid {}{}\n", restored,
+				 launched.end ? fmt::format(" (pid {} in its container)", launched.pid) : "");
 	if (o.detach) {
-		std::cout << child << '\n';
+		std::cout << restored << '\n';
 		return exit_ok;
 	}
-	return wait_for(child);
+	forward_signals_to(child);
+	if (!launched.end)
+		return report_end(restored, reap(child));
+	std::string said;
+	read_to_end(launched.end.get(), "the container's report", [&](std::string_view chunk) { said += chunk; });
+	int init_status = reap(child);
+	if (said.empty())
+		throw CommandError(exit_error, fmt::format("the container's pid 1 ({}) ended (wait status {:#x}) "
+							   "before the restored process {}",
+							   child, init_status, restored));
+	return report_end(restored, std::stoi(said));
 }
 
 int run_validate(const ValidateOptions &v)
@@ -379,9 +533,12 @@ int run_validate(const ValidateOptions &v)
 		return status;
 	};
 	try {
-		auto [child, said, reasons, all_reasons] = launch(v.restart, CRMOD_RESTART_VALIDATE, CRMOD_FEAT_VALIDATE,
-								  "validate an image", "image refused");
-		int status = reap(child);
+		auto launched = launch(v.restart, CRMOD_RESTART_VALIDATE, CRMOD_FEAT_VALIDATE, "validate an image",
+				       "image refused");
+		const std::string &said = launched.report;
+		auto &reasons = launched.reasons;
+		const bool all_reasons = launched.all_reasons;
+		int status = reap(launched.child);
 		if (said.starts_with('R')) {
 			// one line per reason where the module tells them all
 			std::string_view rest(said);

@@ -501,7 +501,7 @@ std::string process_text(const ProcessState &p, const crmod_machine &machine)
 		const auto &t = *p.task;
 		out += "task:\n";
 		line("comm", c_string(t.comm));
-		line("pid", fmt::format("{} (at the checkpoint)", t.pid));
+		line("pid", fmt::format("{} (in its pid namespace; restart gives it back)", t.pid));
 		line("personality", hex(t.personality));
 		line("nice", std::to_string(t.nice));
 		line("umask", fmt::format("{:04o}", t.umask));

@@ -206,7 +206,7 @@ struct crmod_image_trailer {
 /* The process: identity, the mm fields behind /proc/PID/{cmdline,environ,..} */
 struct crmod_task {
 	char comm[16];		/* NUL-terminated */
-	__u32 pid;		/* at checkpoint; informative */
+	__u32 pid;		/* getpid() in its own pid namespace */
 	__u32 personality;
 	__s32 nice;
 	__u32 umask;

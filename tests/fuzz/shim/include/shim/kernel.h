@@ -590,7 +590,7 @@ struct dentry {
 	struct dentry *d_parent;
 	struct inode *d_inode;
 };
-struct vfsmount { int mnt_flags; };
+struct vfsmount { struct dentry *mnt_root; int mnt_flags; };
 struct path { struct vfsmount *mnt; struct dentry *dentry; };
 struct super_block { unsigned long s_magic; unsigned long s_flags; };
 struct pipe_inode_info;
@@ -935,6 +935,7 @@ struct nsproxy {
 struct pid_namespace;
 struct pid_namespace *task_active_pid_ns(struct task_struct *tsk);
 pid_t task_tgid_nr_ns(struct task_struct *tsk, struct pid_namespace *ns);
+pid_t task_pid_nr_ns(struct task_struct *tsk, struct pid_namespace *ns);
 struct proc_fs_info { struct pid_namespace *pid_ns; };
 struct proc_fs_info *proc_sb_info(struct super_block *sb);
 struct signal_struct {
