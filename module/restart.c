@@ -320,14 +320,48 @@ static bool cr_check_go_on(struct cr_plan *p, int *ret, bool *failed)
 	return true;
 }
 
+static int cr_check_sighand(struct cr_plan *p)
+{
+	if (refcount_read(&current->sighand->count) != 1)
+		return cr_fail(p->err, "the restarting process shares its signal handlers");
+	return 0;
+}
+
+/* The image's open files, each on the pipes and files before it. */
+static int cr_plan_open_fd_objects(struct cr_plan *p)
+{
+	int ret = cr_plan_open_pipes(p);
+
+	if (!ret)
+		ret = cr_plan_open_ofds(p);
+	if (!ret)
+		ret = cr_plan_take_locks(p);
+	return ret;
+}
+
 /*
  * Phase 1b: what the sections say, checked against this machine. The task
  * and its memory name files, and the open files build on the files and on
  * each other: they run only where what they rest on passed.
  */
+static const struct {
+	int (*check)(struct cr_plan *p);
+	bool needs_files;
+} cr_plan_checks[] = {
+	{ cr_plan_check_task, true },
+	{ cr_plan_check_cgroup, false },
+	{ cr_plan_check_mm, true },
+	{ cr_check_sighand, false },
+	{ cr_plan_check_pending, false },
+	{ cr_arch_check_regs, false },
+	{ cr_plan_check_creds, false },
+	{ cr_plan_open_fd_objects, true },
+};
+
 static int cr_check_plan(struct cr_plan *p)
 {
 	bool failed = false, files_failed = false;
+	size_t i;
 	int ret;
 
 	ret = cr_check_complete(p);
@@ -336,38 +370,10 @@ static int cr_check_plan(struct cr_plan *p)
 	ret = cr_plan_open_files(p);
 	if (!cr_check_go_on(p, &ret, &files_failed))
 		return ret;
-	if (!files_failed) {
-		ret = cr_plan_check_task(p);
-		if (!cr_check_go_on(p, &ret, &failed))
-			return ret;
-	}
-	ret = cr_plan_check_cgroup(p);
-	if (!cr_check_go_on(p, &ret, &failed))
-		return ret;
-	if (!files_failed) {
-		ret = cr_plan_check_mm(p);
-		if (!cr_check_go_on(p, &ret, &failed))
-			return ret;
-	}
-	if (refcount_read(&current->sighand->count) != 1)
-		ret = cr_fail(p->err, "the restarting process shares its signal handlers");
-	if (!cr_check_go_on(p, &ret, &failed))
-		return ret;
-	ret = cr_plan_check_pending(p);
-	if (!cr_check_go_on(p, &ret, &failed))
-		return ret;
-	ret = cr_arch_check_regs(p);
-	if (!cr_check_go_on(p, &ret, &failed))
-		return ret;
-	ret = cr_plan_check_creds(p);
-	if (!cr_check_go_on(p, &ret, &failed))
-		return ret;
-	if (!files_failed) {
-		ret = cr_plan_open_pipes(p);
-		if (!ret)
-			ret = cr_plan_open_ofds(p);
-		if (!ret)
-			ret = cr_plan_take_locks(p);
+	for (i = 0; i < ARRAY_SIZE(cr_plan_checks); i++) {
+		if (files_failed && cr_plan_checks[i].needs_files)
+			continue;
+		ret = cr_plan_checks[i].check(p);
 		if (!cr_check_go_on(p, &ret, &failed))
 			return ret;
 	}
