@@ -630,23 +630,170 @@ static int cr_check_mm_fields(struct cr_plan *p)
 }
 
 /*
- * vm.max_map_count as the kernel has it now (it is not exported); the
- * default if it cannot be read (not a fallible step: nothing fails).
+ * A vm sysctl as the kernel has it now (they are not exported, and ppc64's
+ * kallsyms finds no variables); def if it cannot be read (not a fallible
+ * step: nothing fails).
  */
-static long cr_max_map_count(void)
+static long cr_vm_sysctl(const char *name, long def)
 {
-	struct file *f = filp_open("/proc/sys/vm/max_map_count", O_RDONLY, 0);
-	char buf[24] = "";
+	char path[48], buf[24] = "";
+	struct file *f;
 	loff_t pos = 0;
-	long count = DEFAULT_MAX_MAP_COUNT;
+	long val = def;
 
+	snprintf(path, sizeof(path), "/proc/sys/vm/%s", name);
+	f = filp_open(path, O_RDONLY, 0);
 	if (IS_ERR(f))
-		return count;
-	if (kernel_read(f, buf, sizeof(buf) - 1, &pos) > 0 &&
-	    kstrtol(strim(buf), 10, &count))
-		count = DEFAULT_MAX_MAP_COUNT;
+		return def;
+	if (kernel_read(f, buf, sizeof(buf) - 1, &pos) <= 0 ||
+	    kstrtol(strim(buf), 10, &val))
+		val = def;
 	fput(f);
-	return count;
+	return val;
+}
+
+/*
+ * Content is copied in through write access, and mprotect follows, where
+ * the mapping had been writable (so it is accounted, as it was) or is
+ * shared. Otherwise (text a debugger patched) it is mapped as it was and
+ * written as ptrace writes, so that its flags stay as they were: mappings
+ * with different flags must not merge where the original's did not.
+ */
+static bool cr_fill_by_force(const struct crmod_vma *v)
+{
+	return !(v->flags & (CRMOD_VMA_ACCOUNT | CRMOD_VMA_SHARED)) &&
+	       !(v->prot & CRMOD_PROT_WRITE);
+}
+
+static unsigned long cr_map_prot(const struct crmod_vma *v)
+{
+	unsigned long prot = v->prot;
+
+	if (cr_vma_has_content(v) && !cr_fill_by_force(v))
+		prot |= PROT_READ | PROT_WRITE;
+	return prot;
+}
+
+/*
+ * Whether vm_mmap() of it commits its memory (mm/mmap.c's
+ * accountable_mapping(): private and writable; restart never asks for
+ * MAP_NORESERVE, and hugetlbfs, accounted its own way, is refused before).
+ */
+static bool cr_vma_committed(const struct crmod_vma *v)
+{
+	return !(v->flags & (CR_VMA_SPECIAL | CRMOD_VMA_SHARED)) &&
+	       (cr_map_prot(v) & PROT_WRITE);
+}
+
+/* A size for a message: GiB, MiB or KiB, rounded up or down. */
+static const char *cr_pages_str(char *buf, size_t len, u64 pages, bool up)
+{
+	u64 kib = pages << (PAGE_SHIFT - 10);
+	unsigned int shift = kib >= (10ULL << 20) ? 20 : kib >= (10 << 10) ? 10 : 0;
+	u64 n = up ? (kib + BIT_ULL(shift) - 1) >> shift : kib >> shift;
+
+	snprintf(buf, len, "%llu %s", n, shift == 20 ? "GiB" : shift ? "MiB" : "KiB");
+	return buf;
+}
+
+/* Pages the caller's own mappings commit now: cr_unmap_all() returns them. */
+static long cr_caller_committed(struct mm_struct *mm)
+{
+	struct vm_area_struct *vma;
+	long pages = 0;
+
+	if (mmap_read_lock_killable(mm))
+		return -EINTR;
+	for (vma = find_vma(mm, 0); vma; vma = find_vma(mm, vma->vm_end))
+		if (vma->vm_flags & VM_ACCOUNT)
+			pages += (vma->vm_end - vma->vm_start) >> PAGE_SHIFT;
+	mmap_read_unlock(mm);
+	return pages;
+}
+
+/*
+ * vm.overcommit_memory=2: __vm_enough_memory() refuses a mapping that
+ * brings the committed total to the commit limit, less the reserves for
+ * root (admin_reserve_kbytes, unless CAP_SYS_ADMIN) and for recovering
+ * from a big process (user_reserve_kbytes, at most total_vm / 32). Checked
+ * for each mapping in the order restart makes them, against what is
+ * committed now: what others commit meanwhile is a race only the kernel
+ * can judge, after the point of no return.
+ */
+static int cr_check_commit_never(struct cr_plan *p)
+{
+	long limit = crmod_sym_vm_commit_limit(), allowed = limit, own;
+	long user = cr_vm_sysctl("user_reserve_kbytes", 0) >> (PAGE_SHIFT - 10);
+	long others, committed, total_vm = 0, pages;
+	char need[24], left[24], lim[24], now[24];
+	u32 i;
+
+	if (!ns_capable_noaudit(&init_user_ns, CAP_SYS_ADMIN))
+		allowed -= cr_vm_sysctl("admin_reserve_kbytes", 0) >> (PAGE_SHIFT - 10);
+	own = cr_caller_committed(current->mm);
+	if (own < 0)
+		return own;
+	others = max_t(long, (long)vm_memory_committed() - own, 0);
+	committed = others;
+	for (i = 0; i < p->nr_vmas; i++)
+		if (p->vmas[i].flags & CR_VMA_SPECIAL)
+			total_vm += (p->vmas[i].end - p->vmas[i].start) >> PAGE_SHIFT;
+	for (i = 0; i < p->nr_vmas; i++) {
+		const struct crmod_vma *v = &p->vmas[i];
+		long room = allowed - min(total_vm / 32, user) - committed - 1;
+
+		if (v->flags & CR_VMA_SPECIAL)
+			continue;
+		pages = (v->end - v->start) >> PAGE_SHIFT;
+		total_vm += pages;
+		if (!cr_vma_committed(v))
+			continue;
+		if (pages > room)
+			return cr_fail(p->err,
+				       "mapping %#llx-%#llx needs %s of committed memory; this machine's overcommit policy (vm.overcommit_memory=2) allows at most %s more (CommitLimit %s, %s committed before it)",
+				       v->start, v->end,
+				       cr_pages_str(need, sizeof(need), pages, true),
+				       cr_pages_str(left, sizeof(left), max(room, 0L), false),
+				       cr_pages_str(lim, sizeof(lim), limit, false),
+				       cr_pages_str(now, sizeof(now), committed, true));
+		committed += pages;
+	}
+	return 0;
+}
+
+/*
+ * Every private writable mapping restart makes commits its memory, and the
+ * overcommit policy (mm/util.c __vm_enough_memory()) may refuse it: after
+ * the point of no return, so it is asked here. 0 (heuristic) refuses one
+ * mapping larger than RAM and swap, 1 never refuses, 2 is above.
+ */
+static int cr_check_commit(struct cr_plan *p)
+{
+	long policy = cr_vm_sysctl("overcommit_memory", OVERCOMMIT_GUESS);
+	char need[24], most[24];
+	struct sysinfo si;
+	u64 limit;
+	u32 i;
+
+	if (policy == OVERCOMMIT_ALWAYS)
+		return 0;
+	if (policy == OVERCOMMIT_NEVER)
+		return cr_check_commit_never(p);
+	crmod_sym_si_swapinfo(&si);
+	limit = totalram_pages() + si.totalswap;
+	for (i = 0; i < p->nr_vmas; i++) {
+		const struct crmod_vma *v = &p->vmas[i];
+		u64 pages = (v->end - v->start) >> PAGE_SHIFT;
+
+		if (cr_vma_committed(v) && pages > limit)
+			return cr_fail(p->err,
+				       "mapping %#llx-%#llx needs %s of committed memory; this machine's overcommit policy (vm.overcommit_memory=%ld) allows at most %s (RAM + swap)",
+				       v->start, v->end,
+				       cr_pages_str(need, sizeof(need), pages, true),
+				       policy,
+				       cr_pages_str(most, sizeof(most), limit, false));
+	}
+	return 0;
 }
 
 /* The files a VMA maps, opened as the mapping needs them. */
@@ -762,7 +909,7 @@ int cr_plan_check_mm(struct cr_plan *p)
 			       get_nr_threads(current));
 	if (atomic_read(&mm->mm_users) != 1)
 		return cr_fail(p->err, "the restarting process shares its address space");
-	max_maps = cr_max_map_count();
+	max_maps = cr_vm_sysctl("max_map_count", DEFAULT_MAX_MAP_COUNT);
 	if (p->nr_vmas + CR_SPARE_VMAS > max_maps)
 		return cr_fail(p->err, "the image has %u mappings; vm.max_map_count allows %ld",
 			       p->nr_vmas, max_maps - CR_SPARE_VMAS);
@@ -786,6 +933,8 @@ int cr_plan_check_mm(struct cr_plan *p)
 		ret = cr_fail(p->err,
 			      "the image has %llu bytes locked in memory; RLIMIT_MEMLOCK allows %lu without CAP_IPC_LOCK",
 			      locked, rlimit(RLIMIT_MEMLOCK));
+	if (!ret)
+		ret = cr_check_commit(p);
 	return ret;
 }
 
@@ -925,28 +1074,6 @@ static int cr_place_specials(struct cr_plan *p, struct mm_struct *mm)
 		}
 	}
 	return 0;
-}
-
-/*
- * Content is copied in through write access, and mprotect follows, where
- * the mapping had been writable (so it is accounted, as it was) or is
- * shared. Otherwise (text a debugger patched) it is mapped as it was and
- * written as ptrace writes, so that its flags stay as they were: mappings
- * with different flags must not merge where the original's did not.
- */
-static bool cr_fill_by_force(const struct crmod_vma *v)
-{
-	return !(v->flags & (CRMOD_VMA_ACCOUNT | CRMOD_VMA_SHARED)) &&
-	       !(v->prot & CRMOD_PROT_WRITE);
-}
-
-static unsigned long cr_map_prot(const struct crmod_vma *v)
-{
-	unsigned long prot = v->prot;
-
-	if (cr_vma_has_content(v) && !cr_fill_by_force(v))
-		prot |= PROT_READ | PROT_WRITE;
-	return prot;
 }
 
 static int cr_map_vma(struct cr_plan *p, const struct crmod_vma *v)

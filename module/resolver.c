@@ -31,6 +31,8 @@ typeof(memfd_fcntl) *crmod_sym_memfd_fcntl;
 typeof(sched_setaffinity) *crmod_sym_sched_setaffinity;
 typeof(update_rlimit_cpu) *crmod_sym_update_rlimit_cpu;
 typeof(do_send_sig_info) *crmod_sym_do_send_sig_info;
+typeof(si_swapinfo) *crmod_sym_si_swapinfo;
+typeof(vm_commit_limit) *crmod_sym_vm_commit_limit;
 #ifdef CR_HAVE_TASK_EXEC_STATE
 typeof(task_exec_state_set_dumpable) *crmod_sym_task_exec_state_set_dumpable;
 #else
@@ -76,6 +78,8 @@ static const struct crmod_symbol crmod_symbols[] = {
 	CRMOD_SYMBOL(sched_setaffinity),
 	CRMOD_SYMBOL(update_rlimit_cpu),
 	CRMOD_SYMBOL(do_send_sig_info),
+	CRMOD_SYMBOL(si_swapinfo),
+	CRMOD_SYMBOL(vm_commit_limit),
 #ifdef CR_HAVE_TASK_EXEC_STATE
 	CRMOD_SYMBOL(task_exec_state_set_dumpable),
 #else

@@ -19,12 +19,14 @@
 #include <linux/fs_struct.h>
 #include <linux/memfd.h>
 #include <linux/mm.h>
+#include <linux/mman.h>
 #include <linux/pipe_fs_i.h>
 #include <linux/posix-timers.h>
 #include <linux/ptrace.h>
 #include <linux/sched.h>
 #include <linux/sched/coredump.h>
 #include <linux/signal.h>
+#include <linux/swap.h>
 #include <linux/types.h>
 
 struct pt_regs;
@@ -49,6 +51,9 @@ extern typeof(sched_setaffinity) *crmod_sym_sched_setaffinity;
 extern typeof(update_rlimit_cpu) *crmod_sym_update_rlimit_cpu;
 /* kernel/signal.c: a signal with its siginfo, on a queue of our choosing */
 extern typeof(do_send_sig_info) *crmod_sym_do_send_sig_info;
+/* mm/swapfile.c, mm/util.c: what the overcommit policy weighs */
+extern typeof(si_swapinfo) *crmod_sym_si_swapinfo;
+extern typeof(vm_commit_limit) *crmod_sym_vm_commit_limit;
 /* PR_SET_DUMPABLE: of the mm, or from 7.x of the task's exec state */
 #ifdef CR_HAVE_TASK_EXEC_STATE
 extern typeof(task_exec_state_set_dumpable) *crmod_sym_task_exec_state_set_dumpable;

@@ -305,6 +305,8 @@ typeof(memfd_fcntl) *crmod_sym_memfd_fcntl;
 typeof(sched_setaffinity) *crmod_sym_sched_setaffinity;
 typeof(update_rlimit_cpu) *crmod_sym_update_rlimit_cpu;
 typeof(do_send_sig_info) *crmod_sym_do_send_sig_info;
+typeof(si_swapinfo) *crmod_sym_si_swapinfo;
+typeof(vm_commit_limit) *crmod_sym_vm_commit_limit;
 typeof(set_dumpable) *crmod_sym_set_dumpable;
 u32 *crmod_sym_elf_hwcap2;
 crmod_syscall_fn crmod_sym___x64_sys_rt_sigreturn;

@@ -425,6 +425,15 @@ int vm_munmap(unsigned long start, size_t len);
 int access_process_vm(struct task_struct *tsk, unsigned long addr, void *buf,
 		      int len, unsigned int gup_flags);
 int replace_mm_exe_file(struct mm_struct *mm, struct file *new_exe_file);
+/* what the overcommit policy weighs (shim_live.c: a big server's) */
+#define OVERCOMMIT_GUESS 0
+#define OVERCOMMIT_ALWAYS 1
+#define OVERCOMMIT_NEVER 2
+struct sysinfo { unsigned long totalram, totalswap, freeswap; };
+unsigned long totalram_pages(void);
+void si_swapinfo(struct sysinfo *val);
+unsigned long vm_commit_limit(void);
+unsigned long vm_memory_committed(void);
 
 /* ---- time ---- */
 #define NSEC_PER_USEC 1000L
