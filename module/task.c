@@ -648,7 +648,9 @@ int cr_restore_task(struct cr_plan *p)
 	int ret;
 
 	crmod_sym___set_task_comm(current, t->comm, false);
-	crmod_compat_rseq_set(t->rseq, t->rseq_len, t->rseq_sig);
+	if (crmod_compat_rseq_set(t->rseq, t->rseq_len, t->rseq_sig))
+		return cr_fail(p->err, "cannot reset the ids of the rseq area at %#llx",
+			       t->rseq);
 	current->personality = t->personality;
 	current->fs->umask = t->umask;
 	if (t->root_file)

@@ -949,6 +949,44 @@ static void read_from(int fd, off_t at, char *buf, size_t size)
 	buf[got < 0 ? 0 : got] = 0;
 }
 
+/*
+ * rseq: an area of the extensible ABI (more than 32 bytes, as newer glibc
+ * registers; 6.1 takes only 32), registered by the process itself, glibc's
+ * own registration off (the case sets glibc.pthread.rseq=0). Restarted, it
+ * lives on (7.2 kills a task whose v2 area holds ids it did not write) and
+ * the kernel keeps the area's CPU id, as sched_getcpu() says it.
+ */
+static uint32_t rseq_area[16] __attribute__((aligned(64)));
+
+static int mode_rseq(int argc, char **argv)
+{
+	uint32_t len = sizeof(rseq_area);
+	int cpu;
+
+	(void)argc;
+	(void)argv;
+	if (syscall(SYS_rseq, rseq_area, len, 0, 0x53053053) != 0) {
+		if (errno == EBUSY)
+			die("rseq: glibc has one (GLIBC_TUNABLES=glibc.pthread.rseq=0)");
+		len = 32;
+		if (errno != EINVAL ||
+		    syscall(SYS_rseq, rseq_area, len, 0, 0x53053053) != 0)
+			die("rseq");
+	}
+	out("rseq: a %u-byte area at %p, cpu %d\n", len, (void *)rseq_area,
+	    (int)rseq_area[1]);
+	announce_ready();
+	wait_restart(50);
+
+	cpu = sched_getcpu();
+	if (selftest == 2)
+		rseq_area[1] = 12345;
+	EXPECT(rseq_area[1] == (uint32_t)cpu && rseq_area[0] == (uint32_t)cpu,
+	       "the rseq area says cpu %d (start %d), sched_getcpu() %d",
+	       (int)rseq_area[1], (int)rseq_area[0], cpu);
+	return finish();
+}
+
 static int mode_kernelview(int argc, char **argv)
 {
 	static char status[8192], version[1024], again[1024];
@@ -1147,11 +1185,11 @@ static const struct cr_mode modes[] = {
 	{ "attrs", mode_attrs },	{ "madvise", mode_madvise },
 	{ "timers", mode_timers },	{ "cgroup", mode_cgroup },
 	{ "mix", mode_mix },		{ "refuse", mode_refuse },
-	{ "kernelview", mode_kernelview },
+	{ "kernelview", mode_kernelview },	{ "rseq", mode_rseq },
 };
 
 int main(int argc, char **argv)
 {
 	return cr_main(argc, argv, modes, ARRAY_SIZE(modes),
-		       "usage: cr-state ofds|dirfd|opath|fifo|unlinked|memfd|sharedanon|locks|attrs|madvise|timers|cgroup|kernelview|mix|refuse KIND READYFILE [ARGS]");
+		       "usage: cr-state ofds|dirfd|opath|fifo|unlinked|memfd|sharedanon|locks|attrs|madvise|timers|cgroup|kernelview|rseq|mix|refuse KIND READYFILE [ARGS]");
 }

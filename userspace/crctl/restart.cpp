@@ -32,6 +32,7 @@
 #include <linux/sched.h>
 #include <sys/mman.h>
 #include <sys/mount.h>
+#include <sys/socket.h>
 #include <sys/syscall.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -307,10 +308,62 @@ int report_end(pid_t pid, int status)
 
 namespace {
 
+// A one-byte message with room for one SCM_CREDENTIALS record.
+struct CredentialsMessage {
+	CredentialsMessage()
+	{
+		message.msg_iov = &data;
+		message.msg_iovlen = 1;
+		message.msg_control = control;
+		message.msg_controllen = sizeof(control);
+	}
+	CredentialsMessage(const CredentialsMessage &) = delete;
+	CredentialsMessage &operator=(const CredentialsMessage &) = delete;
+
+	char tag = 0;
+	iovec data{&tag, 1};
+	alignas(cmsghdr) char control[CMSG_SPACE(sizeof(ucred))] = {};
+	msghdr message{};
+};
+
+// Tells crctl, over end_fd (a socket), who pid is: the kernel translates a
+// pid passed as SCM_CREDENTIALS into the receiver's pid namespace, so that
+// crctl learns the pid as it sees it, even of a process gone by then.
+void send_pid(int end_fd, pid_t pid) noexcept
+{
+	ucred cred{pid, ::getuid(), ::getgid()};
+	CredentialsMessage m;
+	m.tag = 'P';
+	cmsghdr *header = CMSG_FIRSTHDR(&m.message);
+	header->cmsg_level = SOL_SOCKET;
+	header->cmsg_type = SCM_CREDENTIALS;
+	header->cmsg_len = CMSG_LEN(sizeof(cred));
+	std::memcpy(CMSG_DATA(header), &cred, sizeof(cred));
+	::sendmsg(end_fd, &m.message, MSG_NOSIGNAL);
+}
+
+// What send_pid sent, as crctl sees that pid; 0 if nothing came.
+pid_t receive_pid(int end_fd)
+{
+	CredentialsMessage m;
+	ssize_t got;
+	while ((got = ::recvmsg(end_fd, &m.message, MSG_CMSG_CLOEXEC)) < 0 && errno == EINTR)
+		;
+	for (cmsghdr *header = CMSG_FIRSTHDR(&m.message); got == 1 && m.tag == 'P' && header;
+	     header = CMSG_NXTHDR(&m.message, header))
+		if (header->cmsg_level == SOL_SOCKET && header->cmsg_type == SCM_CREDENTIALS) {
+			ucred cred{};
+			std::memcpy(&cred, CMSG_DATA(header), sizeof(cred));
+			return cred.pid;
+		}
+	return 0;
+}
+
 // The container's pid 1: a /proc of its own, then the image's process with
-// the image's pid (or itself, if that is 1). It reaps every orphan of the
-// namespace, passes on the signals crctl passes on, and writes the process's
-// wait status to end_fd when it ends; its own end ends the container.
+// the image's pid (or itself, if that is 1). It tells crctl that process's
+// pid, reaps every orphan of the namespace, passes on the signals crctl
+// passes on, and sends the process's wait status to end_fd when it ends;
+// its own end ends the container.
 [[noreturn]] void container_init(const ChildPlan &plan, pid_t pid, int end_fd) noexcept
 {
 	auto fail = [&](const char *kind, const std::string &why) {
@@ -333,6 +386,7 @@ namespace {
 		fail(errno == EINVAL ? "R" : "E",
 		     fmt::format("cannot start a process with the image's pid {} in the new pid namespace: {}{}", pid,
 				 errno_text(errno), errno == EINVAL ? " (beyond this kernel's pid_max?)" : ""));
+	send_pid(end_fd, process);
 	// Only the process keeps the image, the status pipe, /dev/crctl (a
 	// module in use cannot be unloaded) and the stdio.
 	::close_range(3, static_cast<unsigned int>(end_fd) - 1, 0);
@@ -353,20 +407,11 @@ namespace {
 		if (ended < 0)
 			::_exit(exit_error);
 		if (ended == process) {
-			write_all(end_fd, fmt::format("{}\n", status));
+			auto said = fmt::format("{}", status);
+			::send(end_fd, said.data(), said.size(), MSG_NOSIGNAL);
 			::_exit(exit_ok);
 		}
 	}
-}
-
-// The first child of pid, as /proc says it in crctl's namespace; 0 if none.
-pid_t first_child_of(pid_t pid)
-{
-	UniqueFd fd(::open(fmt::format("/proc/{}/task/{}/children", pid, pid).c_str(), O_RDONLY | O_CLOEXEC));
-	char buffer[64] = {};
-	if (!fd || ::read(fd.get(), buffer, sizeof(buffer) - 1) <= 0)
-		return 0;
-	return static_cast<pid_t>(std::strtol(buffer, nullptr, 10));
 }
 
 // A child started on the image, and what it said on the status pipe
@@ -374,7 +419,7 @@ pid_t first_child_of(pid_t pid)
 struct Launched {
 	pid_t child;	// the container's pid 1, or (--same-pid-ns) the process
 	pid_t pid;	// the image's
-	UniqueFd end;	// from the container's pid 1: the process's wait status
+	UniqueFd end;	// from the container's pid 1: the process's pid, its wait status
 	std::string report;	// "": restarted; "R..": refused; "V": valid; "E..": failed; else lost
 	std::vector<std::string> reasons;	// validating: crctl's own refusals, first
 	bool all_reasons;	// the module told every reason it found
@@ -429,10 +474,13 @@ Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feat
 		throw CommandError(exit_error, fmt::format("cannot create a pipe: {}", errno_text(errno)));
 	UniqueFd status_read(ends[0]), status_write(ends[1]), end_read, end_write;
 	if (!o.same_pid_ns) {
-		if (::pipe2(ends, O_CLOEXEC) != 0)
-			throw CommandError(exit_error, fmt::format("cannot create a pipe: {}", errno_text(errno)));
+		const int one = 1;
+		if (::socketpair(AF_UNIX, SOCK_SEQPACKET | SOCK_CLOEXEC, 0, ends) != 0)
+			throw CommandError(exit_error, fmt::format("cannot create a socket pair: {}", errno_text(errno)));
 		end_read.reset(ends[0]);
 		end_write.reset(ends[1]);
+		if (::setsockopt(end_read.get(), SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) != 0)
+			throw CommandError(exit_error, fmt::format("cannot ask for credentials: {}", errno_text(errno)));
 	}
 	std::cout.flush();
 	std::cerr.flush();
@@ -483,10 +531,13 @@ int run_restart(const RestartOptions &o)
 		throw CommandError(exit_restart_lost, "restart failed after the point of no return: " + report);
 	}
 	// The module closed the pipe when it gave the process the image's fds.
-	const pid_t restored = launched.end ? first_child_of(child) : child;
+	// the container's pid 1 waits for the process, unless it is the process
+	const bool init_waits = launched.end && launched.pid != 1;
+	const pid_t restored = init_waits ? receive_pid(launched.end.get()) : child;
 	if (restored <= 0)
-		throw CommandError(exit_error, fmt::format("the restored process ended before crctl could see its pid "
-							   "(the container's pid 1 is {})", child));
+		throw CommandError(exit_error, fmt::format("the container's pid 1 ({}) did not say who the restored "
+							   "process is",
+							   child));
 	std::cerr << fmt::format("crctl: restored 1 process, 1 thread: pid {}{}\n", restored,
 				 launched.end ? fmt::format(" (pid {} in its container)", launched.pid) : "");
 	if (o.detach) {
@@ -494,7 +545,7 @@ int run_restart(const RestartOptions &o)
 		return exit_ok;
 	}
 	forward_signals_to(child);
-	if (!launched.end)
+	if (!init_waits)
 		return report_end(restored, reap(child));
 	std::string said;
 	read_to_end(launched.end.get(), "the container's report", [&](std::string_view chunk) { said += chunk; });
