@@ -131,6 +131,8 @@ static int cr_gather(struct cr_ckpt *ck, pid_t pid)
 
 	ret = cr_check_target(ck, pid);
 	if (!ret)
+		ret = cr_check_unshared(ck);
+	if (!ret)
 		ret = cr_dump_task(ck);
 	if (!ret)
 		ret = cr_dump_cgroup(ck);

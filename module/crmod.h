@@ -274,6 +274,9 @@ int cr_plan_make_content(struct cr_plan *p, struct cr_file_ref *ref);
 int cr_plan_check_file_data(struct cr_plan *p);
 int cr_restore_seals(struct cr_plan *p);
 
+/* sharing.c: open files and memory shared with other processes, refused. */
+int cr_check_unshared(struct cr_ckpt *ck);
+
 /* fdtable.c: open file descriptions and the fd table. */
 int cr_dump_fds(struct cr_ckpt *ck);
 int cr_write_fds(struct cr_ckpt *ck);

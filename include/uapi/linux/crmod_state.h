@@ -48,7 +48,7 @@ CRMOD_STATE(THREADS, 0, "threads",
 CRMOD_STATE(CHILDREN, 0, "children",
 	    "processes with children (process trees)")
 CRMOD_STATE(SHARED_TASK_STATE, 0, "shared_task_state",
-	    "an address space, fd table, fs or signal handlers shared with another process")
+	    "address space, fds, fs, handlers, open file or memory shared with another process")
 CRMOD_STATE(NAMESPACES, 0, "namespaces",
 	    "namespaces other than the checkpointing caller's")
 CRMOD_STATE(SOCKET, 0, "socket",
