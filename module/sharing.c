@@ -116,7 +116,7 @@ static long cr_collect_holds(struct cr_ckpt *ck, struct cr_hold **holds)
 	for (vma = find_vma(mm, 0); vma && n < cap; vma = find_vma(mm, vma->vm_end))
 		if (vma->vm_file)
 			h[n++] = (struct cr_hold){ vma->vm_file, -1,
-						   !!(vma->vm_flags & VM_SHARED) };
+						   !!(vma->vm_flags & VM_MAYSHARE) };
 	exe = cr_compat_mm_exe_file(mm);
 	mmap_read_unlock(mm);
 	if (exe) {

@@ -18,6 +18,7 @@
 #include <linux/futex.h>
 #include <linux/ioprio.h>
 #include <linux/iocontext.h>
+#include <linux/ipc_namespace.h>
 #include <linux/mm.h>
 #include <linux/nsproxy.h>
 #include <linux/oom.h>
@@ -112,6 +113,27 @@ static int cr_check_namespaces(struct cr_ckpt *ck)
 	return 0;
 }
 
+/*
+ * glibc creates threads with CLONE_SYSVSEM, which gives every threaded
+ * process an undo list, empty unless it did semop(SEM_UNDO). The list is
+ * private to ipc/sem.c; what is public is the namespace's count of
+ * semaphores. With none, no entries can exist: removing a set drops its
+ * undo entries. The stopped process cannot semop meanwhile.
+ */
+static bool cr_may_hold_sem_undo(struct task_struct *t)
+{
+	bool may = false;
+
+#ifdef CONFIG_SYSVIPC
+	if (!t->sysvsem.undo_list)
+		return false;
+	task_lock(t);
+	may = !t->nsproxy || READ_ONCE(t->nsproxy->ipc_ns->used_sems) != 0;
+	task_unlock(t);
+#endif
+	return may;
+}
+
 /* Attributes a process can set that crmod does not restore: refused. */
 static int cr_check_task_attrs(struct cr_ckpt *ck)
 {
@@ -135,9 +157,9 @@ static int cr_check_task_attrs(struct cr_ckpt *ck)
 	if (cr_compat_mm_has_other_prctl(ck->mm))
 		return cr_refuse(ck->err, CRMOD_STATE_PRCTL_OTHER,
 				 "the process set PR_SET_MDWE or PR_SET_MEMORY_MERGE");
-	if (t->sysvsem.undo_list)
+	if (cr_may_hold_sem_undo(t))
 		return cr_refuse(ck->err, CRMOD_STATE_SYSV_IPC,
-				 "the process has System V semaphore undo entries");
+				 "the process may hold System V semaphore undo entries (it has an undo list and its IPC namespace has semaphore sets)");
 #ifdef CONFIG_NUMA
 	if (t->mempolicy)
 		return cr_refuse(ck->err, CRMOD_STATE_NUMA_POLICY,

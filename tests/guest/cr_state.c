@@ -33,6 +33,7 @@
 #include <sys/mman.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/sem.h>
 #include <sys/shm.h>
 #include <sys/signalfd.h>
 #include <sys/socket.h>
@@ -1138,6 +1139,45 @@ static int refuse_setup(const char *kind)
 		if (id < 0 || shmat(id, NULL, 0) == (void *)-1)
 			return -1;
 		return shmctl(id, IPC_RMID, NULL);
+	}
+	if (!strcmp(kind, "semundo")) {
+		struct sembuf up = { .sem_num = 0, .sem_op = 1, .sem_flg = SEM_UNDO };
+		int id = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+
+		return id < 0 || semop(id, &up, 1);
+	}
+	if (!strcmp(kind, "sharedro")) {
+		/*
+		 * A deleted file mapped MAP_SHARED read-only (VM_MAYSHARE
+		 * without VM_SHARED: its fd is O_RDONLY), and a grandchild (not
+		 * a child: children are refused first) that inherits the
+		 * mapping and writes to the file through another fd. A copy of
+		 * its own would not see those writes any more.
+		 */
+		const char *name = wpath(0, "ro");
+		int rw = xopen(name, O_RDWR | O_CREAT | O_TRUNC, 0600);
+		int ro = xopen(name, O_RDONLY, 0);
+		pid_t owner = getpid(), child;
+		unsigned char byte = 0;
+
+		if (ftruncate(rw, page) || unlink(name) ||
+		    mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, ro, 0) == MAP_FAILED)
+			return -1;
+		child = fork();
+		if (child < 0)
+			return -1;
+		if (!child) {
+			if (fork())
+				_exit(0);
+			close(ro);
+			for (; !kill(owner, 0); sleep_ms(20), byte++)
+				if (pwrite(rw, &byte, 1, 0) != 1)
+					_exit(1);
+			_exit(0);
+		}
+		if (waitpid(child, NULL, 0) != child)
+			return -1;
+		return close(ro) || close(rw);
 	}
 	if (!strcmp(kind, "packetpipe")) {
 		if (pipe2(fds, O_DIRECT))
