@@ -7,7 +7,8 @@
 # for both tools, CRIU's kernel probe cache warm. Also a 1 MiB process with
 # 100 small VMAs and 50 open files, and a 1 MiB process checkpointed and
 # restarted CHAIN times in a row. Every restored process checks its memory
-# (and mappings and files) and must say PASS, or the run stops.
+# (and mappings and files) and must say PASS, or the run stops. Also a 1
+# MiB process of 64 threads (each answers with its tid after restart).
 #
 #   bench/compare.sh [--runs N] [--chain N] [--sizes "1 16 64 256 1024"]
 #                    [--mem MiB]
@@ -148,7 +149,7 @@ for mod in crc32c_generic libcrc32c nfnetlink nf_tables inet_diag tcp_diag udp_d
 done
 
 # the driver and target, and the guest script
-gcc -static -O2 -Wall -Wextra -Werror "$src/bench/compare/crcmp.c" -o "$extra/bin/crcmp"
+gcc -static -O2 -pthread -Wall -Wextra -Werror "$src/bench/compare/crcmp.c" -o "$extra/bin/crcmp"
 install -m 755 "$src/bench/compare/criu_compare" "$extra/tests/criu_compare"
 
 printf 'runs=%s\nchain=%s\nsizes="%s"\n' "$runs" "$chain" "$sizes" > "$out/disk/compare.conf"

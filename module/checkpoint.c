@@ -34,18 +34,6 @@ const struct user_regset *cr_find_regset(struct task_struct *t,
 	return NULL;
 }
 
-/* Is t stopped in a ptrace stop with the caller as its tracer? */
-static bool cr_traced_by_caller(struct task_struct *t)
-{
-	bool ok;
-
-	rcu_read_lock();
-	ok = t->ptrace && rcu_dereference(t->parent) == current &&
-	     task_is_traced(t);
-	rcu_read_unlock();
-	return ok;
-}
-
 /*
  * Children (zombies included) and tracees of t, as pids in the caller's
  * namespace: a process tree is not restorable yet, and checkpointing only
@@ -62,8 +50,10 @@ static int cr_check_no_children(struct cr_ckpt *ck, pid_t pid)
 	list[0] = 0;
 	rcu_read_lock();
 	for_each_process(p) {
-		if (rcu_access_pointer(p->real_parent) != ck->task &&
-		    !(p->ptrace && rcu_access_pointer(p->parent) == ck->task))
+		/* a child of any of its threads is the process's */
+		if (rcu_dereference(p->real_parent)->signal != ck->task->signal &&
+		    !(p->ptrace &&
+		      rcu_dereference(p->parent)->signal == ck->task->signal))
 			continue;
 		if (len < sizeof(list) - 16)
 			len += scnprintf(list + len, sizeof(list) - len, "%s%d",
@@ -83,37 +73,37 @@ static int cr_check_no_children(struct cr_ckpt *ck, pid_t pid)
 static int cr_check_target(struct cr_ckpt *ck, pid_t pid)
 {
 	struct task_struct *t = ck->task;
-	int shared = 0;
+	int shared = 0, n;
 
 	if (t == current)
 		return cr_fail(ck->err, "a process cannot checkpoint itself");
-	if (!cr_traced_by_caller(t)) {
+	if (!cr_held_by_caller(t)) {
 		cr_fail(ck->err,
 			"process %d is not held in a ptrace stop by the caller (PTRACE_SEIZE, then PTRACE_INTERRUPT)",
 			pid);
 		return -EPERM;
 	}
-	if (!thread_group_leader(t) || get_nr_threads(t) != 1)
-		return cr_refuse(ck->err, CRMOD_STATE_THREADS,
-				 "process %d has %d threads", pid,
-				 get_nr_threads(t));
-	if (cr_check_no_children(ck, pid))
+	if (!thread_group_leader(t))
+		return cr_fail(ck->err, "%d is a thread of process %d: checkpoint the process",
+			       pid, task_tgid_vnr(t));
+	if (cr_check_threads(ck, pid) || cr_check_no_children(ck, pid))
 		return -EINVAL;
 	ck->mm = get_task_mm(t);
 	if (!ck->mm)
 		return cr_fail(ck->err, "process %d has no address space", pid);
-	/* the stopped task and our reference */
-	if (atomic_read(&ck->mm->mm_users) > 2)
+	/* held by its threads (each shares all of them) and by us */
+	n = 1 + ck->nr_threads;
+	if (atomic_read(&ck->mm->mm_users) > n + 1)
 		return cr_refuse(ck->err, CRMOD_STATE_SHARED_TASK_STATE,
 				 "process %d shares its address space with another process",
 				 pid);
 	task_lock(t);
-	if (t->files && atomic_read(&t->files->count) > 1)
+	if (t->files && atomic_read(&t->files->count) > n)
 		shared = 1;
-	else if (t->fs && t->fs->users > 1)
+	else if (t->fs && t->fs->users > n)
 		shared = 2;
 	task_unlock(t);
-	if (!shared && refcount_read(&t->sighand->count) > 1)
+	if (!shared && refcount_read(&t->sighand->count) > n)
 		shared = 3;
 	if (shared)
 		return cr_refuse(ck->err, CRMOD_STATE_SHARED_TASK_STATE,
@@ -131,9 +121,13 @@ static int cr_gather(struct cr_ckpt *ck, pid_t pid)
 
 	ret = cr_check_target(ck, pid);
 	if (!ret)
+		ret = cr_wait_off_cpu(ck, pid);
+	if (!ret)
 		ret = cr_check_unshared(ck);
 	if (!ret)
 		ret = cr_dump_task(ck);
+	if (!ret)
+		ret = cr_dump_threads(ck);
 	if (!ret)
 		ret = cr_dump_cgroup(ck);
 	if (!ret)
@@ -172,11 +166,7 @@ static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
 	if (!ret)
 		ret = cr_dump_pages(ck);
 	if (!ret)
-		ret = cr_arch_dump_regs(ck);
-	if (!ret)
-		ret = cr_dump_signals(ck);
-	if (!ret)
-		ret = cr_dump_pending(ck);
+		ret = cr_write_own_state(ck);
 	if (!ret)
 		ret = cr_dump_creds(ck);
 	if (!ret)
@@ -187,8 +177,11 @@ static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
 	if (!ret)
 		ret = cr_write_section(&ck->w, CRMOD_SEC_LOCKS, ck->locks,
 				       ck->nr_locks * sizeof(*ck->locks));
+	if (!ret)
+		ret = cr_write_threads(ck);
 	/* SIGKILL can end a ptrace stop: then what was read may be torn. */
-	if (!ret && !cr_traced_by_caller(ck->task))
+	if (!ret && (!cr_held_by_caller(ck->task) ||
+		     !cr_threads_still_held(ck)))
 		ret = cr_fail(ck->err, "process %d left its ptrace stop during checkpoint",
 			      pid);
 	if (!ret)
@@ -269,6 +262,7 @@ report:
 		cr_free(ck->locks);
 		cr_free(ck->cgroup);
 		cr_pipes_release(ck->pipes, ck->nr_pipes);
+		cr_threads_release(ck);
 	}
 	cr_free(ck);
 	return ret;

@@ -216,3 +216,34 @@ int cr_restore_creds(struct cr_plan *p)
 			ret);
 	return ret;
 }
+
+/* Threads share credentials; glibc's setuid() gives each a copy. */
+bool cr_creds_equal(const struct cred *a, const struct cred *b)
+{
+	int i;
+
+	if (a == b)
+		return true;
+	if (!uid_eq(a->uid, b->uid) || !uid_eq(a->euid, b->euid) ||
+	    !uid_eq(a->suid, b->suid) || !uid_eq(a->fsuid, b->fsuid) ||
+	    !gid_eq(a->gid, b->gid) || !gid_eq(a->egid, b->egid) ||
+	    !gid_eq(a->sgid, b->sgid) || !gid_eq(a->fsgid, b->fsgid) ||
+	    a->securebits != b->securebits || a->user_ns != b->user_ns ||
+	    memcmp(&a->cap_inheritable, &b->cap_inheritable,
+		   sizeof(a->cap_inheritable)) ||
+	    memcmp(&a->cap_permitted, &b->cap_permitted,
+		   sizeof(a->cap_permitted)) ||
+	    memcmp(&a->cap_effective, &b->cap_effective,
+		   sizeof(a->cap_effective)) ||
+	    memcmp(&a->cap_bset, &b->cap_bset, sizeof(a->cap_bset)) ||
+	    memcmp(&a->cap_ambient, &b->cap_ambient, sizeof(a->cap_ambient)))
+		return false;
+	if (a->group_info == b->group_info)
+		return true;
+	if (a->group_info->ngroups != b->group_info->ngroups)
+		return false;
+	for (i = 0; i < a->group_info->ngroups; i++)
+		if (!gid_eq(a->group_info->gid[i], b->group_info->gid[i]))
+			return false;
+	return true;
+}

@@ -14,6 +14,8 @@
 #include <linux/crmod.h>
 #include <linux/types.h>
 
+struct cred;
+struct cr_session;
 struct file;
 struct mm_struct;
 struct pipe_inode_info;
@@ -143,6 +145,15 @@ struct cr_ckpt {
 	char *cgroup;		/* kmalloc'd cgroup v2 path */
 	struct crmod_vma *vmas;
 	u32 nr_vmas;
+	struct cr_ckpt_thread *threads;	/* the process's other threads */
+	u32 nr_threads;
+	bool thread_part;	/* writing a thread's own sections */
+};
+
+/* Another thread of the checkpointed process, held, with its TASK. */
+struct cr_ckpt_thread {
+	struct task_struct *task;
+	struct crmod_task rec;
 };
 
 /* ---- restart ---- */
@@ -182,6 +193,22 @@ struct cr_reasons {
 	char *buf;		/* lines, NUL-terminated */
 	size_t len, size;
 	u32 count;
+};
+
+struct cr_plan;
+
+/* Another thread of the image (THREAD and its own sections). */
+struct cr_plan_thread {
+	struct crmod_thread rec;
+	bool has_task, has_signals, has_pending;
+	struct crmod_task task;
+	struct crmod_signals signals;
+	u32 regs_type;
+	void *regs;
+	u32 regs_len;
+	struct crmod_pending_signal *pending;
+	u32 nr_pending;
+	struct cr_plan *view;	/* phase 1: the plan as this thread sees it */
 };
 
 /* What a restart has read, checked and opened before it changes anything. */
@@ -233,6 +260,10 @@ struct cr_plan {
 	struct file *status;	/* where a late failure is told, or NULL */
 	bool frozen;		/* the image file is denied to writers */
 	void *buf;		/* CR_COPY_BYTES for content */
+	struct cr_plan_thread *threads;	/* by tid, the leader not among them */
+	u32 nr_threads, cap_threads;
+	struct cr_session *session;	/* the threads waiting to restore */
+	struct cr_plan *process;	/* of a thread's view: the whole plan */
 };
 
 /*
@@ -240,6 +271,8 @@ struct cr_plan {
  * the section being read names it and where it is.
  */
 __printf(2, 3) int cr_plan_fail(struct cr_plan *p, const char *fmt, ...);
+/* Past the point of no return: say why on the status file, and die. */
+void cr_plan_die(struct cr_plan *p, int ret);
 struct cr_file_ref *cr_plan_file(struct cr_plan *p, u32 id);
 struct cr_plan_ofd *cr_plan_ofd(struct cr_plan *p, u32 id);
 /* Room for one more element in a growing array of the plan. */
@@ -338,12 +371,55 @@ int cr_plan_check_task(struct cr_plan *p);
 int cr_restore_task(struct cr_plan *p);
 int cr_restore_limits(struct cr_plan *p);
 int cr_restore_task_late(struct cr_plan *p);
+/* A thread's TASK: what is its own checked, the rest as its leader's. */
+int cr_plan_check_thread_task(struct cr_plan *view);
+int cr_restore_thread_task(struct cr_plan *view);
 
 /* creds.c */
 int cr_dump_creds(struct cr_ckpt *ck);
 int cr_read_creds(struct cr_plan *p, const void *payload, u64 len);
 int cr_plan_check_creds(struct cr_plan *p);
 int cr_restore_creds(struct cr_plan *p);
+/* Do two tasks' credentials say the same? */
+bool cr_creds_equal(const struct cred *a, const struct cred *b);
+
+/*
+ * threads.c: the other threads of a process. Checkpoint holds and reads
+ * each; restart reads each one's sections into its own record and, past
+ * phase 1, lets each thread restore itself from its view of the plan.
+ */
+/* The task's pid (a thread's tid) in its own pid namespace. */
+pid_t cr_own_tid(struct task_struct *t);
+/* Is t stopped in a ptrace stop with the caller as its tracer? */
+bool cr_held_by_caller(struct task_struct *t);
+int cr_check_threads(struct cr_ckpt *ck, pid_t pid);
+int cr_dump_threads(struct cr_ckpt *ck);
+int cr_write_threads(struct cr_ckpt *ck);
+int cr_write_own_state(struct cr_ckpt *ck);
+bool cr_threads_still_held(struct cr_ckpt *ck);
+int cr_wait_off_cpu(struct cr_ckpt *ck, pid_t pid);
+void cr_threads_release(struct cr_ckpt *ck);
+int cr_read_thread(struct cr_plan *p, const void *payload, u64 len);
+/* The thread whose sections are being read, or NULL. */
+struct cr_plan_thread *cr_plan_cur_thread(struct cr_plan *p);
+/* Exchange the plan's per-task fields with th's (around reading them). */
+void cr_plan_thread_swap(struct cr_plan *p, struct cr_plan_thread *th);
+int cr_check_threads_complete(struct cr_plan *p);
+int cr_plan_thread_views(struct cr_plan *p);
+int cr_plan_check_thread_signals(struct cr_plan *view);
+void cr_plan_threads_free(struct cr_plan *p);
+
+/*
+ * threadsync.c: a restart's threads meet. Each other thread waits in
+ * CRCTL_IOC_RESTART_THREAD; the leader checks they are the image's and
+ * all there, then past the point of no return lets them restore.
+ */
+int cr_plan_gather_threads(struct cr_plan *p);
+/* Past the point of no return: 0, or a thread failed (it told why). */
+int cr_threads_restore(struct cr_plan *p);
+void cr_threads_abort(struct cr_plan *p);
+void cr_threads_leave(struct cr_plan *p);
+long crmod_ioc_restart_thread(void __user *uarg);
 
 /* signals.c */
 int cr_dump_signals(struct cr_ckpt *ck);

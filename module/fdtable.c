@@ -343,7 +343,7 @@ int cr_plan_open_ofds(struct cr_plan *p)
 	unsigned long nofile = rlimit(RLIMIT_NOFILE);
 	u32 i;
 
-	if (atomic_read(&current->files->count) != 1)
+	if (atomic_read(&current->files->count) != get_nr_threads(current))
 		return cr_fail(p->err, "the restarting process shares its fd table");
 	/* the image's own limit comes last: it may be below its fds */
 	if (p->nr_fds && p->fds[p->nr_fds - 1].fd >= nofile)

@@ -100,6 +100,7 @@ const char *cr_section_name(u32 type)
 	case CRMOD_SEC_FILE_DATA: return "FILE_DATA";
 	case CRMOD_SEC_LOCKS: return "LOCKS";
 	case CRMOD_SEC_TIMERS: return "TIMERS";
+	case CRMOD_SEC_THREAD: return "THREAD";
 	case CRMOD_SEC_CGROUP: return "CGROUP";
 	default: return "unknown";
 	}

@@ -40,12 +40,14 @@ static_assert(sizeof(struct crmod_signals) == 64 * 32 + 32);
 static_assert(sizeof(struct crmod_fd) == 16);
 static_assert(sizeof(struct crmod_checkpoint_args) == 24 + CRMOD_ERROR_LEN);
 static_assert(sizeof(struct crmod_restart_args) == 24);
+static_assert(sizeof(struct crmod_restart_thread_args) == 16);
+static_assert(sizeof(struct crmod_thread) == 8);
 
 static u64 crmod_features(void)
 {
 	u64 features = CRMOD_FEAT_MACHINE | CRMOD_FEAT_CHECKPOINT |
 		       CRMOD_FEAT_RESTART | CRMOD_FEAT_VALIDATE |
-		       CRMOD_FEAT_REASONS;
+		       CRMOD_FEAT_REASONS | CRMOD_FEAT_THREADS;
 
 #ifdef CRMOD_TEST
 	features |= CRMOD_FEAT_TEST_HOOKS;
@@ -96,6 +98,8 @@ static long crmod_ioctl(struct file *file, unsigned int cmd, unsigned long arg)
 		return crmod_ioc_checkpoint(uarg);
 	case CRCTL_IOC_RESTART:
 		return crmod_ioc_restart(uarg);
+	case CRCTL_IOC_RESTART_THREAD:
+		return crmod_ioc_restart_thread(uarg);
 #ifdef CRMOD_TEST
 	case CRCTL_IOC_TEST_WARN:
 		return crmod_ioc_test_warn();
@@ -149,4 +153,4 @@ module_exit(crmod_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("crmod: process checkpoint/restart");
-MODULE_VERSION("0.3.0");
+MODULE_VERSION("0.4.0");

@@ -904,10 +904,7 @@ int cr_plan_check_mm(struct cr_plan *p)
 
 	if (!p->vmas)
 		return cr_fail(p->err, "the image has no VMAS section");
-	if (get_nr_threads(current) != 1)
-		return cr_fail(p->err, "the restarting process has %d threads; it must have one",
-			       get_nr_threads(current));
-	if (atomic_read(&mm->mm_users) != 1)
+	if (atomic_read(&mm->mm_users) != get_nr_threads(current))
 		return cr_fail(p->err, "the restarting process shares its address space");
 	max_maps = cr_vm_sysctl("max_map_count", DEFAULT_MAX_MAP_COUNT);
 	if (p->nr_vmas + CR_SPARE_VMAS > max_maps)

@@ -27,6 +27,23 @@ int cr_plan_fail(struct cr_plan *p, const char *fmt, ...)
 		       p->section_pos, what);
 }
 
+void cr_plan_die(struct cr_plan *p, int ret)
+{
+	if (!p->err->msg[0])
+		cr_fail(p->err, "error %d", ret);
+	cr_note_fault(p->err);
+	pr_info("restart of pid %d failed after the point of no return: %s\n",
+		task_pid_nr(current), p->err->msg);
+	if (p->status) {
+		loff_t pos = 0;
+		size_t len = strlen(p->err->msg);
+
+		p->err->msg[len] = '\n';
+		kernel_write(p->status, p->err->msg, len + 1, &pos);
+	}
+	force_sig(SIGKILL);
+}
+
 struct cr_file_ref *cr_plan_file(struct cr_plan *p, u32 id)
 {
 	if (id == 0 || id > p->nr_files)

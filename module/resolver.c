@@ -33,6 +33,8 @@ typeof(update_rlimit_cpu) *crmod_sym_update_rlimit_cpu;
 typeof(do_send_sig_info) *crmod_sym_do_send_sig_info;
 typeof(si_swapinfo) *crmod_sym_si_swapinfo;
 typeof(vm_commit_limit) *crmod_sym_vm_commit_limit;
+typeof(wait_task_inactive) *crmod_sym_wait_task_inactive;
+typeof(ptrace_may_access) *crmod_sym_ptrace_may_access;
 #ifdef CR_HAVE_TASK_EXEC_STATE
 typeof(task_exec_state_set_dumpable) *crmod_sym_task_exec_state_set_dumpable;
 #else
@@ -80,6 +82,8 @@ static const struct crmod_symbol crmod_symbols[] = {
 	CRMOD_SYMBOL(do_send_sig_info),
 	CRMOD_SYMBOL(si_swapinfo),
 	CRMOD_SYMBOL(vm_commit_limit),
+	CRMOD_SYMBOL(wait_task_inactive),
+	CRMOD_SYMBOL(ptrace_may_access),
 #ifdef CR_HAVE_TASK_EXEC_STATE
 	CRMOD_SYMBOL(task_exec_state_set_dumpable),
 #else

@@ -54,6 +54,10 @@ extern typeof(do_send_sig_info) *crmod_sym_do_send_sig_info;
 /* mm/swapfile.c, mm/util.c: what the overcommit policy weighs */
 extern typeof(si_swapinfo) *crmod_sym_si_swapinfo;
 extern typeof(vm_commit_limit) *crmod_sym_vm_commit_limit;
+/* kernel/sched/core.c: what ptrace requests wait for, a tracee off its CPU */
+extern typeof(wait_task_inactive) *crmod_sym_wait_task_inactive;
+/* kernel/ptrace.c: whether the caller may look into a task, as /proc asks */
+extern typeof(ptrace_may_access) *crmod_sym_ptrace_may_access;
 /* PR_SET_DUMPABLE: of the mm, or from 7.x of the task's exec state */
 #ifdef CR_HAVE_TASK_EXEC_STATE
 extern typeof(task_exec_state_set_dumpable) *crmod_sym_task_exec_state_set_dumpable;

@@ -42,9 +42,11 @@ static int cr_read_header(struct cr_plan *p)
 		return ret;
 	if (memcmp(h->magic, CRMOD_IMAGE_MAGIC, sizeof(h->magic)))
 		return cr_fail(p->err, "not a crmod image: bad magic");
-	if (h->format_version != CRMOD_IMAGE_FORMAT)
-		return cr_fail(p->err, "image format %u; this module reads format %d only%s",
-			       h->format_version, CRMOD_IMAGE_FORMAT,
+	if (h->format_version < CRMOD_IMAGE_FORMAT_MIN ||
+	    h->format_version > CRMOD_IMAGE_FORMAT)
+		return cr_fail(p->err, "image format %u; this module reads formats %d to %d%s",
+			       h->format_version, CRMOD_IMAGE_FORMAT_MIN,
+			       CRMOD_IMAGE_FORMAT,
 			       h->format_version < CRMOD_IMAGE_FORMAT ?
 			       " (restart it with the crmod that wrote it)" : "");
 	if (h->header_size != sizeof(*h))
@@ -136,6 +138,9 @@ static int cr_read_small(struct cr_plan *p, u64 len, u32 crc_expected)
 	case CRMOD_SEC_CGROUP:
 		ret = cr_read_cgroup(p, payload, len);
 		break;
+	case CRMOD_SEC_THREAD:
+		ret = cr_read_thread(p, payload, len);
+		break;
 	default:	/* the arch's registers */
 		if (p->regs) {
 			ret = cr_plan_fail(p, "a second register section");
@@ -187,6 +192,24 @@ static int cr_read_trailer(struct cr_plan *p, u64 len, u32 crc_expected,
 	return 0;
 }
 
+/* A section of a thread's own, read into its record. */
+static bool cr_is_thread_section(u32 type)
+{
+	return type == CRMOD_SEC_TASK || type == CRMOD_SEC_SIGNALS ||
+	       type == CRMOD_SEC_PENDING || type == cr_arch_regs_section();
+}
+
+static int cr_read_thread_part(struct cr_plan *p, u64 len, u32 crc_expected)
+{
+	struct cr_plan_thread *th = cr_plan_cur_thread(p);
+	int ret;
+
+	cr_plan_thread_swap(p, th);
+	ret = cr_read_small(p, len, crc_expected);
+	cr_plan_thread_swap(p, th);
+	return ret;
+}
+
 /* Phase 1a: every section, in order, checked as it is read. */
 static int cr_read_image(struct cr_plan *p)
 {
@@ -221,6 +244,13 @@ static int cr_read_image(struct cr_plan *p)
 					   s.length, CRMOD_IMAGE_SECTION_MAX);
 			break;
 		}
+		if (cr_plan_cur_thread(p) && s.type != CRMOD_SEC_END &&
+		    s.type != CRMOD_SEC_THREAD) {
+			ret = cr_is_thread_section(s.type) ?
+			      cr_read_thread_part(p, s.length, s.payload_crc) :
+			      cr_plan_fail(p, "a process section among its threads'");
+			goto next;
+		}
 		switch (s.type) {
 		case CRMOD_SEC_END:
 			return cr_read_trailer(p, s.length, s.payload_crc,
@@ -243,6 +273,7 @@ static int cr_read_image(struct cr_plan *p)
 		case CRMOD_SEC_LOCKS:
 		case CRMOD_SEC_TIMERS:
 		case CRMOD_SEC_CGROUP:
+		case CRMOD_SEC_THREAD:
 			ret = cr_read_small(p, s.length, s.payload_crc);
 			break;
 		case CRMOD_SEC_REGS_X86:
@@ -257,6 +288,7 @@ static int cr_read_image(struct cr_plan *p)
 			ret = cr_plan_fail(p, "unknown section type %u", s.type);
 			break;
 		}
+next:
 		if (ret)
 			break;
 		if (ALIGN(s.length, CRMOD_IMAGE_ALIGN) != s.length) {
@@ -289,7 +321,7 @@ static int cr_check_complete(struct cr_plan *p)
 		if (!have[i])
 			return cr_fail(p->err, "the image has no %s section",
 				       missing[i]);
-	return 0;
+	return cr_check_threads_complete(p);
 }
 
 /*
@@ -322,7 +354,7 @@ static bool cr_check_go_on(struct cr_plan *p, int *ret, bool *failed)
 
 static int cr_check_sighand(struct cr_plan *p)
 {
-	if (refcount_read(&current->sighand->count) != 1)
+	if (refcount_read(&current->sighand->count) != get_nr_threads(current))
 		return cr_fail(p->err, "the restarting process shares its signal handlers");
 	return 0;
 }
@@ -358,6 +390,48 @@ static const struct {
 	{ cr_plan_open_fd_objects, true },
 };
 
+/* Phase 1b of each other thread, on its view of the plan. */
+static const struct {
+	int (*check)(struct cr_plan *view);
+} cr_plan_thread_checks[] = {
+	{ cr_plan_check_thread_task },
+	{ cr_plan_check_thread_signals },
+	{ cr_plan_check_pending },
+	{ cr_arch_check_regs },
+};
+
+/* A thread's refusal names the thread. */
+static void cr_name_thread(struct cr_error *err, u32 tid)
+{
+	char msg[CRMOD_ERROR_LEN];
+
+	if (!err->msg[0])
+		return;
+	strscpy(msg, err->msg, sizeof(msg));
+	err->msg[0] = '\0';
+	cr_fail(err, "thread %u: %s", tid, msg);
+}
+
+static int cr_check_threads_plan(struct cr_plan *p, bool *failed)
+{
+	size_t i, j;
+	int ret;
+
+	ret = cr_plan_thread_views(p);
+	if (ret)
+		return ret;
+	for (i = 0; i < p->nr_threads; i++) {
+		for (j = 0; j < ARRAY_SIZE(cr_plan_thread_checks); j++) {
+			ret = cr_plan_thread_checks[j].check(p->threads[i].view);
+			if (ret == -EINVAL)
+				cr_name_thread(p->err, p->threads[i].rec.tid);
+			if (!cr_check_go_on(p, &ret, failed))
+				return ret;
+		}
+	}
+	return 0;
+}
+
 static int cr_check_plan(struct cr_plan *p)
 {
 	bool failed = false, files_failed = false;
@@ -377,6 +451,9 @@ static int cr_check_plan(struct cr_plan *p)
 		if (!cr_check_go_on(p, &ret, &failed))
 			return ret;
 	}
+	ret = cr_check_threads_plan(p, &failed);
+	if (ret)
+		return ret;
 	return failed || files_failed ? -EINVAL : 0;
 }
 
@@ -417,6 +494,8 @@ static void cr_plan_free(struct cr_plan *p)
 		cr_free(p->reasons->buf);
 		cr_free(p->reasons);
 	}
+	cr_threads_leave(p);
+	cr_plan_threads_free(p);
 	cr_plan_ofds_free(p);
 	cr_files_release(p->files, p->nr_files);
 	cr_free(p->vmas);
@@ -440,23 +519,6 @@ static void cr_plan_free(struct cr_plan *p)
 	if (p->r.file)
 		cr_fput(p->r.file);
 	cr_free(p);
-}
-
-static void cr_die(struct cr_plan *p, int ret)
-{
-	if (!p->err->msg[0])
-		cr_fail(p->err, "error %d", ret);
-	cr_note_fault(p->err);
-	pr_info("restart of pid %d failed after the point of no return: %s\n",
-		task_pid_nr(current), p->err->msg);
-	if (p->status) {
-		loff_t pos = 0;
-		size_t len = strlen(p->err->msg);
-
-		p->err->msg[len] = '\n';
-		kernel_write(p->status, p->err->msg, len + 1, &pos);
-	}
-	force_sig(SIGKILL);
 }
 
 long crmod_ioc_restart(void __user *uarg)
@@ -538,6 +600,8 @@ long crmod_ioc_restart(void __user *uarg)
 	ret = cr_read_image(p);
 	if (!ret)
 		ret = cr_check_plan(p);
+	if (!ret && !(args.flags & CRMOD_RESTART_VALIDATE))
+		ret = cr_plan_gather_threads(p);
 	if (ret)
 		goto refuse;
 	if (args.flags & CRMOD_RESTART_VALIDATE) {
@@ -548,14 +612,18 @@ long crmod_ioc_restart(void __user *uarg)
 	/* The point of no return. */
 	ret = cr_apply(p, &retval);
 	if (ret) {
-		cr_die(p, ret);
+		cr_plan_die(p, ret);
+		cr_threads_abort(p);
 		cr_plan_free(p);
 		return -EINTR;
 	}
+	/* the leader is restored; now each thread restores itself */
+	ret = cr_threads_restore(p);
 	cr_plan_free(p);
-	return retval;
+	return ret ?: retval;
 
 refuse:
+	cr_threads_abort(p);
 	if (ret == -EINVAL && p->reasons && p->reasons->count && !err->msg[0]) {
 		/* every reason, whole lines, as many as the caller has room for */
 		if (args.error && copy_to_user(u64_to_user_ptr(args.error),

@@ -13,15 +13,21 @@
  * so a count above that is someone else's (or a passing reader's, such as
  * /proc/PID/fdinfo, which a retry outlives).
  */
+#include <linux/fdtable.h>
 #include <linux/file.h>
 #include <linux/fs.h>
 #include <linux/major.h>
 #include <linux/mm.h>
+#include <linux/pid_namespace.h>
+#include <linux/ptrace.h>
 #include <linux/sched.h>
+#include <linux/sched/signal.h>
+#include <linux/sched/task.h>
 #include <linux/sort.h>
 
 #include "compat.h"
 #include "crmod.h"
+#include "resolver.h"
 #include "resource.h"
 
 /* One reference the process holds: an fd (fd >= 0), or a mapping's. */
@@ -61,25 +67,129 @@ static bool cr_hold_matters(const struct cr_hold *first, size_t n)
 	return false;
 }
 
+/* Another process holding the file: in an fd slot (fd >= 0) or a mapping. */
+struct cr_holder {
+	struct task_struct *task;
+	int fd;
+};
+
+#define CR_HOLDERS_MAX 4
+
+static int cr_fd_is(const void *file, struct file *f, unsigned int fd)
+{
+	return f == file ? fd + 1 : 0;
+}
+
+/*
+ * Where t holds file: its fd + 1, -1 for a mapping only, 0 nowhere. Called
+ * under RCU, so nothing here sleeps: an mm whose lock is taken right now
+ * is not searched (the holder then goes unnamed).
+ */
+static int cr_task_holds(struct task_struct *t, struct file *file)
+{
+	struct vm_area_struct *vma;
+	struct mm_struct *mm;
+	int where;
+
+	task_lock(t);	/* keeps ->files and ->mm */
+	where = iterate_fd(t->files, 0, cr_fd_is, file);
+	mm = t->mm;
+	if (!where && mm && mmap_read_trylock(mm)) {
+		for (vma = find_vma(mm, 0); vma && !where;
+		     vma = find_vma(mm, vma->vm_end))
+			if (vma->vm_file == file)
+				where = -1;
+		mmap_read_unlock(mm);
+	}
+	task_unlock(t);
+	return where;
+}
+
+/* Up to CR_HOLDERS_MAX other processes holding file, referenced: how many. */
+static size_t cr_find_holders(struct cr_ckpt *ck, struct file *file,
+			      struct cr_holder *holders)
+{
+	struct task_struct *t;
+	size_t n = 0;
+	int where;
+
+	rcu_read_lock();
+	for_each_process(t) {
+		if (n == CR_HOLDERS_MAX)
+			break;
+		if ((t->flags & PF_KTHREAD) || same_thread_group(t, ck->task))
+			continue;
+		where = cr_task_holds(t, file);
+		if (!where)
+			continue;
+		get_task_struct(t);
+		holders[n++] = (struct cr_holder){ t, where > 0 ? where - 1 : -1 };
+	}
+	rcu_read_unlock();
+	return n;
+}
+
+/*
+ * Who else holds file, for the refusal: the first holder the caller may
+ * inspect, by its pid in the caller's pid namespace; no more than that of
+ * one the caller may not.
+ */
+static void cr_name_holder(struct cr_ckpt *ck, struct file *file, char *buf,
+			   size_t len)
+{
+	struct pid_namespace *ns = task_active_pid_ns(current);
+	struct cr_holder holders[CR_HOLDERS_MAX];
+	size_t n = cr_find_holders(ck, file, holders), i;
+	char comm[TASK_COMM_LEN];
+	bool named = false;
+	pid_t nr;
+
+	snprintf(buf, len, "%s",
+		 "no process's fd or mapping (a message in flight on a socket, or the kernel)");
+	for (i = 0; i < n; i++) {
+		struct task_struct *t = holders[i].task;
+
+		nr = task_tgid_nr_ns(t, ns);
+		if (named) {
+			/* only the references are dropped */
+		} else if (nr && crmod_sym_ptrace_may_access(t, PTRACE_MODE_READ_FSCREDS)) {
+			get_task_comm(comm, t);
+			if (holders[i].fd >= 0)
+				snprintf(buf, len, "process %d (%s), as its fd %d",
+					 nr, comm, holders[i].fd);
+			else
+				snprintf(buf, len, "process %d (%s), in a mapping",
+					 nr, comm);
+			named = true;
+		} else {
+			snprintf(buf, len, nr ? "a process you may not inspect" :
+				 "a process outside your pid namespace");
+		}
+		put_task_struct(t);
+	}
+}
+
 static int cr_refuse_shared(struct cr_ckpt *ck, const struct cr_hold *first,
 			    size_t n)
 {
 	char *buf = cr_alloc(PATH_MAX), *path;
 	int fd = first[n - 1].fd, ret;
+	char holder[TASK_COMM_LEN + 64];
 
 	if (!buf)
 		return -ENOMEM;
 	path = d_path(&first->file->f_path, buf, PATH_MAX);
 	if (IS_ERR(path))
 		path = "?";
+	cr_name_holder(ck, first->file, holder, sizeof(holder));
 	if (fd >= 0)
 		ret = cr_refuse(ck->err, CRMOD_STATE_SHARED_TASK_STATE,
-				"fd %d (%s) is an open file description another process holds too (%ld references, %zu of this process): restart cannot keep its position and flags shared",
-				fd, path, (long)file_count(first->file), n);
+				"fd %d (%s) is an open file description held too by %s (%ld references, %zu of this process): restart cannot keep its position and flags shared",
+				fd, path, holder, (long)file_count(first->file), n);
 	else
 		ret = cr_refuse(ck->err, CRMOD_STATE_SHARED_TASK_STATE,
-				"the shared memory %s is mapped by another process too (%ld references, %zu of this process): restart cannot keep it shared",
-				path, (long)file_count(first->file), n);
+				"the shared memory %s is held too by %s (%ld references, %zu of this process): restart cannot keep it shared",
+				path, holder, (long)file_count(first->file), n);
 	cr_free(buf);
 	return ret;
 }

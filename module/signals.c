@@ -149,10 +149,12 @@ int cr_dump_pending(struct cr_ckpt *ck)
 	for (;;) {
 		spin_lock_irq(&t->sighand->siglock);
 		nr = cr_collect_pending(sigs, room, &t->pending, 0);
-		nr += cr_collect_pending(sigs ? sigs + min(nr, room) : NULL,
-					 room - min(nr, room),
-					 &t->signal->shared_pending,
-					 CRMOD_SIG_SHARED);
+		/* the process's queue goes with its leader's */
+		if (!ck->thread_part)
+			nr += cr_collect_pending(sigs ? sigs + min(nr, room) : NULL,
+						 room - min(nr, room),
+						 &t->signal->shared_pending,
+						 CRMOD_SIG_SHARED);
 		spin_unlock_irq(&t->sighand->siglock);
 		if (nr <= room)
 			break;

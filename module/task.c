@@ -243,7 +243,7 @@ int cr_dump_task(struct cr_ckpt *ck)
 		return ret;
 	cr_compat_get_task_comm(t->comm, task);
 	/* what getpid() says in the process, restored as such */
-	t->pid = task_pid_nr_ns(task, task_active_pid_ns(task));
+	t->pid = cr_own_tid(task);
 	t->personality = task->personality;
 	t->nice = task_nice(task);
 
@@ -520,6 +520,59 @@ static int cr_plan_check_attrs(struct cr_plan *p)
 	return ret;
 }
 
+/* crmod_task.flags a thread has of its own */
+#define CR_TASK_THREAD_FLAGS	(CRMOD_TASK_NO_NEW_PRIVS | CRMOD_TASK_LOGINUID | \
+				 CRMOD_TASK_AFFINITY)
+
+/*
+ * A thread's TASK: what a thread has of its own is checked as its leader's
+ * is; everything else is its process's and must say what the leader's says,
+ * as checkpoint writes it (restart does not apply it a second time).
+ */
+int cr_plan_check_thread_task(struct cr_plan *view)
+{
+	const struct crmod_task *leader = &view->process->task;
+	struct crmod_task *same;
+	bool differs;
+	int ret;
+
+	same = cr_alloc(sizeof(*same));
+	if (!same)
+		return -ENOMEM;
+	*same = view->task;
+	memcpy(same->comm, leader->comm, sizeof(same->comm));
+	same->pid = leader->pid;
+	same->personality = leader->personality;
+	same->nice = leader->nice;
+	same->rseq = leader->rseq;
+	same->rseq_len = leader->rseq_len;
+	same->rseq_sig = leader->rseq_sig;
+	same->robust_list = leader->robust_list;
+	same->robust_list_len = leader->robust_list_len;
+	same->clear_child_tid = leader->clear_child_tid;
+	same->timer_slack_ns = leader->timer_slack_ns;
+	same->default_timer_slack_ns = leader->default_timer_slack_ns;
+	same->loginuid = leader->loginuid;
+	same->sessionid = leader->sessionid;
+	same->pdeath_signal = leader->pdeath_signal;
+	same->sched_policy = leader->sched_policy;
+	same->sched_priority = leader->sched_priority;
+	same->ioprio = leader->ioprio;
+	memcpy(same->cpu_affinity, leader->cpu_affinity,
+	       sizeof(same->cpu_affinity));
+	same->flags = (same->flags & ~CR_TASK_THREAD_FLAGS) |
+		      (leader->flags & CR_TASK_THREAD_FLAGS);
+	differs = memcmp(same, leader, sizeof(*same));
+	cr_free(same);
+	if (differs)
+		return cr_fail(view->err,
+			       "its TASK section differs from its process's in what the threads of a process share");
+	ret = cr_plan_check_limits(view);
+	if (!ret)
+		ret = cr_plan_check_attrs(view);
+	return ret;
+}
+
 /* Check TASK's references once every FILE is open. */
 int cr_plan_check_task(struct cr_plan *p)
 {
@@ -548,7 +601,7 @@ int cr_plan_check_task(struct cr_plan *p)
 			       p->task.root_file);
 	if (p->task.root_file && !ns_capable(current_user_ns(), CAP_SYS_CHROOT))
 		return cr_fail(p->err, "the image is chrooted; restarting it needs CAP_SYS_CHROOT");
-	if (current->fs->users != 1)
+	if (current->fs->users != get_nr_threads(current))
 		return cr_fail(p->err, "the restarting process shares its fs_struct");
 	ret = cr_plan_check_limits(p);
 	if (!ret)
@@ -626,10 +679,10 @@ static int cr_restore_affinity(struct cr_plan *p)
 	return 0;
 }
 
-static void cr_restore_attrs(struct cr_plan *p)
+/* What each thread has of its own. */
+static void cr_restore_thread_attrs(struct cr_plan *p)
 {
 	const struct crmod_task *t = &p->task;
-	struct mm_struct *mm = current->mm;
 
 #ifdef CONFIG_FUTEX
 	cr_compat_robust_list(current) = (struct robust_list_head __user *)
@@ -641,6 +694,20 @@ static void cr_restore_attrs(struct cr_plan *p)
 	current->pdeath_signal = t->pdeath_signal;
 	if (t->flags & CRMOD_TASK_NO_NEW_PRIVS)
 		task_set_no_new_privs(current);
+#ifdef CONFIG_AUDIT
+	if (t->flags & CRMOD_TASK_LOGINUID) {
+		current->loginuid = make_kuid(current_user_ns(), t->loginuid);
+		current->sessionid = t->sessionid;
+	}
+#endif
+}
+
+/* What the threads of a process share. */
+static void cr_restore_process_attrs(struct cr_plan *p)
+{
+	const struct crmod_task *t = &p->task;
+	struct mm_struct *mm = current->mm;
+
 	spin_lock_irq(&current->sighand->siglock);
 	current->signal->oom_score_adj = t->oom_score_adj;
 	current->signal->oom_score_adj_min = t->oom_score_adj_min;
@@ -651,12 +718,6 @@ static void cr_restore_attrs(struct cr_plan *p)
 		current->signal->is_child_subreaper = 0;
 	}
 	spin_unlock_irq(&current->sighand->siglock);
-#ifdef CONFIG_AUDIT
-	if (t->flags & CRMOD_TASK_LOGINUID) {
-		current->loginuid = make_kuid(current_user_ns(), t->loginuid);
-		current->sessionid = t->sessionid;
-	}
-#endif
 	mmap_write_lock(mm);
 	cr_compat_mm_flag_assign(mm, MMF_DISABLE_THP,
 				 t->flags & CRMOD_TASK_THP_DISABLE);
@@ -664,7 +725,8 @@ static void cr_restore_attrs(struct cr_plan *p)
 	mmap_write_unlock(mm);
 }
 
-int cr_restore_task(struct cr_plan *p)
+/* A thread's own part of TASK, the leader's included. */
+int cr_restore_thread_task(struct cr_plan *p)
 {
 	const struct crmod_task *t = &p->task;
 	int ret;
@@ -674,6 +736,21 @@ int cr_restore_task(struct cr_plan *p)
 		return cr_fail(p->err, "cannot reset the ids of the rseq area at %#llx",
 			       t->rseq);
 	current->personality = t->personality;
+	cr_restore_thread_attrs(p);
+	ret = cr_restore_sched(p);
+	if (!ret)
+		ret = cr_restore_affinity(p);
+	return ret;
+}
+
+int cr_restore_task(struct cr_plan *p)
+{
+	const struct crmod_task *t = &p->task;
+	int ret;
+
+	ret = cr_restore_thread_task(p);
+	if (ret)
+		return ret;
 	current->fs->umask = t->umask;
 	if (t->root_file)
 		crmod_sym_set_fs_root(current->fs,
@@ -681,11 +758,8 @@ int cr_restore_task(struct cr_plan *p)
 	if (t->cwd_file)
 		crmod_sym_set_fs_pwd(current->fs,
 				     &cr_plan_file(p, t->cwd_file)->file->f_path);
-	cr_restore_attrs(p);
-	ret = cr_restore_sched(p);
-	if (!ret)
-		ret = cr_restore_affinity(p);
-	return ret;
+	cr_restore_process_attrs(p);
+	return 0;
 }
 
 /*

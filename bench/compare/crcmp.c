@@ -3,11 +3,13 @@
  * crcmp: crmod beside CRIU, in one test guest (bench/compare.sh).
  *
  *   crcmp RUNS CHAIN JSON MiB...     the driver: prints a table, writes JSON
- *   crcmp target TOKEN MiB VMAS FILES
+ *   crcmp target TOKEN MiB VMAS FILES THREADS
  *
  * The target is the same program for both tools: it touches MiB of anonymous
  * memory (plus VMAS one-page mappings with holes between them and FILES open
- * regular files on tmpfs), writes /tmp/crcmp-TOKEN.ready, then polls every
+ * regular files on tmpfs, and THREADS threads besides the main one, each
+ * polling every 10 ms for a request to say its tid), writes
+ * /tmp/crcmp-TOKEN.ready, then polls every
  * 10 ms for /tmp/crcmp-TOKEN.check or .exit. On either it verifies all of
  * that state and writes "PASS <checks> <pid>" or "FAIL <why>" to
  * /tmp/crcmp-TOKEN.result; on .exit it then exits. The target runs in a
@@ -42,6 +44,7 @@
 #include <sys/stat.h>
 #include <sys/utsname.h>
 #include <sys/wait.h>
+#include <pthread.h>
 #include <time.h>
 #include <unistd.h>
 
@@ -52,6 +55,8 @@
 #define MAX_SIZES 16
 #define MAX_FILES 200
 #define MAX_VMAS 1000
+#define MAX_THREADS 256
+#define BENCH_THREADS 64
 #define GOLDEN 0x9e3779b97f4a7c15ULL
 
 static double now(void)
@@ -98,7 +103,7 @@ static void write_atomic(const char *path, const char *text)
 
 static struct {
 	char token[64];
-	size_t mib, nvmas, nfiles;
+	size_t mib, nvmas, nfiles, nthreads;
 	uint64_t seed;
 	uint64_t *mem;
 	char *vmas;
@@ -106,6 +111,11 @@ static struct {
 	off_t offsets[MAX_FILES];
 	ino_t inodes[MAX_FILES];
 	unsigned long checks;
+	pthread_t threads[MAX_THREADS];
+	pid_t tids[MAX_THREADS];		/* each thread's, at its start */
+	volatile int asked;			/* the main thread's request */
+	volatile int answered[MAX_THREADS];	/* each thread's last answer */
+	volatile pid_t said[MAX_THREADS];	/* the tid it gave */
 } t;
 
 static size_t page;
@@ -128,6 +138,24 @@ static size_t file_size(size_t k)
 static char file_byte(size_t k, size_t off)
 {
 	return (char)('a' + (k * 7 + off) % 26);
+}
+
+/* A thread that says its tid whenever asked, and otherwise sleeps. */
+static void *target_thread(void *arg)
+{
+	size_t k = (size_t)(uintptr_t)arg;
+
+	t.tids[k] = gettid();
+	for (;;) {
+		int asked = t.asked;
+
+		if (t.answered[k] != asked) {
+			t.said[k] = gettid();
+			__atomic_store_n(&t.answered[k], asked, __ATOMIC_RELEASE);
+		}
+		sleep_ms(10);
+	}
+	return NULL;
 }
 
 static void target_setup(void)
@@ -187,6 +215,26 @@ static void target_setup(void)
 		t.fds[k] = fd;
 		t.inodes[k] = st.st_ino;
 	}
+	if (t.nthreads) {
+		pthread_attr_t attr;
+
+		if (pthread_attr_init(&attr) || pthread_attr_setstacksize(&attr, 256 << 10))
+			_exit(16);
+		for (k = 0; k < t.nthreads; k++)
+			if (pthread_create(&t.threads[k], &attr, target_thread,
+					   (void *)(uintptr_t)k))
+				_exit(17);
+		/* every thread running, with its tid known */
+		for (i = 0; i < 30000; i++) {
+			for (k = 0; k < t.nthreads && __atomic_load_n(&t.tids[k], __ATOMIC_ACQUIRE); k++)
+				;
+			if (k == t.nthreads)
+				break;
+			sleep_ms(1);
+		}
+		if (k != t.nthreads)
+			_exit(18);
+	}
 }
 
 /* "" when all is as set up, else what is wrong */
@@ -234,6 +282,29 @@ static const char *target_verify(char *why, size_t len)
 				return why;
 			}
 	}
+	if (t.nthreads) {
+		int asked = ++t.asked;
+
+		for (i = 0; i < 500; i++) {	/* 5 s */
+			for (k = 0; k < t.nthreads &&
+			     __atomic_load_n(&t.answered[k], __ATOMIC_ACQUIRE) == asked; k++)
+				;
+			if (k == t.nthreads)
+				break;
+			sleep_ms(10);
+		}
+		if (k != t.nthreads) {
+			snprintf(why, len, "thread %zu of %zu did not answer within 5 s", k,
+				 t.nthreads);
+			return why;
+		}
+		for (k = 0; k < t.nthreads; k++)
+			if (t.said[k] != t.tids[k]) {
+				snprintf(why, len, "thread %zu has tid %d, started as %d", k,
+					 t.said[k], t.tids[k]);
+				return why;
+			}
+	}
 	return "";
 }
 
@@ -242,14 +313,15 @@ static int target_main(int argc, char **argv)
 	char ready[128], check[128], quit[128], result[128], text[512], why[256];
 	double idle_since;
 
-	if (argc != 6)
+	if (argc != 7)
 		return 2;
 	page = (size_t)sysconf(_SC_PAGESIZE);
 	snprintf(t.token, sizeof(t.token), "%s", argv[2]);
 	t.mib = strtoul(argv[3], NULL, 10);
 	t.nvmas = strtoul(argv[4], NULL, 10);
 	t.nfiles = strtoul(argv[5], NULL, 10);
-	if (t.nvmas > MAX_VMAS || t.nfiles > MAX_FILES)
+	t.nthreads = strtoul(argv[6], NULL, 10);
+	if (t.nvmas > MAX_VMAS || t.nfiles > MAX_FILES || t.nthreads > MAX_THREADS)
 		return 2;
 	t.seed = strtoull(t.token, NULL, 10) * 1000;
 	snprintf(ready, sizeof(ready), "/tmp/crcmp-%s.ready", t.token);
@@ -389,7 +461,7 @@ static void reap_strays(void)
 
 struct target {
 	char token[32];
-	size_t mib, nvmas, nfiles;
+	size_t mib, nvmas, nfiles, nthreads;
 	pid_t pid;
 	unsigned long checks;
 };
@@ -399,10 +471,11 @@ static void tpath(char *buf, size_t len, const struct target *tg, const char *ex
 	snprintf(buf, len, "/tmp/crcmp-%s.%s", tg->token, ext);
 }
 
-static void start_target(struct target *tg, size_t mib, size_t nvmas, size_t nfiles)
+static void start_target(struct target *tg, size_t mib, size_t nvmas, size_t nfiles,
+			 size_t nthreads)
 {
-	char mibs[32], vs[32], fs[32], ready[128], buf[64];
-	char *argv[] = { self_path, "target", tg->token, mibs, vs, fs, NULL };
+	char mibs[32], vs[32], fs[32], ts[32], ready[128], buf[64];
+	char *argv[] = { self_path, "target", tg->token, mibs, vs, fs, ts, NULL };
 	int i;
 
 	memset(tg, 0, sizeof(*tg));
@@ -410,6 +483,8 @@ static void start_target(struct target *tg, size_t mib, size_t nvmas, size_t nfi
 	tg->mib = mib;
 	tg->nvmas = nvmas;
 	tg->nfiles = nfiles;
+	tg->nthreads = nthreads;
+	snprintf(ts, sizeof(ts), "%zu", nthreads);
 	snprintf(mibs, sizeof(mibs), "%zu", mib);
 	snprintf(vs, sizeof(vs), "%zu", nvmas);
 	snprintf(fs, sizeof(fs), "%zu", nfiles);
@@ -634,8 +709,8 @@ struct row {
 };
 
 /* one measurement of one target shape; the tool order alternates by run */
-static void measure(size_t mib, size_t nvmas, size_t nfiles, int runs,
-		    int with_dd, struct row *r)
+static void measure(size_t mib, size_t nvmas, size_t nfiles, size_t nthreads,
+		    int runs, int with_dd, struct row *r)
 {
 	double v[NKINDS + 1][MAX_RUNS];
 	struct target tg;
@@ -648,7 +723,7 @@ static void measure(size_t mib, size_t nvmas, size_t nfiles, int runs,
 		for (k = 0; k < 2; k++) {
 			int use_criu = (i + k) % 2;
 
-			start_target(&tg, mib, nvmas, nfiles);
+			start_target(&tg, mib, nvmas, nfiles, nthreads);
 			if (use_criu)
 				criu_round(&tg, &v[DUMP][i], &v[REST][i]);
 			else
@@ -660,8 +735,8 @@ static void measure(size_t mib, size_t nvmas, size_t nfiles, int runs,
 		}
 		if (with_dd)
 			v[DD][i] = timed_dd(mib);
-		fprintf(stderr, "crcmp: %zu MiB%s run %d: crmod %.3f + %.3f s, criu %.3f + %.3f s, dd %.3f s, crctl info %.3f s\n",
-			mib, nvmas ? " +VMAs/files" : "", i + 1, v[CK][i], v[RS][i],
+		fprintf(stderr, "crcmp: %zu MiB%s%s run %d: crmod %.3f + %.3f s, criu %.3f + %.3f s, dd %.3f s, crctl info %.3f s\n",
+			mib, nvmas ? " +VMAs/files" : "", nthreads ? " +threads" : "", i + 1, v[CK][i], v[RS][i],
 			v[DUMP][i], v[REST][i], with_dd ? v[DD][i] : 0.0,
 			with_dd ? v[INFO][i] : 0.0);
 	}
@@ -682,7 +757,7 @@ static void chain(size_t mib, int n, struct stat_s *out, double *totals)
 	for (k = 0; k < 2; k++) {
 		const char *tool = k ? "criu" : "crmod";
 
-		start_target(&tg, mib, 0, 0);
+		start_target(&tg, mib, 0, 0, 0);
 		t0 = now();
 		for (i = 0; i < n; i++) {
 			if (k)
@@ -790,7 +865,7 @@ int main(int argc, char **argv)
 		"crmod_checkpoint_s", "crmod_restart_s", "criu_dump_s",
 		"criu_restore_s", "crmod_roundtrip_s", "criu_roundtrip_s"
 	};
-	struct row rows[MAX_SIZES], vf;
+	struct row rows[MAX_SIZES], vf, th;
 	struct stat_s ch[6], ex[2];
 	double totals[2], exec_crctl[MAX_RUNS], exec_criu[MAX_RUNS];
 	char model[256], flags[4096];
@@ -805,7 +880,7 @@ int main(int argc, char **argv)
 	    (nchain = atoi(argv[2])) < 1 || nchain > MAX_RUNS ||
 	    argc - 4 > MAX_SIZES) {
 		fprintf(stderr, "usage: crcmp RUNS CHAIN JSON MiB...\n"
-				"       crcmp target TOKEN MiB VMAS FILES\n");
+				"       crcmp target TOKEN MiB VMAS FILES THREADS\n");
 		return 2;
 	}
 	if (readlink(self, self_path, sizeof(self_path) - 1) < 0)
@@ -833,7 +908,7 @@ int main(int argc, char **argv)
 		struct target tg;
 		double x, y;
 
-		start_target(&tg, 1, 0, 0);
+		start_target(&tg, 1, 0, 0, 0);
 		if (k)
 			criu_round(&tg, &x, &y);
 		else
@@ -842,8 +917,9 @@ int main(int argc, char **argv)
 		cleanup_target(&tg);
 	}
 	for (i = 0; i < nsizes; i++)
-		measure(strtoul(argv[4 + i], NULL, 10), 0, 0, runs, 1, &rows[i]);
-	measure(1, 100, 50, runs, 0, &vf);
+		measure(strtoul(argv[4 + i], NULL, 10), 0, 0, 0, runs, 1, &rows[i]);
+	measure(1, 100, 50, 0, runs, 0, &vf);
+	measure(1, 0, 0, BENCH_THREADS, runs, 0, &th);
 	chain(1, nchain, ch, totals);
 
 	/* the table */
@@ -868,6 +944,12 @@ int main(int argc, char **argv)
 	printf("\n1 MiB + 100 small VMAs + 50 open files (median of %d):\n"
 	       "  crmod checkpoint %.3f s, restart %.3f s; criu dump %.3f s, restore %.3f s\n",
 	       runs, vf.s[CK].median, vf.s[RS].median, vf.s[DUMP].median, vf.s[REST].median);
+	printf("\n1 MiB, %d threads (median of %d):\n"
+	       "  crmod checkpoint %.3f s, restart %.3f s; criu dump %.3f s, restore %.3f s; "
+	       "criu/crmod %.2fx\n",
+	       BENCH_THREADS, runs, th.s[CK].median, th.s[RS].median, th.s[DUMP].median,
+	       th.s[REST].median, (th.s[DUMP].median + th.s[REST].median) /
+	       (th.s[CK].median + th.s[RS].median));
 	printf("\n1 MiB checkpointed and restarted %d times in a row, per iteration (median):\n"
 	       "  crmod checkpoint %.3f + restart %.3f = %.3f s; criu dump %.3f + restore %.3f = %.3f s\n"
 	       "  whole chain: crmod %.2f s, criu %.2f s (each includes the verifications)\n",
@@ -941,6 +1023,16 @@ int main(int argc, char **argv)
 	}
 	fprintf(f, ", \"image_bytes\": {\"crmod\": %lld, \"criu\": %lld}},\n",
 		(long long)vf.crmod_image, (long long)vf.criu_image);
+	fprintf(f, "\"threads\": {\"mib\": 1, \"threads\": %d, \"runs\": %d, ",
+		BENCH_THREADS, runs);
+	{
+		const char *const keys[] = { "crmod_checkpoint_s", "crmod_restart_s",
+					     "criu_dump_s", "criu_restore_s", NULL };
+
+		json_stats(f, th.s, keys, 4);
+	}
+	fprintf(f, ", \"image_bytes\": {\"crmod\": %lld, \"criu\": %lld}},\n",
+		(long long)th.crmod_image, (long long)th.criu_image);
 	fprintf(f, "\"chain\": {\"mib\": 1, \"iterations\": %d, \"per_iteration\": {", nchain);
 	json_stats(f, ch, chain_keys, 6);
 	fprintf(f, "}, \"total_s\": {\"crmod\": %.6f, \"criu\": %.6f}},\n", totals[0], totals[1]);

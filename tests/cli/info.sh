@@ -5,6 +5,7 @@
 # (which needs no module).
 set -uo pipefail
 crctl=$1 make_image=$2
+version=$("$crctl" --version | sed -n 's/^crctl \([^ ]*\) .*/\1/p')
 dir=$(mktemp -d)
 trap 'rm -rf "$dir"' EXIT
 fail() { echo "FAIL: $*"; exit 1; }
@@ -37,6 +38,16 @@ for line in '^cgroup: /user.slice/counter.scope$' '  memfd  .* memfd:cache  cont
 	grep -q -- "$line" "$dir/out" || fail "x86 process: no line like '$line'"
 done
 grep -q '^ppc64 registers:' <("$crctl" info "$dir/ppc-process.cr") || fail "ppc registers not shown"
+for arch in x86 ppc; do
+	"$make_image" "$arch" "$dir/$arch-threads.cr" threads || fail "make_test_image $arch threads"
+	"$crctl" info "$dir/$arch-threads.cr" > "$dir/out" || fail "crctl info $arch-threads.cr exited $?"
+	grep -q '^threads: 3: 4242 (leader) 4243 4244$' "$dir/out" || fail "$arch threads: no threads line"
+	grep -q '^threads: 1: 4242 (leader)$' <("$crctl" info "$dir/$arch-process.cr") ||
+		fail "$arch process: no threads line"
+	"$crctl" info --json "$dir/$arch-threads.cr" > "$dir/out.json" || fail "crctl info --json ($arch threads)"
+	tr -d ' \n' < "$dir/out.json" | grep -q '"threads":{"count":3,"tids":\[4242,4243,4244\]}' ||
+		fail "$arch threads: no threads in the JSON"
+done
 
 expect_refused() { # file, text the reason must contain
 	local status=0
@@ -51,7 +62,7 @@ cp "$dir/x86.cr" "$dir/flipped.cr"
 printf '\x00' | dd of="$dir/flipped.cr" bs=1 seek=500 conv=notrunc status=none
 expect_refused "$dir/flipped.cr" "payload CRC32C mismatch: stored"
 "$make_image" x86 "$dir/format1.cr" format1 || fail "make_test_image format1"
-expect_refused "$dir/format1.cr" "image format 1: this crctl (crmod 0.3.0) reads format 2 only"
+expect_refused "$dir/format1.cr" "image format 1: this crctl (crmod $version) reads formats 2 to 3"
 echo "not an image" > "$dir/foreign.cr"
 expect_refused "$dir/foreign.cr" "header at offset 0: truncated"
 status=0

@@ -63,6 +63,14 @@ int main(int argc, char **argv)
 	auto sample = sample_process(machine());
 	write("sample-process.cr", sample.build());
 	write("minimal-process.cr", minimal().build());
+	// format 2, before threads; and processes with threads (format 3)
+	write("sample-format2.cr", sample.build_format(2));
+	auto threaded = sample;
+	threaded.threads = {sample.thread_like_leader(4243), sample.thread_like_leader(4244)};
+	write("sample-threads.cr", threaded.build());
+	auto min_threaded = minimal();
+	min_threaded.threads = {min_threaded.thread_like_leader(min_threaded.task.pid + 1)};
+	write("minimal-threads.cr", min_threaded.build());
 
 	// The sample without each section it needs: refused by the completeness check.
 	const std::uint32_t needed[] = {CRMOD_SEC_TASK, CRMOD_SEC_VMAS, CRMOD_SEC_SIGNALS, CRMOD_SEC_PENDING,

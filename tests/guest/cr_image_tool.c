@@ -34,7 +34,9 @@
  *   cr-image-tool set FILE SECTION FIELD VALUE   a field by name, e.g.
  *                                        set img creds cap_ambient 0x1000,
  *                                        set img vmas vma[3].flags 0x12,
- *                                        set img task rlim_cur[9] 16;
+ *                                        set img task rlim_cur[9] 16,
+ *                                        set img thread:1 tid 4242,
+ *                                        set img task:2 pid 4242;
  *                                        SECTION is a type, TYPE:N the Nth
  *                                        of it; fixes every CRC
  *   cr-image-tool get FILE SECTION FIELD    print it
@@ -128,7 +130,7 @@ static const char *const type_names[] = {
 	[CRMOD_SEC_PENDING] = "pending", [CRMOD_SEC_PIPE] = "pipe",
 	[CRMOD_SEC_OFDS] = "ofds",	 [CRMOD_SEC_FILE_DATA] = "file_data",
 	[CRMOD_SEC_LOCKS] = "locks",	 [CRMOD_SEC_TIMERS] = "timers",
-	[CRMOD_SEC_CGROUP] = "cgroup",
+	[CRMOD_SEC_CGROUP] = "cgroup",	 [CRMOD_SEC_THREAD] = "thread",
 };
 
 static const char *type_name(uint32_t type)
@@ -573,7 +575,9 @@ struct field {
 	  sizeof(((struct st *)0)->f), sizeof(struct st) }
 
 static const struct field payload_fields[] = {
+	F(TASK, crmod_task, pid, 0),
 	F(TASK, crmod_task, rseq, 0), F(TASK, crmod_task, rseq_len, 0),
+	F(TASK, crmod_task, robust_list, 0), F(TASK, crmod_task, clear_child_tid, 0),
 	F(TASK, crmod_task, arg_start, 0), F(TASK, crmod_task, arg_end, 0),
 	F(TASK, crmod_task, env_start, 0), F(TASK, crmod_task, env_end, 0),
 	F(TASK, crmod_task, start_stack, 0), F(TASK, crmod_task, start_brk, 0),
@@ -603,6 +607,7 @@ static const struct field payload_fields[] = {
 	  sizeof(struct crmod_pending_signal) },
 	{ CRMOD_SEC_PENDING, "sig.code", offsetof(struct crmod_pending_signal, info) + 8, 4,
 	  sizeof(struct crmod_pending_signal) },
+	F(THREAD, crmod_thread, tid, 0), F(THREAD, crmod_thread, reserved, 0),
 	FE(LOCKS, crmod_lock, "lock", kind), FE(LOCKS, crmod_lock, "lock", type),
 	FE(LOCKS, crmod_lock, "lock", start), FE(LOCKS, crmod_lock, "lock", end),
 };

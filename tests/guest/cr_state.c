@@ -9,6 +9,8 @@
  *   cr-state MODE READYFILE [ARGS]
  *     ofds | dirfd | opath | fifo | unlinked | memfd | sharedanon | locks |
  *     attrs | madvise | timers | cgroup | kernelview | mix (a little of each)
+ *     sharedmem KIND  (anon | memfd) memory shared with its parent, which
+ *                     checkpoint refuses until the parent lets go
  *     refuse KIND     set up KIND, which checkpoint must refuse, and wait
  */
 #define _GNU_SOURCE
@@ -1033,7 +1035,190 @@ static int mode_kernelview(int argc, char **argv)
 	return finish();
 }
 
+/* ---- sharedmem KIND: memory shared with the parent, then not --------- */
+
+/*
+ * The parent maps 1 MiB MAP_SHARED (KIND anon: MAP_ANONYMOUS; memfd: a
+ * memfd it keeps open at fd 10 and the child closes), fills it past its
+ * first page, forks the child (the one to checkpoint, whose pid the ready
+ * file holds) and stays, counting in the first page's counter every 20 ms.
+ * The child writes what it sees there to WORK/crstate-sharedmem-seen.
+ * Once WORK/crstate-sharedmem-release exists the parent lets go (anon: it
+ * exits; memfd: it unmaps, closes its fd, says so in ...-unmapped and
+ * waits for the child: exit 0 if SIGKILL ended it); the child takes the
+ * last count, marks the memory and says so in ...-released. Restarted, it
+ * checks the content, the count, its mark and the mapping's name.
+ * A parent that exits makes the child init's, which changes its ppid as a
+ * restart does: the child knows it was restarted by its pid namespace
+ * (crctl restart's container), and so does not take --same-pid-ns.
+ */
+struct shm_head {
+	volatile uint64_t counter;	/* the parent's */
+	volatile uint64_t mark;		/* the child's, once released */
+};
+
+static ino_t pidns_ino(void)
+{
+	struct stat st;
+
+	return stat("/proc/self/ns/pid", &st) ? 0 : st.st_ino;
+}
+
+static void write_number(const char *path, uint64_t v)
+{
+	char text[32];
+
+	snprintf(text, sizeof(text), "%llu\n", (unsigned long long)v);
+	write_file_atomic(path, text);
+}
+
+static int mode_sharedmem(int argc, char **argv)
+{
+	const size_t len = 1 << 20;
+	long page = sysconf(_SC_PAGESIZE);
+	const char *seen = wpath(0, "seen"), *release = wpath(1, "release");
+	const char *released = wpath(2, "released"), *unmapped = wpath(3, "unmapped");
+	const char *name;
+	struct shm_head *head;
+	unsigned char *map;
+	uint64_t last = 0;
+	int memfd = -1, status;
+	int done = 0;
+	char maps[65536], want[128];
+	pid_t child;
+	ino_t ns0;
+
+	if (argc < 1 || (strcmp(argv[0], "anon") && strcmp(argv[0], "memfd"))) {
+		out("FAIL %s: which kind, anon or memfd?\n", mode);
+		return 2;
+	}
+	unlink(seen);
+	unlink(release);
+	unlink(released);
+	unlink(unmapped);
+	if (!strcmp(argv[0], "anon")) {
+		name = "/dev/zero (deleted)";
+		map = mmap(NULL, len, PROT_READ | PROT_WRITE,
+			   MAP_SHARED | MAP_ANONYMOUS, -1, 0);
+	} else {
+		name = "/memfd:crstate-shm (deleted)";
+		memfd = at_fd(memfd_create("crstate-shm", 0), 10);
+		if (ftruncate(memfd, len))
+			die("ftruncate");
+		map = mmap(NULL, len, PROT_READ | PROT_WRITE, MAP_SHARED, memfd, 0);
+	}
+	if (map == MAP_FAILED)
+		die("mmap");
+	head = (struct shm_head *)map;
+	fill(map + page, len - page, 41);
+	head->counter = 1;
+	child = fork();
+	if (child < 0)
+		die("fork");
+	if (child) {
+		/* the parent: counts until told to let go */
+		while (access(release, F_OK)) {
+			if (waitpid(child, &status, WNOHANG) == child) {
+				out("FAIL %s: the child ended before the release (status %#x)\n",
+				    mode, status);
+				return 1;
+			}
+			if (timed_out()) {
+				kill(child, SIGKILL);
+				timeout_fail();
+			}
+			head->counter++;
+			sleep_ms(20);
+		}
+		if (memfd < 0)
+			return 0;
+		if (munmap(map, len) || close(memfd))
+			die("munmap");
+		write_file_atomic(unmapped, "1\n");
+		if (waitpid(child, &status, 0) != child)
+			die("waitpid");
+		return WIFSIGNALED(status) && WTERMSIG(status) == SIGKILL ? 0 : 1;
+	}
+
+	/* the child, the process to checkpoint */
+	pid0 = raw_getpid();
+	ppid0 = raw_getppid();
+	ns0 = pidns_ino();
+	if (!ns0)
+		die("/proc/self/ns/pid");
+	if (memfd >= 0)
+		close(memfd);
+	announce_ready();
+	while (pidns_ino() == ns0) {
+		if (timeout_s && mono_now() - start_seconds() > (double)timeout_s)
+			timeout_fail();
+		if (!done) {
+			last = head->counter;
+			write_number(seen, last);
+			if (!access(release, F_OK)) {
+				/* until the parent is gone, or has unmapped */
+				while (memfd < 0 ? raw_getppid() == ppid0 : access(unmapped, F_OK)) {
+					if (timeout_s && mono_now() - start_seconds() > (double)timeout_s)
+						timeout_fail();
+					sleep_ms(10);
+				}
+				last = head->counter;
+				write_number(seen, last);
+				head->mark = mix64(last);
+				write_number(released, last);
+				done = 1;
+			}
+		}
+		sleep_ms(20);
+	}
+	say_restarted();
+	EXPECT(done, "restarted before the parent let go");
+	expect_pattern("the shared memory", map + page, len - page, 41);
+	EXPECT(head->counter == last, "the parent's count is %llu, it was %llu",
+	       (unsigned long long)head->counter, (unsigned long long)last);
+	EXPECT(head->mark == mix64(last), "the child's mark is %#llx, expected %#llx",
+	       (unsigned long long)head->mark, (unsigned long long)mix64(last));
+	/* still one shared mapping of the same kind of object */
+	snprintf(want, sizeof(want), "%lx-%lx rw-s ", (unsigned long)map,
+		 (unsigned long)map + len);
+	if (read_file("/proc/self/maps", maps, sizeof(maps)) < 0)
+		die("/proc/self/maps");
+	{
+		char *line = strstr(maps, want), *end;
+
+		EXPECT(line, "no mapping %s in /proc/self/maps", want);
+		if (line) {
+			end = strchr(line, '\n');
+			if (end)
+				*end = 0;
+			EXPECT(strlen(line) > strlen(name) &&
+				       !strcmp(line + strlen(line) - strlen(name), name),
+			       "the mapping is \"%s\", not of %s", line, name);
+		}
+	}
+	return finish();
+}
+
 /* ---- refuse KIND: state checkpoint must refuse, by name -------------- */
+
+/*
+ * A process the caller does not parent (checkpoint refuses children
+ * first): 0 in it, 1 in the caller once the child between has ended,
+ * -1 if a fork failed.
+ */
+static int fork_grandchild(void)
+{
+	pid_t child = fork();
+
+	if (child < 0)
+		return -1;
+	if (!child) {
+		if (fork())
+			_exit(0);
+		return 0;
+	}
+	return waitpid(child, NULL, 0) == child ? 1 : -1;
+}
 
 static int refuse_setup(const char *kind)
 {
@@ -1143,39 +1328,52 @@ static int refuse_setup(const char *kind)
 	if (!strcmp(kind, "semundo")) {
 		struct sembuf up = { .sem_num = 0, .sem_op = 1, .sem_flg = SEM_UNDO };
 		int id = semget(IPC_PRIVATE, 1, IPC_CREAT | 0600);
+		pid_t owner = getpid();
+		int who;
 
-		return id < 0 || semop(id, &up, 1);
+		if (id < 0 || semop(id, &up, 1))
+			return -1;
+		/*
+		 * The set outlives the process (System V objects do): a
+		 * grandchild removes it once the process is gone, or every
+		 * threaded process checkpointed later in this IPC namespace
+		 * would be refused for it.
+		 */
+		who = fork_grandchild();
+		if (!who) {
+			while (!kill(owner, 0))
+				sleep_ms(20);
+			_exit(semctl(id, 0, IPC_RMID) ? 1 : 0);
+		}
+		return who < 0 ? -1 : 0;
 	}
 	if (!strcmp(kind, "sharedro")) {
 		/*
 		 * A deleted file mapped MAP_SHARED read-only (VM_MAYSHARE
-		 * without VM_SHARED: its fd is O_RDONLY), and a grandchild (not
-		 * a child: children are refused first) that inherits the
-		 * mapping and writes to the file through another fd. A copy of
-		 * its own would not see those writes any more.
+		 * without VM_SHARED: its fd is O_RDONLY), and a grandchild
+		 * that inherits the mapping and writes to the file through
+		 * another fd. A copy of its own would not see those writes any
+		 * more.
 		 */
 		const char *name = wpath(0, "ro");
 		int rw = xopen(name, O_RDWR | O_CREAT | O_TRUNC, 0600);
 		int ro = xopen(name, O_RDONLY, 0);
-		pid_t owner = getpid(), child;
+		pid_t owner = getpid();
 		unsigned char byte = 0;
+		int who;
 
 		if (ftruncate(rw, page) || unlink(name) ||
 		    mmap(NULL, (size_t)page, PROT_READ, MAP_SHARED, ro, 0) == MAP_FAILED)
 			return -1;
-		child = fork();
-		if (child < 0)
-			return -1;
-		if (!child) {
-			if (fork())
-				_exit(0);
+		who = fork_grandchild();
+		if (!who) {
 			close(ro);
 			for (; !kill(owner, 0); sleep_ms(20), byte++)
 				if (pwrite(rw, &byte, 1, 0) != 1)
 					_exit(1);
 			_exit(0);
 		}
-		if (waitpid(child, NULL, 0) != child)
+		if (who < 0)
 			return -1;
 		return close(ro) || close(rw);
 	}
@@ -1226,10 +1424,11 @@ static const struct cr_mode modes[] = {
 	{ "timers", mode_timers },	{ "cgroup", mode_cgroup },
 	{ "mix", mode_mix },		{ "refuse", mode_refuse },
 	{ "kernelview", mode_kernelview },	{ "rseq", mode_rseq },
+	{ "sharedmem", mode_sharedmem },
 };
 
 int main(int argc, char **argv)
 {
 	return cr_main(argc, argv, modes, ARRAY_SIZE(modes),
-		       "usage: cr-state ofds|dirfd|opath|fifo|unlinked|memfd|sharedanon|locks|attrs|madvise|timers|cgroup|kernelview|rseq|mix|refuse KIND READYFILE [ARGS]");
+		       "usage: cr-state ofds|dirfd|opath|fifo|unlinked|memfd|sharedanon|locks|attrs|madvise|timers|cgroup|kernelview|rseq|mix|sharedmem KIND|refuse KIND READYFILE [ARGS]");
 }

@@ -57,10 +57,10 @@
 #include <unistd.h>
 #if defined(__x86_64__)
 #include <asm/prctl.h>
-#include <cpuid.h>
 #endif
 
 #include "cr_common.h"
+#include "cr_regs.h"
 
 /* ---- regs: GPRs, FP/vector registers and their control words -------- */
 
@@ -96,9 +96,11 @@ static const char *const gpr_names[NGPR] = {
 	"rbx", "rbp", "r12", "r13", "r14", "r15",
 	"rsi", "rdx", "r8", "r9", "r10", "rdi",
 };
+#define GPR_NAMES gpr_names
 #elif defined(__powerpc64__)
 #define NGPR 18		/* r14-r31 */
 #define NVS 64		/* vs0-63: f0-31 with their VSX halves, then v0-31 */
+#define GPR_NAMES NULL	/* r14 on */
 #else
 #error "cr-target knows x86_64 and ppc64le"
 #endif
@@ -137,17 +139,13 @@ _Static_assert(offsetof(struct spin_block, vscr_out) == O_VSCR_OUT, "O_VSCR_OUT"
 
 void cr_spin(struct spin_block *b);
 
-#define L(x) x "\n\t"
-
 #if defined(__x86_64__)
 __asm__(
 	".text\n\t"
 	".globl cr_spin\n\t"
 	".type cr_spin,@function\n"
 	"cr_spin:\n\t"
-	L("push %rbx") L("push %rbp") L("push %r12") L("push %r13")
-	L("push %r14") L("push %r15")
-	L("push %rdi")			/* b: 32(%rsp) below */
+	X86_PUSH_NV			/* b: 32(%rsp) below */
 	L("sub $32,%rsp")		/* 0 mxcsr, 4 fcw, 8 left, 16 pid0, 24 newpid */
 	L("stmxcsr 0(%rsp)")
 	L("fnstcw 4(%rsp)")
@@ -161,22 +159,9 @@ __asm__(
 	L("fnstcw " STR(O_CTL2_REF) "(%rdi)")
 	L("fldl " STR(O_X87_IN) "(%rdi)")
 	L("fldl " STR(O_X87_IN) "+8(%rdi)")
-	L(".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15")
-	L("movdqu " STR(O_VS_IN) "+\\n*16(%rdi),%xmm\\n")
-	L(".endr")
-	L("cmpq $0," STR(O_VEC) "(%rdi)")
-	L("je 1f")
-	L(".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15")
-	L("vinsertf128 $1," STR(O_VS_IN) "+256+\\n*16(%rdi),%ymm\\n,%ymm\\n")
-	L(".endr")
-	"1:\n\t"
+	X86_VEC_LOAD(O_VS_IN, O_VEC)
 	L("mov %rsp," STR(O_SP_IN) "(%rdi)")
-	L("mov " STR(O_GPR_IN) "+0(%rdi),%rbx")
-	L("mov " STR(O_GPR_IN) "+8(%rdi),%rbp")
-	L("mov " STR(O_GPR_IN) "+16(%rdi),%r12")
-	L("mov " STR(O_GPR_IN) "+24(%rdi),%r13")
-	L("mov " STR(O_GPR_IN) "+32(%rdi),%r14")
-	L("mov " STR(O_GPR_IN) "+40(%rdi),%r15")
+	X86_NV_LOAD(O_GPR_IN)
 	L("mov " STR(O_GPR_IN) "+48(%rdi),%rsi")
 	L("mov " STR(O_GPR_IN) "+56(%rdi),%rdx")
 	L("mov " STR(O_GPR_IN) "+64(%rdi),%r8")
@@ -193,12 +178,7 @@ __asm__(
 	"3:\n\t"
 	L("mov %rax,24(%rsp)")
 	L("mov 32(%rsp),%rax")
-	L("mov %rbx," STR(O_GPR_OUT) "+0(%rax)")
-	L("mov %rbp," STR(O_GPR_OUT) "+8(%rax)")
-	L("mov %r12," STR(O_GPR_OUT) "+16(%rax)")
-	L("mov %r13," STR(O_GPR_OUT) "+24(%rax)")
-	L("mov %r14," STR(O_GPR_OUT) "+32(%rax)")
-	L("mov %r15," STR(O_GPR_OUT) "+40(%rax)")
+	X86_NV_STORE(O_GPR_OUT)
 	L("mov %rsi," STR(O_GPR_OUT) "+48(%rax)")
 	L("mov %rdx," STR(O_GPR_OUT) "+56(%rax)")
 	L("mov %r8," STR(O_GPR_OUT) "+64(%rax)")
@@ -210,16 +190,7 @@ __asm__(
 	L("mov %rcx," STR(O_NEWPID) "(%rax)")
 	L("mov 8(%rsp),%rcx")
 	L("mov %rcx," STR(O_LEFT) "(%rax)")
-	L(".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15")
-	L("movdqu %xmm\\n," STR(O_VS_OUT) "+\\n*16(%rax)")
-	L(".endr")
-	L("cmpq $0," STR(O_VEC) "(%rax)")
-	L("je 4f")
-	L(".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15")
-	L("vextractf128 $1,%ymm\\n," STR(O_VS_OUT) "+256+\\n*16(%rax)")
-	L(".endr")
-	L("vzeroupper")
-	"4:\n\t"
+	X86_VEC_STORE(O_VS_OUT, O_VEC)
 	L("fstpl " STR(O_X87_OUT) "+8(%rax)")
 	L("fstpl " STR(O_X87_OUT) "(%rax)")
 	L("stmxcsr " STR(O_CTL_OUT) "(%rax)")
@@ -227,8 +198,7 @@ __asm__(
 	L("ldmxcsr 0(%rsp)")
 	L("fldcw 4(%rsp)")
 	L("add $32,%rsp")
-	L("pop %rdi") L("pop %r15") L("pop %r14") L("pop %r13")
-	L("pop %r12") L("pop %rbp") L("pop %rbx")
+	X86_POP_NV
 	L("ret")
 	".size cr_spin,.-cr_spin\n\t"
 	".text\n");
@@ -243,21 +213,8 @@ __asm__(
 	".type cr_spin,@function\n\t"
 	".p2align 4\n"
 	"cr_spin:\n\t"
-	L("mflr 0")
-	L("std 0,16(1)")
-	L("mfcr 12")
-	L("stdu 1,-720(1)")
-	L("std 3,32(1)")
-	L("std 12,56(1)")
-	L(".irp n,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31")
-	L("std \\n,96+(\\n-14)*8(1)")
-	L("li 5,240+(\\n-14)*16")
-	L("stxvd2x \\n,1,5")
-	L(".endr")
-	L(".irp n,52,53,54,55,56,57,58,59,60,61,62,63")
-	L("li 5,528+(\\n-52)*16")
-	L("stxvd2x \\n,1,5")
-	L(".endr")
+	PPC_FRAME_PUSH
+	PPC_NV("std", "stxvd2x")
 	L("mffs 0")
 	L("stfd 0,64(1)")
 	L("mfvscr 0")
@@ -279,14 +236,9 @@ __asm__(
 	L("stvx 0,3,5")
 	L("ld 5," STR(O_CR_IN) "(3)")
 	L("mtcrf 0x38,5")		/* CR2-CR4 */
-	L(".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63")
-	L("li 5," STR(O_VS_IN) "+\\n*16")
-	L("lxvd2x \\n,3,5")
-	L(".endr")
+	PPC_VS_ALL("lxvd2x", O_VS_IN, "3")
 	L("std 1," STR(O_SP_IN) "(3)")
-	L(".irp n,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31")
-	L("ld \\n," STR(O_GPR_IN) "+(\\n-14)*8(3)")
-	L(".endr")
+	PPC_GPRS("ld", O_GPR_IN, "3")
 	"2:\n\t"
 	L("li 0," STR(__NR_getppid))
 	L("sc")
@@ -303,16 +255,11 @@ __asm__(
 	L("std 3," STR(O_NEWPID) "(4)")
 	L("ld 5,48(1)")
 	L("std 5," STR(O_LEFT) "(4)")
-	L(".irp n,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31")
-	L("std \\n," STR(O_GPR_OUT) "+(\\n-14)*8(4)")
-	L(".endr")
+	PPC_GPRS("std", O_GPR_OUT, "4")
 	L("std 1," STR(O_SP_OUT) "(4)")
 	L("mfcr 5")
 	L("std 5," STR(O_CR_OUT) "(4)")
-	L(".irp n,0,1,2,3,4,5,6,7,8,9,10,11,12,13,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31,32,33,34,35,36,37,38,39,40,41,42,43,44,45,46,47,48,49,50,51,52,53,54,55,56,57,58,59,60,61,62,63")
-	L("li 5," STR(O_VS_OUT) "+\\n*16")
-	L("stxvd2x \\n,4,5")
-	L(".endr")
+	PPC_VS_ALL("stxvd2x", O_VS_OUT, "4")
 	L("mffs 0")
 	L("stfd 0," STR(O_CTL_OUT) "(4)")
 	L("mfvscr 0")
@@ -324,39 +271,14 @@ __asm__(
 	L("li 5,80")
 	L("lvx 0,1,5")
 	L("mtvscr 0")
-	L(".irp n,14,15,16,17,18,19,20,21,22,23,24,25,26,27,28,29,30,31")
-	L("ld \\n,96+(\\n-14)*8(1)")
-	L("li 5,240+(\\n-14)*16")
-	L("lxvd2x \\n,1,5")
-	L(".endr")
-	L(".irp n,52,53,54,55,56,57,58,59,60,61,62,63")
-	L("li 5,528+(\\n-52)*16")
-	L("lxvd2x \\n,1,5")
-	L(".endr")
-	L("ld 12,56(1)")
-	L("mtcrf 0x38,12")
-	L("addi 1,1,720")
-	L("ld 0,16(1)")
-	L("mtlr 0")
-	L("blr")
+	PPC_NV("ld", "lxvd2x")
+	PPC_FRAME_POP
 	".size cr_spin,.-cr_spin\n\t"
 	".text\n");
 #endif
 
 static struct spin_block blk;
 static __thread uint64_t tls_word;
-
-static uint64_t thread_pointer(void)
-{
-	uint64_t tp = 0;
-
-#if defined(__x86_64__)
-	syscall(SYS_arch_prctl, ARCH_GET_FS, &tp);
-#elif defined(__powerpc64__)
-	__asm__ volatile("mr %0,13" : "=r"(tp));
-#endif
-	return tp;
-}
 
 /* getppid spins per second, to turn the timeout into a spin count */
 static uint64_t spins_per_second(void)
@@ -376,7 +298,7 @@ static uint64_t spins_per_second(void)
 static int mode_regs(int argc, char **argv)
 {
 	uint64_t tp0, tls_addr0, spins;
-	int avx = 0;
+	int avx;
 
 	(void)argc;
 	(void)argv;
@@ -392,15 +314,9 @@ static int mode_regs(int argc, char **argv)
 	}
 #if defined(__x86_64__)
 	{
-		unsigned int a, b, c, d, mx;
+		unsigned int mx = (unsigned int)fp_ctl();
 		uint16_t cw;
 
-		__cpuid(1, a, b, c, d);
-		if ((c & bit_AVX) && (c & bit_OSXSAVE)) {
-			__asm__ volatile("xgetbv" : "=a"(a), "=d"(d) : "c"(0));
-			avx = (a & 6) == 6;
-		}
-		__asm__ volatile("stmxcsr %0" : "=m"(mx));
 		__asm__ volatile("fnstcw %0" : "=m"(cw));
 		/* round toward zero, flush to zero */
 		blk.ctl_in = (mx & ~0x6000u) | 0x6000u | 0x8000u;
@@ -408,17 +324,10 @@ static int mode_regs(int argc, char **argv)
 		blk.ctl2_in = (cw & ~0x0c00u) | 0x0c00u;
 	}
 #elif defined(__powerpc64__)
-	{
-		double f;
-		uint64_t fpscr;
-
-		__asm__ volatile("mffs %0" : "=d"(f));
-		memcpy(&fpscr, &f, 8);
-		blk.ctl_in = (fpscr & ~3ULL) | 1;	/* RN: toward zero */
-		blk.cr_in = 0x00a5c000;			/* CR2 a, CR3 5, CR4 c */
-		avx = 1;
-	}
+	blk.ctl_in = (fp_ctl() & ~3ULL) | 1;	/* RN: toward zero */
+	blk.cr_in = 0x00a5c000;			/* CR2 a, CR3 5, CR4 c */
 #endif
+	avx = vec_upper();
 	blk.vec = (uint64_t)avx;
 	tls_word = mix64(0x746c73);
 	tls_addr0 = (uint64_t)(uintptr_t)&tls_word;
@@ -452,38 +361,9 @@ static int mode_regs(int argc, char **argv)
 		blk.vs_out[5][3] ^= 0x80;
 		blk.ctl_out ^= 0x2000;
 	}
-	for (int i = 0; i < NGPR; i++) {
-		char name[8];
-
-#if defined(__x86_64__)
-		snprintf(name, sizeof(name), "%s", gpr_names[i]);
-#else
-		snprintf(name, sizeof(name), "r%d", i + 14);
-#endif
-		EXPECT(blk.gpr_out[i] == blk.gpr_in[i],
-		       "%s: expected 0x%016llx, found 0x%016llx", name,
-		       (unsigned long long)blk.gpr_in[i],
-		       (unsigned long long)blk.gpr_out[i]);
-	}
-	for (int i = 0; i < NVS; i++) {
-		uint64_t e[2], f[2];
-		char name[16];
-
-#if defined(__x86_64__)
-		if (i >= 16 && !avx)
-			continue;
-		snprintf(name, sizeof(name), i < 16 ? "xmm%d" : "ymm%d[255:128]",
-			 i % 16);
-#else
-		snprintf(name, sizeof(name), i < 32 ? "vs%d" : "v%d", i % 32);
-#endif
-		memcpy(e, blk.vs_in[i], 16);
-		memcpy(f, blk.vs_out[i], 16);
-		EXPECT(!memcmp(e, f, 16),
-		       "%s: expected %016llx%016llx, found %016llx%016llx", name,
-		       (unsigned long long)e[1], (unsigned long long)e[0],
-		       (unsigned long long)f[1], (unsigned long long)f[0]);
-	}
+	check_gprs(blk.gpr_in, blk.gpr_out, NGPR, GPR_NAMES, mismatch);
+	check_vecs((const uint8_t (*)[16])blk.vs_in, (const uint8_t (*)[16])blk.vs_out, NVS, avx,
+		   mismatch);
 #if defined(__x86_64__)
 	for (int i = 0; i < 2; i++)
 		EXPECT(blk.x87_out[i] == blk.x87_in[i],
@@ -492,9 +372,7 @@ static int mode_regs(int argc, char **argv)
 		       (unsigned long long)blk.x87_out[i]);
 	EXPECT((blk.ctl_ref & 0xe000) == 0xe000, "MXCSR 0x%llx did not take RC/FZ",
 	       (unsigned long long)blk.ctl_ref);
-	EXPECT((uint32_t)blk.ctl_out == (uint32_t)blk.ctl_ref,
-	       "MXCSR: expected 0x%08x, found 0x%08x", (uint32_t)blk.ctl_ref,
-	       (uint32_t)blk.ctl_out);
+	check_fp_ctl(blk.ctl_ref, blk.ctl_out, mismatch);
 	EXPECT((blk.ctl2_ref & 0x0c00) == 0x0c00, "x87 CW 0x%llx did not take RC",
 	       (unsigned long long)blk.ctl2_ref);
 	EXPECT((uint16_t)blk.ctl2_out == (uint16_t)blk.ctl2_ref,
@@ -510,9 +388,7 @@ static int mode_regs(int argc, char **argv)
 #elif defined(__powerpc64__)
 	EXPECT((blk.ctl_ref & 3) == 1, "FPSCR 0x%llx did not take RN",
 	       (unsigned long long)blk.ctl_ref);
-	EXPECT(blk.ctl_out == blk.ctl_ref,
-	       "FPSCR: expected 0x%016llx, found 0x%016llx",
-	       (unsigned long long)blk.ctl_ref, (unsigned long long)blk.ctl_out);
+	check_fp_ctl(blk.ctl_ref, blk.ctl_out, mismatch);
 	{
 		uint32_t r[4], o[4];
 
@@ -527,8 +403,7 @@ static int mode_regs(int argc, char **argv)
 	       (unsigned long long)blk.cr_in,
 	       (unsigned long long)(blk.cr_out & 0x00fff000));
 #endif
-	EXPECT(blk.sp_out == blk.sp_in, "stack pointer: expected 0x%llx, found 0x%llx",
-	       (unsigned long long)blk.sp_in, (unsigned long long)blk.sp_out);
+	check_sp(blk.sp_in, blk.sp_out, mismatch);
 	EXPECT(thread_pointer() == tp0, "thread pointer: expected 0x%llx, found 0x%llx",
 	       (unsigned long long)tp0, (unsigned long long)thread_pointer());
 	EXPECT((uint64_t)(uintptr_t)&tls_word == tls_addr0,
@@ -914,22 +789,53 @@ static const char *maps_line(const char *maps, unsigned long addr, char *line,
 	return NULL;
 }
 
-static void expect_perms(const char *what, const void *addr, size_t len,
-			 const char *perms)
+/* the mapping holding addr: its bounds and permissions, or 0 */
+static int mapping_at(const char *what, const void *addr, unsigned long *s,
+		      unsigned long *e, const char *perms)
 {
 	char line[PATH_MAX + 128];
-	unsigned long s, e;
 	char p[8] = "";
 
 	if (!maps_line(now_maps, (unsigned long)addr, line, sizeof(line))) {
 		mismatch("%s: nothing mapped at %p", what, addr);
-		return;
+		return 0;
 	}
-	sscanf(line, "%lx-%lx %7s", &s, &e, p);
+	sscanf(line, "%lx-%lx %7s", s, e, p);
 	EXPECT(strcmp(p, perms) == 0, "%s: expected %s, found %s", what, perms, p);
-	EXPECT(s == (unsigned long)addr && e == (unsigned long)addr + len,
-	       "%s: expected %p-%#lx, found %#lx-%#lx", what, addr,
-	       (unsigned long)addr + len, s, e);
+	return 1;
+}
+
+static void expect_perms(const char *what, const void *addr, size_t len,
+			 const char *perms)
+{
+	unsigned long s, e;
+
+	if (mapping_at(what, addr, &s, &e, perms))
+		EXPECT(s == (unsigned long)addr && e == (unsigned long)addr + len,
+		       "%s: expected %p-%#lx, found %#lx-%#lx", what, addr,
+		       (unsigned long)addr + len, s, e);
+}
+
+/*
+ * An outer page of the 3-page mapping merges with whatever mapping of the
+ * same kind the kernel happened to put next to it: only its edge at the
+ * middle page is its own (compare_maps checks the whole list).
+ */
+static void expect_perms_edge(const char *what, const void *addr, size_t len,
+			      const char *perms, int edge_is_end)
+{
+	unsigned long s, e;
+
+	if (!mapping_at(what, addr, &s, &e, perms))
+		return;
+	if (edge_is_end)
+		EXPECT(e == (unsigned long)addr + len,
+		       "%s: expected it to end at %#lx, found %#lx-%#lx",
+		       what, (unsigned long)addr + len, s, e);
+	else
+		EXPECT(s == (unsigned long)addr,
+		       "%s: expected it to start at %p, found %#lx-%#lx",
+		       what, addr, s, e);
 }
 
 static void compare_maps(void)
@@ -1133,9 +1039,9 @@ static void memory_verify(unsigned char *stackbuf, size_t stack_bytes)
 		EXPECT(mincore(guard, GUARD_BYTES, vec) == 0, "mincore(guard): %s",
 		       strerror(errno));
 	}
-	expect_perms("3-page mapping, first page", tri, page, "rw-p");
+	expect_perms_edge("3-page mapping, first page", tri, page, "rw-p", 1);
 	expect_perms("3-page mapping, middle page", tri + page, page, "---p");
-	expect_perms("3-page mapping, last page", tri + 2 * page, page, "rw-p");
+	expect_perms_edge("3-page mapping, last page", tri + 2 * page, page, "rw-p", 0);
 	expect_pattern("3-page mapping, first page", tri, page, 0x7121);
 	expect_pattern("3-page mapping, last page", tri + 2 * page, page, 0x7123);
 	expect_perms("read-only mapping", ro, 4 * page, "r--p");
@@ -1470,16 +1376,6 @@ struct sa_saved {
 
 static struct sa_saved sa0[65];
 static uint64_t blocked0;
-
-static uint64_t set_bits(const sigset_t *s)
-{
-	uint64_t v = 0;
-
-	for (int i = 1; i <= 64; i++)
-		if (sigismember(s, i) == 1)
-			v |= 1ULL << (i - 1);
-	return v;
-}
 
 static void read_action(int sig, struct sa_saved *s)
 {

@@ -35,7 +35,7 @@ for applet in $(busybox --list | grep -vx busybox); do
 done
 install_file "$build/tests/guest/crmod-init" "$stage/init"
 install_file "$build/tests/guest/crmod-ioctl-test" "$stage/bin/crmod-ioctl-test"
-for prog in cr-target cr-state cr-fault cr-image-tool cr-restart-probe cr-runas cr-fuzz crmod-bench; do
+for prog in cr-target cr-state cr-fault cr-image-tool cr-restart-probe cr-runas cr-fuzz cr-threads crmod-bench; do
 	install_file "$build/tests/guest/$prog" "$stage/bin/$prog"
 done
 [[ ! -f $build/tests/guest/cr-spin32 ]] || install_file "$build/tests/guest/cr-spin32" "$stage/bin/cr-spin32"

@@ -1,6 +1,8 @@
-// crctl checkpoint PID [-o FILE] [--kill]: stop the process with ptrace, have
-// the module write its image, let it go (or kill it once the image is safe).
+// crctl checkpoint PID [-o FILE] [--kill]: stop the process with ptrace, every
+// thread of it, have the module write its image, let it go (or kill it once
+// the image is safe).
 #include "commands.hpp"
+#include "trace.hpp"
 
 #include "crctl/describe.hpp"
 #include "crctl/fd.hpp"
@@ -16,7 +18,6 @@
 
 #include <fcntl.h>
 #include <sched.h>
-#include <sys/ptrace.h>
 #include <sys/stat.h>
 #include <sys/wait.h>
 #include <unistd.h>
@@ -155,105 +156,6 @@ private:
 	bool committed_ = false;
 };
 
-// The state letter of /proc/PID/stat (R, S, Z, ...), or 0 if unreadable.
-char process_state(pid_t pid)
-{
-	std::ifstream stat(fmt::format("/proc/{}/stat", pid));
-	std::string text;
-	std::getline(stat, text);
-	auto close = text.rfind(')');
-	if (close == std::string::npos || close + 2 >= text.size())
-		return 0;
-	return text[close + 2];
-}
-
-// A process crctl traces (PTRACE_SEIZE): stopped by stop(), let go by
-// detach() or on destruction, unchanged.
-class Tracee {
-public:
-	explicit Tracee(pid_t pid) : pid_(pid)
-	{
-		if (::ptrace(PTRACE_SEIZE, pid, nullptr, nullptr) == 0) {
-			attached_ = true;
-			return;
-		}
-		int err = errno;
-		if (err == ESRCH)
-			throw CommandError(exit_no_process, fmt::format("no process {}", pid));
-		// ptrace refuses a zombie with EPERM, even to root: say what it is.
-		if (err == EPERM && process_state(pid) == 'Z')
-			throw CommandError(exit_no_process,
-					   fmt::format("process {} has exited (a zombie its parent has not reaped "
-						       "yet): there is nothing to checkpoint", pid));
-		if (err == EPERM)
-			throw CommandError(exit_permission,
-					   fmt::format("cannot trace process {}: {} (crctl needs root or CAP_SYS_PTRACE, "
-						       "and the process must not be traced already, e.g. by a "
-						       "debugger)", pid, errno_text(err)));
-		throw CommandError(exit_error, fmt::format("cannot trace process {}: {}", pid, errno_text(err)));
-	}
-	Tracee(const Tracee &) = delete;
-	Tracee &operator=(const Tracee &) = delete;
-	~Tracee() { detach(); }
-
-	// Interrupts the process and waits until it is in a ptrace stop. A
-	// signal that arrives first is delivered as it would have been.
-	void stop()
-	{
-		if (::ptrace(PTRACE_INTERRUPT, pid_, nullptr, nullptr) != 0)
-			gone(errno_text(errno));
-		for (;;) {
-			int status = 0;
-			if (::waitpid(pid_, &status, __WALL) < 0) {
-				if (errno == EINTR)
-					continue;
-				gone(errno_text(errno));
-			}
-			if (WIFEXITED(status))
-				gone(fmt::format("it exited with status {}", WEXITSTATUS(status)));
-			if (WIFSIGNALED(status))
-				gone(fmt::format("it was killed by signal {}", WTERMSIG(status)));
-			if (!WIFSTOPPED(status))
-				continue;
-			if (status >> 16 != 0)
-				return;	// PTRACE_EVENT_STOP: our interrupt, or a group stop
-			// signal-delivery-stop: pass the signal on, the interrupt follows
-			if (::ptrace(PTRACE_CONT, pid_, nullptr, WSTOPSIG(status)) != 0)
-				gone(errno_text(errno));
-		}
-	}
-
-	void detach() noexcept
-	{
-		if (attached_)
-			::ptrace(PTRACE_DETACH, pid_, nullptr, nullptr);
-		attached_ = false;
-	}
-
-	// SIGKILL while it is still stopped, so that it runs no further.
-	void kill()
-	{
-		if (::kill(pid_, SIGKILL) != 0)
-			throw CommandError(exit_error, fmt::format("the image is complete, but killing process {} "
-								   "failed: {}", pid_, errno_text(errno)));
-		int status = 0;
-		while (::waitpid(pid_, &status, __WALL) >= 0 && !WIFEXITED(status) && !WIFSIGNALED(status))
-			;
-		attached_ = false;
-	}
-
-private:
-	[[noreturn]] void gone(const std::string &why)
-	{
-		attached_ = false;
-		throw CommandError(exit_no_process,
-				   fmt::format("process {} went away before it could be checkpointed: {}", pid_, why));
-	}
-
-	pid_t pid_;
-	bool attached_ = false;
-};
-
 // A process crctl restarted runs in a container of its own: a pid namespace
 // and a mount namespace that differs only by its /proc. The module reads a
 // process from its namespaces (paths as it sees them, its pid as it knows
@@ -351,7 +253,7 @@ int run_checkpoint(const CheckpointOptions &o)
 	std::signal(SIGPIPE, SIG_IGN);
 	ImageOutput output(o.output);
 	auto device = open_device_for(CRMOD_FEAT_CHECKPOINT, "checkpoint");
-	Tracee tracee(o.pid);
+	TracedProcess tracee(o.pid);
 	tracee.stop();
 
 	crmod_checkpoint_args args{};

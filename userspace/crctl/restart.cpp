@@ -6,9 +6,12 @@
 // through a pipe. Pid 1 reaps, passes on the signals crctl passes on, and
 // tells crctl the restored process's end; crctl waits for that (or leaves it
 // running). --same-pid-ns: no container, the image's pid in crctl's own pid
-// namespace. crctl validate IMAGE: the same, but the module only checks, and
-// the child reports and exits.
+// namespace. The process's other threads are made by the restoring process
+// itself, each with its tid, before it asks the module; each asks to become
+// its thread of the image. crctl validate IMAGE: the same, but the module
+// only checks (no thread is made), and the child reports and exits.
 #include "commands.hpp"
+#include "restore_threads.hpp"
 
 #include "crctl/cgroup.hpp"
 #include "crctl/describe.hpp"
@@ -126,16 +129,27 @@ ImageSummary check_image(int fd, const std::string &path, const std::string &ref
 	return image;
 }
 
-// The module restarts only images of this machine's kind and of its format.
+// The module restarts only images of this machine's kind and of a format it
+// reads (the oldest crctl reads up to its own), and threads only if it says so.
 void check_restartable(const ImageSummary &image, const Device &device, const std::string &refused)
 {
 	if (auto why = machine_mismatch(image.header.machine, device.machine()))
 		throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, *why));
 	auto version = device.version();
-	if (version.image_version != image.header.format_version)
+	const auto format = image.header.format_version;
+	if (format < CRMOD_IMAGE_FORMAT_MIN || format > version.image_version)
 		throw CommandError(exit_bad_image,
-				   fmt::format("{}: the image is format {}, the crmod module restarts format {}", refused,
-					       image.header.format_version, version.image_version));
+				   version.image_version > CRMOD_IMAGE_FORMAT_MIN
+					   ? fmt::format("{}: the image is format {}, the crmod module restarts formats "
+							 "{} to {}", refused, format, CRMOD_IMAGE_FORMAT_MIN,
+							 version.image_version)
+					   : fmt::format("{}: the image is format {}, the crmod module restarts format {}",
+							 refused, format, version.image_version));
+	if (const auto threads = image.process.threads.size(); threads && !(version.features & CRMOD_FEAT_THREADS))
+		throw CommandError(exit_bad_image,
+				   fmt::format("{}: the process has {} thread{} besides its leader, and this crmod module "
+					       "restarts no threads (it lacks CRMOD_FEAT_THREADS)", refused, threads,
+					       threads == 1 ? "" : "s"));
 }
 
 // Makes sure fds 0, 1 and 2 are open, so that no fd crctl opens lands there.
@@ -187,6 +201,7 @@ struct ChildPlan {
 	std::optional<std::string> cgroup;	// to enter first
 	std::uint32_t flags;		// CRMOD_RESTART_*
 	bool all_reasons;		// validating: the module tells every reason
+	const std::vector<std::uint32_t> &tids;	// the image's other threads
 };
 
 // In the child: becomes the image's process, or says on status_fd why not
@@ -197,6 +212,9 @@ struct ChildPlan {
 	static char error[CRMOD_REASONS_LEN];
 	int err = 0;
 	std::string why_not;
+	const bool validate = plan.flags & CRMOD_RESTART_VALIDATE;
+	// validating needs no thread: the module checks the image alone
+	std::vector<ThreadStart> starts(validate ? 0 : plan.tids.size());
 	try {
 		if (plan.cgroup)
 			why_not = enter_cgroup(*plan.cgroup, ::getpid(), false).value_or("");
@@ -206,7 +224,14 @@ struct ChildPlan {
 	for (const auto &r : plan.redirects)
 		if (why_not.empty() && (::dup2(r.fd.get(), r.target) < 0 || ::fcntl(r.target, F_SETFD, 0) < 0))
 			err = errno;
-	const bool validate = plan.flags & CRMOD_RESTART_VALIDATE;
+	if (why_not.empty() && err == 0 && !starts.empty())
+		if (auto failure = start_threads(plan.device.fd(), plan.status_fd, plan.tids, starts)) {
+			write_all(plan.status_fd, failure->kind);
+			write_all(plan.status_fd, failure->why);
+			write_all(plan.status_fd, "\n");
+			// ends the threads made so far too
+			::_exit(failure->kind[0] == 'R' ? exit_bad_image : exit_error);
+		}
 	if (why_not.empty() && err == 0) {
 		crmod_restart_args args{};
 		args.fd = plan.image_fd;
@@ -229,6 +254,7 @@ struct ChildPlan {
 					   : "the module returned without restarting";
 	write_all(plan.status_fd, "R");
 	write_all(plan.status_fd, why);
+	write_all(plan.status_fd, thread_refusals(starts, plan.tids));
 	write_all(plan.status_fd, "\n");
 	::_exit(exit_bad_image);
 }
@@ -274,21 +300,6 @@ pid_t clone_child(std::uint64_t flags, pid_t pid)
 		args.set_tid_size = 1;
 	}
 	return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof(args)));
-}
-
-// Who holds pid in crctl's pid namespace, for a refusal: "process 42 (sh)".
-std::string holder_of(pid_t pid)
-{
-	std::string comm;
-	if (UniqueFd fd(::open(fmt::format("/proc/{}/comm", pid).c_str(), O_RDONLY | O_CLOEXEC)); fd) {
-		char buffer[64];
-		ssize_t got = ::read(fd.get(), buffer, sizeof(buffer));
-		if (got > 0)
-			comm.assign(buffer, static_cast<std::size_t>(got));
-		while (!comm.empty() && comm.back() == '\n')
-			comm.pop_back();
-	}
-	return comm.empty() ? fmt::format("process {}", pid) : fmt::format("process {} ({})", pid, comm);
 }
 
 // The restored process: its end as its wait status says it, crctl's exit
@@ -423,6 +434,7 @@ struct Launched {
 	std::string report;	// "": restarted; "R..": refused; "V": valid; "E..": failed; else lost
 	std::vector<std::string> reasons;	// validating: crctl's own refusals, first
 	bool all_reasons;	// the module told every reason it found
+	std::size_t threads;	// the process's, its leader's included
 };
 
 // Everything restart and validate do before the module has the image: crctl's
@@ -466,6 +478,16 @@ Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feat
 		reasons.push_back(pid_taken());
 		pid = 0;
 	}
+	// and its threads' tids (kill() finds a thread by its tid too)
+	const auto tids = image.process.thread_tids();
+	for (auto tid : tids)
+		if (o.same_pid_ns && (::kill(static_cast<pid_t>(tid), 0) == 0 || errno == EPERM)) {
+			auto taken = fmt::format("the tid {} of the image's thread is in use here, by {}", tid,
+						 holder_of(static_cast<pid_t>(tid)));
+			if (!validate)
+				throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, taken));
+			reasons.push_back(taken);
+		}
 	const bool all_reasons = validate && (device.version().features & CRMOD_FEAT_REASONS);
 	auto redirects = open_redirects(o);
 
@@ -498,7 +520,7 @@ Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feat
 	if (child < 0)
 		throw CommandError(exit_error, fmt::format("cannot start the restoring process: {}", errno_text(errno)));
 	if (child == 0) {
-		ChildPlan plan{device, image_fd.get(), status_write.get(), redirects, cgroup, flags, all_reasons};
+		ChildPlan plan{device, image_fd.get(), status_write.get(), redirects, cgroup, flags, all_reasons, tids};
 		if (o.same_pid_ns)
 			become_image(plan);
 		container_init(plan, pid, end_write.get());
@@ -507,7 +529,7 @@ Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feat
 	status_write.reset();
 	end_write.reset();
 	redirects.clear();
-	Launched launched{child, pid, std::move(end_read), {}, std::move(reasons), all_reasons};
+	Launched launched{child, pid, std::move(end_read), {}, std::move(reasons), all_reasons, 1 + tids.size()};
 	read_to_end(status_read.get(), "the restart's status pipe",
 		    [&](std::string_view chunk) { launched.report += chunk; });
 	while (!launched.report.empty() && launched.report.back() == '\n')
@@ -538,7 +560,8 @@ int run_restart(const RestartOptions &o)
 		throw CommandError(exit_error, fmt::format("the container's pid 1 ({}) did not say who the restored "
 							   "process is",
 							   child));
-	std::cerr << fmt::format("crctl: restored 1 process, 1 thread: pid {}{}\n", restored,
+	std::cerr << fmt::format("crctl: restored 1 process, {} thread{}: pid {}{}\n", launched.threads,
+				 launched.threads == 1 ? "" : "s", restored,
 				 launched.end ? fmt::format(" (pid {} in its container)", launched.pid) : "");
 	if (o.detach) {
 		std::cout << restored << '\n';

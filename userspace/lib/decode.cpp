@@ -26,6 +26,14 @@ namespace crctl {
 
 using namespace detail;
 
+std::vector<std::uint32_t> ProcessState::thread_tids() const
+{
+	std::vector<std::uint32_t> tids;
+	for (const auto &t : threads)
+		tids.push_back(t.tid);
+	return tids;
+}
+
 const ImageFile *ProcessState::file(std::uint32_t id) const
 {
 	return id == 0 || id > files.size() ? nullptr : &files[id - 1];
@@ -112,8 +120,8 @@ bool vma_has_content(const crmod_vma &v) { return !(v.flags & (vma_special | CRM
 // Decodes the sections in image order, then checks what refers to what.
 class Decoder {
 public:
-	Decoder(const crmod_machine &machine, std::span<const SectionInfo> sections)
-		: machine_(machine), sections_(sections), user_end_(user_space_end(machine.arch))
+	Decoder(const crmod_machine &machine, std::span<const SectionInfo> sections, std::uint32_t format)
+		: machine_(machine), sections_(sections), format_(format), user_end_(user_space_end(machine.arch))
 	{
 		if (!std::has_single_bit(machine.page_size))
 			throw ImageError("header", offsetof(crmod_image_header, machine),
@@ -124,6 +132,7 @@ public:
 	{
 		for (index_ = 0; index_ < sections_.size(); index_++)
 			decode_section();
+		finish_thread();
 		check_references();
 		return std::move(state_);
 	}
@@ -198,10 +207,12 @@ private:
 					 current().length, size, struct_name));
 	}
 
-	// Sections but FILE, FILE_DATA, PIPE and PAGES come once.
+	// Sections but FILE, FILE_DATA, PIPE and PAGES come once: in the
+	// process, and a thread's own in each thread.
 	void once()
 	{
-		auto [first, inserted] = first_of_.try_emplace(current().type, index_);
+		auto &seen = state_.threads.empty() ? first_of_ : thread_first_of_;
+		auto [first, inserted] = seen.try_emplace(current().type, index_);
 		if (!inserted)
 			fail(fmt::format("a second {} section (the first is section {})", type_name(),
 					 first->second));
@@ -229,9 +240,78 @@ private:
 							    what, address, user_end_, arch_name(machine_.arch)));
 	}
 
+	// The state the TASK, REGS, SIGNALS and PENDING sections go to: the
+	// process's (its leader's), or, after a THREAD section, that thread's.
+	TaskState &unit() { return state_.threads.empty() ? static_cast<TaskState &>(state_) : state_.threads.back(); }
+
+	const char *regs_name() const { return machine_.arch == CRMOD_ARCH_X86_64 ? "REGS_X86" : "REGS_PPC"; }
+
+	// After the first THREAD section only threads' own sections come.
+	void check_thread_part() const
+	{
+		const auto type = current().type;
+		if (state_.threads.empty() || section_type_name(type).starts_with("unknown"))
+			return;
+		if (type != CRMOD_SEC_THREAD && type != CRMOD_SEC_TASK && type != CRMOD_SEC_REGS_X86 &&
+		    type != CRMOD_SEC_REGS_PPC && type != CRMOD_SEC_SIGNALS && type != CRMOD_SEC_PENDING)
+			fail(fmt::format("a {} section among the threads' (the first THREAD is section {}): a "
+					 "thread has only TASK, {}, SIGNALS and PENDING sections of its own",
+					 type_name(), state_.threads.front().section, regs_name()));
+	}
+
+	void decode_thread()
+	{
+		if (format_ < 3)
+			fail(fmt::format("a THREAD section in a format {} image: threads came with format 3", format_));
+		auto t = fixed<crmod_thread>("crmod_thread");
+		check_reserved(t.reserved, offsetof(crmod_thread, reserved));
+		// the process's own sections, in the order the module writes them
+		for (auto type : {CRMOD_SEC_TASK, CRMOD_SEC_CGROUP, CRMOD_SEC_VMAS,
+				  machine_.arch == CRMOD_ARCH_X86_64 ? CRMOD_SEC_REGS_X86 : CRMOD_SEC_REGS_PPC,
+				  CRMOD_SEC_SIGNALS, CRMOD_SEC_PENDING, CRMOD_SEC_CREDS, CRMOD_SEC_TIMERS,
+				  CRMOD_SEC_OFDS, CRMOD_SEC_FDS, CRMOD_SEC_LOCKS})
+			if (!first_of_.contains(type))
+				fail(fmt::format("a THREAD section before the process's {} section: the threads' "
+						 "sections come after all of the process's", section_type_name(type)));
+		finish_thread();
+		if (t.tid == state_.task->pid)
+			fail_at(offsetof(crmod_thread, tid),
+				fmt::format("thread {} is the process's own pid: its leader has no THREAD section", t.tid));
+		for (const auto &other : state_.threads)
+			if (other.tid == t.tid)
+				fail_at(offsetof(crmod_thread, tid),
+					fmt::format("a second thread {} (the first is section {})", t.tid, other.section));
+		if (state_.threads.size() == CRMOD_MAX_THREADS)
+			fail(fmt::format("more than {} threads", CRMOD_MAX_THREADS));
+		ImageThread thread;
+		thread.tid = t.tid;
+		thread.section = index_;
+		state_.threads.push_back(std::move(thread));
+		thread_first_of_.clear();
+	}
+
+	// The last thread has all four sections of its own.
+	void finish_thread() const
+	{
+		if (state_.threads.empty())
+			return;
+		const auto &t = state_.threads.back();
+		const bool regs = machine_.arch == CRMOD_ARCH_X86_64 ? t.x86_regs.has_value() : t.ppc_regs.has_value();
+		const char *missing = !t.task ? "TASK" : !regs ? regs_name() : !t.signals ? "SIGNALS"
+								   : !t.pending ? "PENDING" : nullptr;
+		if (missing)
+			throw ImageError(section_where(t.section, CRMOD_SEC_THREAD), sections_[t.section].offset,
+					 fmt::format("thread {} has no {} section: a THREAD section is followed by "
+						     "the thread's own TASK, {}, SIGNALS and PENDING", t.tid, missing,
+						     regs_name()));
+	}
+
 	void decode_section()
 	{
+		check_thread_part();
 		switch (current().type) {
+		case CRMOD_SEC_THREAD:
+			return decode_thread();
 		case CRMOD_SEC_TASK:
 			return decode_task();
 		case CRMOD_SEC_FILE:
@@ -321,7 +401,11 @@ private:
 					fmt::format("rlimit {}: soft limit {} above the hard limit {}", i, t.rlim_cur[i],
 						    t.rlim_max[i]));
 		check_task_attrs(t);
-		state_.task = t;
+		if (!state_.threads.empty() && t.pid != state_.threads.back().tid)
+			fail_at(offsetof(crmod_task, pid),
+				fmt::format("the TASK of thread {} has pid {}: a thread's TASK holds its tid",
+					    state_.threads.back().tid, t.pid));
+		unit().task = t;
 	}
 
 	// The fields of the process's attributes (PROCESS_ATTRS).
@@ -656,24 +740,25 @@ private:
 				      fmt::format("debug register {}", i));
 		if (auto mxcsr = load<std::uint32_t>(head + mxcsr_offset); mxcsr & 0xffff0000)
 			fail_at(head + mxcsr_offset, fmt::format("MXCSR {:#x} has reserved bits set", mxcsr));
-		state_.x86_regs = r;
+		auto &unit = this->unit();
+		unit.x86_regs = r;
 		if (r.xsave_size < xsave_min_bytes)
 			return;
-		state_.xstate_bv = load<std::uint64_t>(head + xsave_legacy_bytes);
+		unit.xstate_bv = load<std::uint64_t>(head + xsave_legacy_bytes);
 		for (auto at = head + xsave_legacy_bytes + 8; at < head + xsave_min_bytes; at += 8)
 			if (load<std::uint64_t>(at) != 0)
 				fail_at(at, "the XSAVE header is not in standard form: XCOMP_BV and its reserved "
 					    "bytes must be 0");
 		for (unsigned i = 2; i < CRMOD_XSTATE_COMPONENTS; i++) {
 			auto off = machine_.x86.xstate_offset[i], size = machine_.x86.xstate_size[i];
-			if (!(*state_.xstate_bv & (std::uint64_t{1} << i)) || !size || off < xsave_min_bytes ||
+			if (!(*unit.xstate_bv & (std::uint64_t{1} << i)) || !size || off < xsave_min_bytes ||
 			    off > r.xsave_size || size > r.xsave_size - off)
 				continue;
 			bool zero = true;
 			for (auto at = head + off; zero && at < head + off + size; at++)
 				zero = load<std::uint8_t>(at) == 0;
 			if (zero)
-				state_.xstate_zero |= std::uint64_t{1} << i;
+				unit.xstate_zero |= std::uint64_t{1} << i;
 		}
 	}
 
@@ -686,7 +771,7 @@ private:
 		if (r.flags & ~known)
 			fail_at(offsetof(crmod_ppc_regs, flags),
 				fmt::format("unknown flags {:#x}", r.flags & ~known));
-		state_.ppc_regs = r;
+		unit().ppc_regs = r;
 	}
 
 	void decode_signals()
@@ -706,7 +791,7 @@ private:
 			fail_at(offsetof(crmod_signals, altstack_flags),
 				fmt::format("unknown alternate stack flags {:#x}", unknown));
 		check_reserved(s.reserved, offsetof(crmod_signals, reserved));
-		state_.signals = s;
+		unit().signals = s;
 	}
 
 	void decode_pending()
@@ -733,7 +818,7 @@ private:
 				fail_at(at + offsetof(crmod_pending_signal, signo),
 					fmt::format("pending signal {}: {} is never left pending", i, signal_name(p.signo)));
 		}
-		state_.pending = std::move(pending);
+		unit().pending = std::move(pending);
 	}
 
 	void decode_creds()
@@ -750,7 +835,8 @@ private:
 			fail(fmt::format("CREDS payload is {} bytes, expected {} (struct crmod_creds) + ngroups {} "
 					 "* 4 = {}", current().length, head, c.ngroups, expected));
 		std::vector<std::uint32_t> groups(c.ngroups);
-		std::memcpy(groups.data(), bytes(expected).subspan(head).data(), groups.size() * sizeof(groups[0]));
+		if (!groups.empty())  // memcpy must not get the NULL of an empty vector
+			std::memcpy(groups.data(), bytes(expected).subspan(head).data(), groups.size() * sizeof(groups[0]));
 		state_.creds = ImageCreds{c, std::move(groups)};
 	}
 
@@ -1082,18 +1168,21 @@ private:
 
 	const crmod_machine &machine_;
 	std::span<const SectionInfo> sections_;
+	std::uint32_t format_;
 	std::uint64_t user_end_;
 	std::size_t index_ = 0;
 	std::map<std::uint32_t, std::size_t> first_of_;
+	std::map<std::uint32_t, std::size_t> thread_first_of_;	// the last thread's own
 	std::vector<std::size_t> pages_sections_;
 	ProcessState state_;
 };
 
 } // namespace
 
-ProcessState decode_process(const crmod_machine &machine, std::span<const SectionInfo> sections)
+ProcessState decode_process(const crmod_machine &machine, std::span<const SectionInfo> sections,
+			    std::uint32_t format)
 {
-	return Decoder(machine, sections).decode();
+	return Decoder(machine, sections, format).decode();
 }
 
 } // namespace crctl

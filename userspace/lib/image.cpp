@@ -71,7 +71,7 @@ public:
 		}
 		check_nothing_after();
 		image.size = offset_;
-		image.process = decode_process(image.header.machine, image.sections);
+		image.process = decode_process(image.header.machine, image.sections, image.header.format_version);
 		return image;
 	}
 
@@ -93,7 +93,7 @@ private:
 		if (crc != h.header_crc)
 			throw ImageError("header", offsetof(crmod_image_header, header_crc),
 					 crc_mismatch("header", h.header_crc, crc));
-		if (h.format_version != CRMOD_IMAGE_FORMAT)
+		if (h.format_version < CRMOD_IMAGE_FORMAT_MIN || h.format_version > CRMOD_IMAGE_FORMAT)
 			throw ImageError("header", offsetof(crmod_image_header, format_version),
 					 format_refusal(h.format_version));
 		if (h.header_size != header_bytes)
@@ -122,8 +122,8 @@ private:
 
 	static std::string format_refusal(std::uint32_t version)
 	{
-		auto problem = fmt::format("image format {}: this crctl (crmod {}) reads format {} only",
-					   version, tool_version, CRMOD_IMAGE_FORMAT);
+		auto problem = fmt::format("image format {}: this crctl (crmod {}) reads formats {} to {}",
+					   version, tool_version, CRMOD_IMAGE_FORMAT_MIN, CRMOD_IMAGE_FORMAT);
 		if (version == 1)
 			problem += "; format 1 images were written by crmod 0.2, whose crctl reads them";
 		return problem;
@@ -355,6 +355,8 @@ std::string section_type_name(std::uint32_t type)
 		return "TIMERS";
 	case CRMOD_SEC_CGROUP:
 		return "CGROUP";
+	case CRMOD_SEC_THREAD:
+		return "THREAD";
 	default:
 		return fmt::format("unknown type {:#x}", type);
 	}

@@ -383,6 +383,24 @@ json signals_json(const crmod_signals &s)
 	};
 }
 
+// The threads, the leader first: {"count": 3, "tids": [4242, 4243, 4244]}.
+json threads_json(const ProcessState &p)
+{
+	json tids = json::array({p.task->pid});
+	for (auto tid : p.thread_tids())
+		tids.push_back(tid);
+	return {{"count", tids.size()}, {"tids", tids}};
+}
+
+// "threads: 3: 4242 (leader) 4243 4244"
+std::string threads_text(const ProcessState &p)
+{
+	std::vector<std::string> tids = {fmt::format("{} (leader)", p.task->pid)};
+	for (auto tid : p.thread_tids())
+		tids.push_back(std::to_string(tid));
+	return fmt::format("threads: {}: {}\n", tids.size(), join(tids));
+}
+
 } // namespace
 
 namespace detail {
@@ -490,6 +508,8 @@ json process_json(const ProcessState &p, const crmod_machine &machine)
 					 {"end", l.end}});
 		out["locks"] = locks;
 	}
+	if (p.task)
+		out["threads"] = threads_json(p);
 	return out;
 }
 
@@ -656,6 +676,8 @@ std::string process_text(const ProcessState &p, const crmod_machine &machine)
 			out += fmt::format("  {} {} lock on open file {}, {}\n", name_or_unknown(l.kind, lock_kinds),
 					   name_or_unknown(l.type, lock_types), l.ofd, lock_range_text(l));
 	}
+	if (p.task)
+		out += threads_text(p);
 	return out;
 }
 

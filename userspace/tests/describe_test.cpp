@@ -312,7 +312,10 @@ TEST(State, ListedRestoredAndRefused)
 					{"text", "regular files, by path"}}));
 	auto threads = std::find_if(j.begin(), j.end(), [](const auto &s) { return s["key"] == "threads"; });
 	ASSERT_NE(threads, j.end());
-	EXPECT_EQ((*threads)["restored"], false);
+	EXPECT_EQ((*threads)["restored"], true);
+	auto children = std::find_if(j.begin(), j.end(), [](const auto &s) { return s["key"] == "children"; });
+	ASSERT_NE(children, j.end());
+	EXPECT_EQ((*children)["restored"], false);
 
 	auto text = crctl::state_text();
 	auto restored = text.find("what crmod restores:\n");

@@ -1,4 +1,4 @@
-// Builds format-2 images in memory for the tests, good or deliberately bad.
+// Builds images (format 3, or 2) in memory for the tests, good or deliberately bad.
 #pragma once
 
 #include "crctl/crc32c.hpp"
@@ -23,6 +23,8 @@ template <typename T> std::string raw(const std::vector<T> &values)
 {
 	return std::string(reinterpret_cast<const char *>(values.data()), values.size() * sizeof(T));
 }
+
+inline crmod_pending_signal pending_signal(std::uint32_t signo, std::uint32_t flags, std::int32_t si_code = 0);
 
 class ImageBuilder {
 public:
@@ -85,6 +87,17 @@ private:
 	std::vector<std::uint64_t> offsets_;
 };
 
+// A thread other than the leader: its THREAD section and its own sections.
+struct ThreadSpec {
+	crmod_thread thread{};
+	crmod_task task{};
+	crmod_x86_regs x86{};
+	std::string xsave;
+	crmod_ppc_regs ppc{};
+	crmod_signals signals{};
+	std::vector<crmod_pending_signal> pending;
+};
+
 // A small but complete process, as a checkpoint of a program on machine
 // would have it: tests change a field, then build().
 struct ProcessSpec {
@@ -109,11 +122,12 @@ struct ProcessSpec {
 	std::vector<crmod_ofd> ofds;
 	std::vector<crmod_fd> fds;
 	std::vector<crmod_lock> locks;
+	std::vector<ThreadSpec> threads;
 
 	// Sections in the order the module writes them: FILEs (each followed by
 	// its FILE_DATA), PIPEs, TASK, CGROUP, VMAS, PAGES runs, the arch's REGS,
-	// SIGNALS, PENDING, CREDS, TIMERS, OFDS, FDS, LOCKS. emit(type, payload)
-	// for each.
+	// SIGNALS, PENDING, CREDS, TIMERS, OFDS, FDS, LOCKS, then for each thread
+	// THREAD, TASK, REGS, SIGNALS, PENDING. emit(type, payload) for each.
 	template <typename Emit> void sections(Emit &&emit) const
 	{
 		for (const auto &[f, path] : files) {
@@ -146,13 +160,41 @@ struct ProcessSpec {
 		emit(CRMOD_SEC_OFDS, raw(ofds));
 		emit(CRMOD_SEC_FDS, raw(fds));
 		emit(CRMOD_SEC_LOCKS, raw(locks));
+		for (const auto &t : threads) {
+			emit(CRMOD_SEC_THREAD, raw(t.thread));
+			emit(CRMOD_SEC_TASK, raw(t.task));
+			if (machine.arch == CRMOD_ARCH_X86_64)
+				emit(CRMOD_SEC_REGS_X86, raw(t.x86) + t.xsave);
+			else
+				emit(CRMOD_SEC_REGS_PPC, raw(t.ppc));
+			emit(CRMOD_SEC_SIGNALS, raw(t.signals));
+			emit(CRMOD_SEC_PENDING, raw(t.pending));
+		}
+	}
+
+	// A thread like the leader, with tid, its own stack pointer and
+	// SIGUSR2 pending to it alone.
+	ThreadSpec thread_like_leader(std::uint32_t tid) const
+	{
+		ThreadSpec t;
+		t.thread.tid = tid;
+		t.task = task;
+		t.task.pid = tid;
+		t.x86 = x86;
+		t.x86.sp -= 0x1000;
+		t.xsave = xsave;
+		t.ppc = ppc;
+		t.ppc.gpr[1] -= 0x1000;
+		t.signals = signals;
+		t.pending = {pending_signal(12, 0)};
+		return t;
 	}
 
 	// The builder with every section but END, leaving out the sections of
 	// type without (0: none).
-	ImageBuilder builder(std::uint32_t without = 0) const
+	ImageBuilder builder(std::uint32_t without = 0, std::uint32_t format = CRMOD_IMAGE_FORMAT) const
 	{
-		ImageBuilder b(machine);
+		ImageBuilder b(machine, format);
 		sections([&](std::uint32_t type, const std::string &payload) {
 			if (type != without)
 				b.section(type, payload);
@@ -160,6 +202,8 @@ struct ProcessSpec {
 		return b;
 	}
 	std::string build(std::uint32_t without = 0) const { return builder(without).finish(); }
+	// The same, of format (2: an image of a crmod before threads).
+	std::string build_format(std::uint32_t format) const { return builder(0, format).finish(); }
 
 	// The index of the nth section of type, in build()'s order.
 	std::size_t index(std::uint32_t type, std::size_t nth = 0) const
@@ -227,7 +271,7 @@ inline crmod_lock lock_entry(std::uint32_t ofd, std::uint32_t kind, std::uint32_
 	return {.ofd = ofd, .kind = kind, .type = type, .reserved = 0, .start = start, .end = end};
 }
 
-inline crmod_pending_signal pending_signal(std::uint32_t signo, std::uint32_t flags, std::int32_t si_code = 0)
+inline crmod_pending_signal pending_signal(std::uint32_t signo, std::uint32_t flags, std::int32_t si_code)
 {
 	crmod_pending_signal p{};
 	p.signo = signo;

@@ -1,9 +1,11 @@
 #include "crctl/image.hpp"
+#include "crctl/describe.hpp"
 
 #include "image_builder.hpp"
 #include "machines.hpp"
 #include "read_image.hpp"
 
+#include <fmt/format.h>
 #include <gtest/gtest.h>
 
 namespace {
@@ -133,9 +135,16 @@ TEST(Image, OtherFormatsAreRefusedByName)
 	auto e = error_for(with_format(1));
 	EXPECT_EQ(e.where(), "header");
 	EXPECT_EQ(e.offset(), offsetof(crmod_image_header, format_version));
-	EXPECT_EQ(e.problem(), "image format 1: this crctl (crmod 0.3.0) reads format 2 only; format 1 images were "
-			       "written by crmod 0.2, whose crctl reads them");
-	EXPECT_EQ(error_for(with_format(3)).problem(), "image format 3: this crctl (crmod 0.3.0) reads format 2 only");
+	const std::string crctl = fmt::format("this crctl (crmod {})", crctl::tool_version);
+	EXPECT_EQ(e.problem(), "image format 1: " + crctl +
+				       " reads formats 2 to 3; format 1 images were written by crmod 0.2, whose crctl reads them");
+	EXPECT_EQ(error_for(with_format(4)).problem(), "image format 4: " + crctl + " reads formats 2 to 3");
+}
+
+TEST(Image, FormatsTwoAndThreeAreRead)
+{
+	EXPECT_EQ(read(with_format(2)).header.format_version, 2u);
+	EXPECT_EQ(read(with_format(3)).header.format_version, 3u);
 }
 
 TEST(Image, SectionsTheModuleReadsWholeAreAtMost16MiB)
@@ -161,7 +170,8 @@ TEST(Image, SectionTypesHaveTheirNames)
 		{CRMOD_SEC_REGS_PPC, "REGS_PPC"}, {CRMOD_SEC_SIGNALS, "SIGNALS"}, {CRMOD_SEC_FDS, "FDS"},
 		{CRMOD_SEC_CREDS, "CREDS"},   {CRMOD_SEC_PENDING, "PENDING"},   {CRMOD_SEC_PIPE, "PIPE"},
 		{CRMOD_SEC_OFDS, "OFDS"},     {CRMOD_SEC_FILE_DATA, "FILE_DATA"}, {CRMOD_SEC_LOCKS, "LOCKS"},
-		{CRMOD_SEC_TIMERS, "TIMERS"}, {CRMOD_SEC_CGROUP, "CGROUP"},     {18, "unknown type 0x12"},
+		{CRMOD_SEC_TIMERS, "TIMERS"}, {CRMOD_SEC_CGROUP, "CGROUP"},     {CRMOD_SEC_THREAD, "THREAD"},
+		{19, "unknown type 0x13"},
 	};
 	for (auto [type, name] : names)
 		EXPECT_EQ(crctl::section_type_name(type), name);

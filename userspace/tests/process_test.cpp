@@ -17,6 +17,7 @@ namespace {
 
 using crctl::ImageError;
 using crctl::test::error_for;
+using crctl::test::expect_error;
 using crctl::test::ImageBuilder;
 using crctl::test::ProcessSpec;
 using crctl::test::raw;
@@ -27,16 +28,6 @@ ProcessSpec x86() { return sample_process(crctl::test::x86_machine()); }
 ProcessSpec ppc() { return sample_process(crctl::test::ppc_machine()); }
 
 bool has(const std::string &text, const std::string &part) { return text.find(part) != std::string::npos; }
-
-// The image refused where, at offset, with problem.
-void expect_error(const std::string &bytes, std::uint64_t offset, const std::string &where,
-		  const std::string &problem)
-{
-	auto e = error_for(bytes);
-	EXPECT_EQ(e.where(), where);
-	EXPECT_EQ(e.offset(), offset) << e.what();
-	EXPECT_EQ(e.problem(), problem);
-}
 
 // spec built, refused at byte at of section's payload.
 void expect_refused(const ProcessSpec &spec, std::size_t section, std::uint64_t at, const std::string &where,

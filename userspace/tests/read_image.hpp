@@ -28,4 +28,14 @@ inline ImageError error_for(const std::string &bytes)
 	return ImageError("none", 0, "none");
 }
 
+// The image refused where, at offset, with problem.
+inline void expect_error(const std::string &bytes, std::uint64_t offset, const std::string &where,
+			 const std::string &problem)
+{
+	auto e = error_for(bytes);
+	EXPECT_EQ(e.where(), where);
+	EXPECT_EQ(e.offset(), offset) << e.what();
+	EXPECT_EQ(e.problem(), problem);
+}
+
 } // namespace crctl::test

@@ -20,7 +20,7 @@
 #define CRMOD_ABI_VERSION	2
 
 /* Image format version the module reads and writes: CRMOD_IMAGE_FORMAT. */
-#define CRMOD_IMAGE_VERSION	2
+#define CRMOD_IMAGE_VERSION	3
 
 /*
  * The kinds of process state (crmod_state.h, the one table of them):
@@ -40,6 +40,7 @@ enum crmod_state {
 #define CRMOD_FEAT_RESTART	(1ULL << 2)	/* CRCTL_IOC_RESTART */
 #define CRMOD_FEAT_VALIDATE	(1ULL << 3)	/* CRMOD_RESTART_VALIDATE */
 #define CRMOD_FEAT_REASONS	(1ULL << 4)	/* validate tells every reason */
+#define CRMOD_FEAT_THREADS	(1ULL << 5)	/* CRCTL_IOC_RESTART_THREAD */
 #define CRMOD_FEAT_TEST_HOOKS	(1ULL << 63)	/* built with CRMOD_TEST=1 */
 
 struct crmod_version {
@@ -124,7 +125,8 @@ struct crmod_machine {
 };
 
 /*
- * Checkpoint image, format version 2 (docs/image-format.md).
+ * Checkpoint image, format version 3 (docs/image-format.md). Format 2 is
+ * format 3 without THREAD sections; the module reads both.
  *
  * An image is a crmod_image_header, then sections, the last of type
  * CRMOD_SEC_END. Every integer is little-endian whatever the machine, so a
@@ -135,7 +137,8 @@ struct crmod_machine {
  * value and final xor 0xffffffff).
  */
 #define CRMOD_IMAGE_MAGIC	"CRMODIMG"	/* 8 bytes, no NUL stored */
-#define CRMOD_IMAGE_FORMAT	2
+#define CRMOD_IMAGE_FORMAT	3
+#define CRMOD_IMAGE_FORMAT_MIN	2	/* the oldest format still read */
 #define CRMOD_IMAGE_ALIGN	8
 /* A section's payload never exceeds this; larger lengths are corruption. */
 #define CRMOD_IMAGE_SECTION_MAX	(1ULL << 30)
@@ -155,7 +158,9 @@ struct crmod_image_header {
  * crmod_section_header.type. A checkpoint writes one FILE per file it
  * refers to (each followed by the FILE_DATA of one whose content the image
  * carries), PIPEs, TASK, CGROUP, VMAS, PAGES runs, the arch's REGS,
- * SIGNALS, PENDING, CREDS, TIMERS, OFDS, FDS, LOCKS, then END.
+ * SIGNALS, PENDING, CREDS, TIMERS, OFDS, FDS, LOCKS; then for each other
+ * thread of the process, by tid, THREAD, TASK, REGS, SIGNALS and PENDING;
+ * then END.
  */
 #define CRMOD_SEC_END		1	/* struct crmod_image_trailer */
 #define CRMOD_SEC_TASK		2	/* struct crmod_task */
@@ -174,6 +179,7 @@ struct crmod_image_header {
 #define CRMOD_SEC_LOCKS		15	/* struct crmod_lock[] */
 #define CRMOD_SEC_TIMERS	16	/* struct crmod_timers */
 #define CRMOD_SEC_CGROUP	17	/* the cgroup v2 path, NUL-terminated */
+#define CRMOD_SEC_THREAD	18	/* struct crmod_thread */
 
 struct crmod_section_header {
 	__u32 type;		/* CRMOD_SEC_* */
@@ -480,6 +486,19 @@ struct crmod_lock {
 	__s64 end;		/* last byte, inclusive; -1: to the end of file */
 };
 
+/*
+ * A thread of the process other than its leader; its own sections follow:
+ * TASK (pid is its tid; what a process shares, as its leader's), REGS,
+ * SIGNALS (its blocked mask and alternate stack; the dispositions are its
+ * process's) and PENDING (signals sent to the thread alone).
+ */
+#define CRMOD_MAX_THREADS	4096	/* threads an image may hold */
+
+struct crmod_thread {
+	__u32 tid;		/* as the TASK that follows says */
+	__u32 reserved;		/* 0 */
+};
+
 /* An interval timer: 0 value is disarmed. */
 struct crmod_itimer {
 	__u64 value_ns;		/* until it next expires, at checkpoint */
@@ -558,6 +577,31 @@ struct crmod_restart_args {
 				      struct crmod_checkpoint_args)
 #define CRCTL_IOC_RESTART	_IOW(CRCTL_IOC_MAGIC, 0x04, \
 				     struct crmod_restart_args)
+
+/*
+ * Restart of a process with threads: the threads restore themselves. The
+ * caller, whose pid is the image's, first makes each other thread of the
+ * image in its own process (clone3() with CLONE_THREAD and set_tid, sharing
+ * its fds, fs and signal handlers), and each calls CRCTL_IOC_RESTART_THREAD,
+ * which waits. Then the caller calls CRCTL_IOC_RESTART. In phase 1 it also
+ * checks that the caller's threads are exactly the image's and that each
+ * is waiting (for up to CRMOD_THREAD_JOIN_SECONDS). A refusal makes each
+ * waiting thread's ioctl return -ECANCELED, unchanged: it should exit.
+ * Past the point of no return each thread becomes its thread of the image
+ * after the process's memory, files and leader are restored; none returns
+ * to user space before every thread is restored, and a failure in any
+ * kills the process, the failing thread telling its status_fd why.
+ */
+#define CRMOD_THREAD_JOIN_SECONDS	10
+
+struct crmod_restart_thread_args {
+	__s32 status_fd;	/* -1, or where a late failure is told */
+	__u32 flags;		/* none defined: must be 0 */
+	__u64 error;		/* user pointer to char[CRMOD_ERROR_LEN] */
+};
+
+#define CRCTL_IOC_RESTART_THREAD _IOW(CRCTL_IOC_MAGIC, 0x05, \
+				      struct crmod_restart_thread_args)
 
 /*
  * Test builds only (CRMOD_FEAT_TEST_HOOKS); -ENOTTY otherwise. TEST_WARN

@@ -43,8 +43,8 @@ CRMOD_STATE(MADVISE, 1, "madvise",
 	    "mapping flags set by madvise, mlock and mlockall")
 CRMOD_STATE(PROCESS_ATTRS, 1, "process_attrs",
 	    "prctl and /proc settings, scheduling, I/O priority, CPU affinity")
-CRMOD_STATE(THREADS, 0, "threads",
-	    "processes with more than one thread")
+CRMOD_STATE(THREADS, 1, "threads",
+	    "threads, each with its own tid, registers, signal mask and pending signals")
 CRMOD_STATE(CHILDREN, 0, "children",
 	    "processes with children (process trees)")
 CRMOD_STATE(SHARED_TASK_STATE, 0, "shared_task_state",
@@ -129,3 +129,5 @@ CRMOD_STATE(PROC_OTHER_PROCESS, 0, "proc_other_process",
 	    "files in /proc of another process or of a thread")
 CRMOD_STATE(X86_32BIT, 0, "x86_32bit",
 	    "32-bit (ia32) and x32 processes on x86_64")
+CRMOD_STATE(THREAD_OWN_STATE, 0, "thread_own_state",
+	    "threads with fds, fs or credentials of their own; io_uring workers")

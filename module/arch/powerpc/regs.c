@@ -352,6 +352,46 @@ static void cr_restore_sprs(const struct crmod_ppc_regs *r)
 		current_pt_regs()->ppr = r->ppr;
 }
 
+/*
+ * rt_sigreturn clears the user MSR's FP, VEC and VSX bits and then copies
+ * the frame into the thread. A preemptible kernel can switch the task out
+ * and back in between, and __switch_to's restore_math() then loads the
+ * thread's earlier state into the CPU and sets the bits again: the next
+ * switch out saves that over what was copied (the likely cause of a
+ * thread's FPRs lost after a restart under sid's kernel, seen once).
+ * Write the state again with preemption off: once the bits are clear, the
+ * thread struct is what the task gets back.
+ */
+static void cr_restore_math_state(const struct crmod_ppc_regs *r)
+{
+	struct pt_regs *regs = current_pt_regs();
+	struct thread_struct *th = &current->thread;
+	int i;
+
+	preempt_disable();
+	regs_set_return_msr(regs, regs->msr & ~(MSR_FP | MSR_FE0 | MSR_FE1 |
+						MSR_VEC | MSR_VSX));
+	for (i = 0; i < 32; i++)
+		th->TS_FPR(i) = r->fpr[i];
+	th->fp_state.fpscr = r->fpscr;
+#ifdef CONFIG_VSX
+	for (i = 0; i < 32; i++)
+		th->fp_state.fpr[i][TS_VSRLOWOFFSET] =
+			r->flags & CRMOD_PPC_HAS_VSX ? r->vsx_low[i] : 0;
+#endif
+#ifdef CONFIG_ALTIVEC
+	BUILD_BUG_ON(sizeof(th->vr_state.vr) != sizeof(r->vr) ||
+		     sizeof(th->vr_state.vscr) != sizeof(r->vscr));
+	if (r->flags & CRMOD_PPC_HAS_VMX) {
+		memcpy(&th->vr_state.vr, r->vr, sizeof(r->vr));
+		memcpy(&th->vr_state.vscr, r->vscr, sizeof(r->vscr));
+	} else if (th->used_vr) {
+		memset(&th->vr_state, 0, sizeof(th->vr_state));
+	}
+#endif
+	preempt_enable();
+}
+
 int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 {
 	const struct crmod_ppc_regs *r = p->regs;
@@ -422,10 +462,12 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval)
 	regs->gpr[1] = map;
 	*retval = crmod_sym_sys_rt_sigreturn(regs);
 	if (cr_fault("loading the registers (rt_sigreturn)") ||
-	    sigismember(&current->pending.signal, SIGSEGV))
+	    sigismember(&current->pending.signal, SIGSEGV)) {
 		ret = cr_fail(p->err, "the kernel refused the register state (rt_sigreturn)");
-	else
+	} else {
+		cr_restore_math_state(r);
 		cr_restore_sprs(r);
+	}
 unmap:
 	if (vm_munmap(map, map_len) && !ret)
 		ret = cr_fail(p->err, "cannot unmap the register frame");

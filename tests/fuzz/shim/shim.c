@@ -307,6 +307,8 @@ typeof(update_rlimit_cpu) *crmod_sym_update_rlimit_cpu;
 typeof(do_send_sig_info) *crmod_sym_do_send_sig_info;
 typeof(si_swapinfo) *crmod_sym_si_swapinfo;
 typeof(vm_commit_limit) *crmod_sym_vm_commit_limit;
+typeof(wait_task_inactive) *crmod_sym_wait_task_inactive;
+typeof(ptrace_may_access) *crmod_sym_ptrace_may_access;
 typeof(set_dumpable) *crmod_sym_set_dumpable;
 u32 *crmod_sym_elf_hwcap2;
 crmod_syscall_fn crmod_sym___x64_sys_rt_sigreturn;

@@ -13,7 +13,10 @@
 
 namespace crctl {
 
-inline constexpr const char *tool_version = "0.3.0";
+#ifndef CRMOD_VERSION
+#error "CRMOD_VERSION comes from the build (userspace/CMakeLists.txt)"
+#endif
+inline constexpr const char *tool_version = CRMOD_VERSION;
 
 // Names of the bits set in value, from a table of (bit mask, name).
 struct BitName {

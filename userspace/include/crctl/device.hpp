@@ -51,6 +51,8 @@ public:
 	int checkpoint(crmod_checkpoint_args &args) const noexcept;
 	int restart(const crmod_restart_args &args) const noexcept;
 	const std::filesystem::path &path() const noexcept { return path_; }
+	// For a raw ioctl where libc must not be called (a restored thread's).
+	int fd() const noexcept { return fd_; }
 
 private:
 	Device(int fd, std::filesystem::path path) : fd_(fd), path_(std::move(path)) {}

@@ -1,4 +1,4 @@
-// Reading checkpoint images (format 2, include/uapi/linux/crmod.h): every
+// Reading checkpoint images (formats 2 and 3, include/uapi/linux/crmod.h): every
 // length, checksum and count is checked, every section the format defines is
 // decoded and checked against the rules the header states, and a problem is
 // named precisely.
@@ -59,14 +59,10 @@ struct ImageCreds {
 	std::vector<std::uint32_t> groups;
 };
 
-// The process state the sections describe, each as its section has it.
-struct ProcessState {
+// What each thread has of its own (TASK, the arch's REGS, SIGNALS and
+// PENDING), as its sections have it: the leader's are the process's.
+struct TaskState {
 	std::optional<crmod_task> task;
-	std::vector<ImageFile> files;	// files[i].file.id == i + 1
-	std::vector<crmod_file_data> file_data;	// one per FILE_DATA section, in image order
-	std::optional<std::string> cgroup;	// the CGROUP section's path
-	std::optional<std::vector<crmod_vma>> vmas;
-	std::vector<crmod_pages> pages;	// one per PAGES section, in image order
 	std::optional<crmod_x86_regs> x86_regs;
 	std::optional<std::uint64_t> xstate_bv;	// XSAVE header's, with an XSAVE area
 	// components XSTATE_BV marks in use that hold all zeros, their initial
@@ -75,12 +71,33 @@ struct ProcessState {
 	std::optional<crmod_ppc_regs> ppc_regs;
 	std::optional<crmod_signals> signals;
 	std::optional<std::vector<crmod_pending_signal>> pending;
+};
+
+// A thread other than the leader (format 3): its THREAD section, then its
+// own sections, every one of which a decoded thread has.
+struct ImageThread : TaskState {
+	std::uint32_t tid = 0;
+	std::size_t section = 0;	// the index of its THREAD section
+};
+
+// The process state the sections describe, each as its section has it; the
+// TaskState is the leader's.
+struct ProcessState : TaskState {
+	std::vector<ImageFile> files;	// files[i].file.id == i + 1
+	std::vector<crmod_file_data> file_data;	// one per FILE_DATA section, in image order
+	std::optional<std::string> cgroup;	// the CGROUP section's path
+	std::optional<std::vector<crmod_vma>> vmas;
+	std::vector<crmod_pages> pages;	// one per PAGES section, in image order
 	std::optional<ImageCreds> creds;
 	std::vector<crmod_pipe> pipes;	// pipes[i].id == i + 1
 	std::optional<crmod_timers> timers;
 	std::optional<std::vector<crmod_ofd>> ofds;	// ofds[i].id == i + 1
 	std::optional<std::vector<crmod_fd>> fds;
 	std::optional<std::vector<crmod_lock>> locks;
+	std::vector<ImageThread> threads;	// but the leader, in image order
+
+	// The tids of the threads but the leader, in image order.
+	std::vector<std::uint32_t> thread_tids() const;
 
 	// The file of id (1..), or nullptr for 0 and undefined ids.
 	const ImageFile *file(std::uint32_t id) const;
@@ -114,9 +131,11 @@ enum class PageContent { check, skip_crc };
 // Reads the whole image from in; throws ImageError on the first problem.
 ImageSummary read_image(std::istream &in, PageContent pages = PageContent::check);
 
-// Decodes and checks the sections of an image taken on machine (its page size
-// and arch, never this host's); read_image calls it once the framing is good.
-ProcessState decode_process(const crmod_machine &machine, std::span<const SectionInfo> sections);
+// Decodes and checks the sections of an image of format (THREAD sections
+// from format 3 on) taken on machine (its page size and arch, never this
+// host's); read_image calls it once the framing is good.
+ProcessState decode_process(const crmod_machine &machine, std::span<const SectionInfo> sections,
+			    std::uint32_t format = CRMOD_IMAGE_FORMAT);
 
 // Why restart cannot take an image crctl info accepts: a section type the
 // module does not know, or one of the sections every image has missing

@@ -1004,8 +1004,25 @@ struct task_struct {
 	struct thread_struct thread;
 	kuid_t loginuid;
 	unsigned int sessionid;
+	unsigned int ptrace;
+	struct task_struct *parent;
 };
 extern struct task_struct *shim_current;
+/* threads.c: the shim's process has no other thread */
+#define for_each_thread(p, t) for ((t) = (p); (t); (t) = NULL)
+#define PF_EXITING	0x00000004
+#define PF_IO_WORKER	0x00000010
+#define PID_MAX_LIMIT	(4 * 1024 * 1024)
+#define swap(a, b) do { typeof(a) __tmp = (a); (a) = (b); (b) = __tmp; } while (0)
+bool task_is_traced(const struct task_struct *t);
+#define __TASK_TRACED	0x00000008
+unsigned long wait_task_inactive(struct task_struct *p, unsigned int match_state);
+bool ptrace_may_access(struct task_struct *task, unsigned int mode);
+void get_task_struct(struct task_struct *t);
+void put_task_struct(struct task_struct *t);
+void sort(void *base, size_t num, size_t size,
+	  int (*cmp)(const void *, const void *),
+	  void (*swap_fn)(void *, void *, int));
 #define current shim_current
 static inline bool fatal_signal_pending(struct task_struct *t) { (void)t; return false; }
 static inline bool signal_pending(struct task_struct *t) { (void)t; return false; }
