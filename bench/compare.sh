@@ -114,8 +114,8 @@ snap=$out/build
 mkdir -p "$snap"/{userspace,kmod/module,tests/guest}
 cp "$build"/userspace/{crctl,jsoncheck} "$snap/userspace/"
 cp "$build/kmod/module/crmod.ko" "$snap/kmod/module/"
-cp "$build"/tests/guest/{crmod-init,crmod-ioctl-test,cr-target,cr-image-tool,cr-restart-probe,cr-runas,crmod-bench} \
-	"$snap/tests/guest/"
+# every in-guest program the build made (mkinitramfs.sh installs them all)
+find "$build/tests/guest" -maxdepth 1 -type f -perm -u+x -exec cp {} "$snap/tests/guest/" \;
 crmod_ko_sha=$(sha256sum "$snap/kmod/module/crmod.ko" | cut -d' ' -f1)
 crctl_sha=$(sha256sum "$snap/userspace/crctl" | cut -d' ' -f1)
 crmod_rev=$(git -C "$src" describe --always --dirty 2>/dev/null || echo unknown)
