@@ -104,8 +104,13 @@ static int cr_check_namespaces(struct cr_ckpt *ck)
 	if (!which && task_active_pid_ns(t) != task_active_pid_ns(current) &&
 	    task_active_pid_ns(t) != mine->pid_ns_for_children)
 		which = "a PID";
-	if (!which && __task_cred(t)->user_ns != current_user_ns())
-		which = "a user";
+	if (!which) {
+		/* The target's cred may be replaced at any time: RCU. */
+		rcu_read_lock();
+		if (__task_cred(t)->user_ns != current_user_ns())
+			which = "a user";
+		rcu_read_unlock();
+	}
 	if (which)
 		return cr_refuse(ck->err, CRMOD_STATE_NAMESPACES,
 				 "process %d is in %s namespace of its own",

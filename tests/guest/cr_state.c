@@ -818,14 +818,22 @@ static int mode_timers(int argc, char **argv)
 
 static int mode_cgroup(int argc, char **argv)
 {
-	char before[512], now[512];
+	char before[512] = "", seen[512], now[512];
 
 	(void)argc;
 	(void)argv;
 	announce_ready();
-	/* the case moves it before checkpointing; read it as it is then */
-	while (!selftest && !restarted()) {
-		read_file("/proc/self/cgroup", before, sizeof(before));
+	/*
+	 * The case moves it before checkpointing; read it as it is then. A
+	 * reading counts only if the process had not been restarted after
+	 * it: a checkpoint between the loop's test and the read would
+	 * otherwise give "before" the cgroup it was restarted in.
+	 */
+	while (!selftest) {
+		read_file("/proc/self/cgroup", seen, sizeof(seen));
+		if (restarted())
+			break;
+		memcpy(before, seen, sizeof(before));
 		if (timed_out())
 			timeout_fail();
 		sleep_ms(50);
