@@ -164,6 +164,8 @@ static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
 		ret = cr_write_section(&ck->w, CRMOD_SEC_VMAS, ck->vmas,
 				       ck->nr_vmas * sizeof(*ck->vmas));
 	if (!ret)
+		ret = cr_write_vdso_syms(ck);
+	if (!ret)
 		ret = cr_dump_pages(ck);
 	if (!ret)
 		ret = cr_write_own_state(ck);
@@ -258,6 +260,7 @@ report:
 		cr_ofds_release(ck->ofds, ck->nr_ofds);
 		cr_files_release(ck->files, ck->nr_files);
 		cr_free(ck->vmas);
+		cr_free(ck->vdso_syms);
 		cr_free(ck->fds);
 		cr_free(ck->locks);
 		cr_free(ck->cgroup);

@@ -145,6 +145,9 @@ struct cr_ckpt {
 	char *cgroup;		/* kmalloc'd cgroup v2 path */
 	struct crmod_vma *vmas;
 	u32 nr_vmas;
+	struct crmod_vdso_sym *vdso_syms;	/* its [vdso]'s functions */
+	u32 nr_vdso_syms;
+	bool has_vdso_syms;
 	struct cr_ckpt_thread *threads;	/* the process's other threads */
 	u32 nr_threads;
 	bool thread_part;	/* writing a thread's own sections */
@@ -212,6 +215,17 @@ struct cr_plan_thread {
 };
 
 /* What a restart has read, checked and opened before it changes anything. */
+/*
+ * Standing in for the image's vDSO (vdso.c): this kernel's special
+ * mappings go to base, its [vdso] at new_vdso; page, old_len bytes of
+ * jumps, goes to the image's [vdso] at old.
+ */
+struct cr_vdso_proxy {
+	bool active;
+	unsigned long base, new_vdso, old, old_len;
+	u8 *page;
+};
+
 struct cr_plan {
 	struct cr_reader r;
 	struct cr_error *err;
@@ -228,6 +242,9 @@ struct cr_plan {
 	u32 nr_files, cap_files;
 	struct crmod_vma *vmas;
 	u32 nr_vmas;
+	struct crmod_vdso_sym *vdso_syms;	/* VDSO */
+	u32 nr_vdso_syms;
+	struct cr_vdso_proxy vdso;
 	struct cr_extent *runs;		/* PAGES */
 	u32 nr_runs, cap_runs;
 	struct cr_extent *data;		/* FILE_DATA */
@@ -351,9 +368,6 @@ int cr_plan_check_cgroup(struct cr_plan *p);
 
 /* mm.c */
 int cr_dump_vmas(struct cr_ckpt *ck);
-/* vdso.c: the vDSO's build id (CRC32C) */
-int cr_dump_vdso_id(struct cr_ckpt *ck);
-int cr_vdso_id_here(unsigned long addr, size_t len, u32 *id);
 int cr_dump_pages(struct cr_ckpt *ck);
 int cr_read_vmas(struct cr_plan *p, const void *payload, u64 len);
 int cr_read_pages(struct cr_plan *p, u64 len, u32 crc_expected);
@@ -363,6 +377,18 @@ int cr_restore_mm(struct cr_plan *p);
 const struct crmod_vma *cr_plan_vma_at(struct cr_plan *p, u64 addr);
 /* Is [start, start + len) mapped in the plan, with prot at least? */
 bool cr_plan_mapped(struct cr_plan *p, u64 start, u64 len, u32 prot);
+
+/* vdso.c: the vDSO's build id (CRC32C), its functions, the proxy */
+int cr_dump_vdso_id(struct cr_ckpt *ck);
+int cr_write_vdso_syms(struct cr_ckpt *ck);
+int cr_vdso_id_here(unsigned long addr, size_t len, u32 *id);
+int cr_read_vdso_syms(struct cr_plan *p, const void *payload, u64 len);
+int cr_vdso_plan_proxy(struct cr_plan *p, const struct crmod_vma *old,
+		       unsigned long here, size_t len,
+		       unsigned long block_start, unsigned long block_end);
+int cr_vdso_check_stopped_in(struct cr_plan *p);
+int cr_vdso_map_proxy(struct cr_plan *p);
+void cr_vdso_plan_free(struct cr_plan *p);
 
 /* task.c */
 int cr_dump_task(struct cr_ckpt *ck);
@@ -447,6 +473,13 @@ int cr_arch_restore_regs(struct cr_plan *p, long *retval);
 /* System calls made for the restarting task itself. */
 long cr_arch_mprotect(unsigned long start, size_t len, unsigned long prot);
 long cr_arch_mremap(unsigned long old, unsigned long len, unsigned long new);
+/* The vDSO proxy's entries: a jump from one address to another, if in reach. */
+size_t cr_arch_vdso_jump_size(void);
+int cr_arch_vdso_jump(u8 *at, size_t room, unsigned long from, unsigned long to);
+/* Fill what is not an entry with instructions that trap. */
+void cr_arch_vdso_fill(u8 *page, size_t len);
+/* Where the plan's task (or thread) resumes. */
+u64 cr_arch_plan_ip(const struct cr_plan *p);
 long cr_arch_madvise(unsigned long start, size_t len, int advice);
 long cr_arch_mlock2(unsigned long start, size_t len, int flags);
 long cr_arch_mlockall(int flags);

@@ -102,6 +102,7 @@ const char *cr_section_name(u32 type)
 	case CRMOD_SEC_TIMERS: return "TIMERS";
 	case CRMOD_SEC_THREAD: return "THREAD";
 	case CRMOD_SEC_CGROUP: return "CGROUP";
+	case CRMOD_SEC_VDSO: return "VDSO";
 	default: return "unknown";
 	}
 }

@@ -37,7 +37,7 @@
 
 #define CR_VMA_SPECIAL	(CRMOD_VMA_VDSO | CRMOD_VMA_VVAR | CRMOD_VMA_VVAR_VCLOCK)
 
-/* The kernel's special mappings crmod knows, as the image flags them. */
+/* The kernel's special mappings crmod knows, as the image flags them: [vdso] first. */
 static const struct {
 	const char *name;
 	u32 flag;
@@ -544,20 +544,39 @@ static void cr_find_specials(struct mm_struct *mm, unsigned long *at,
 	}
 }
 
-/* The process's code calls into its vDSO: this kernel's must be the same. */
-static int cr_check_vdso_id(struct cr_plan *p, const struct crmod_vma *v,
-			    unsigned long here)
+/*
+ * The image's [vdso] is not this kernel's: crmod stands in for it, with
+ * this kernel's special mappings moved together elsewhere (vdso.c).
+ */
+static int cr_plan_vdso_proxy(struct cr_plan *p, const struct crmod_vma *old,
+			      const unsigned long *at, const unsigned long *len)
+{
+	unsigned long start = ULONG_MAX, end = 0;
+	u32 k;
+
+	for (k = 0; k < CR_NR_SPECIALS; k++) {
+		if (!len[k])
+			continue;
+		start = min(start, at[k]);
+		end = max(end, at[k] + len[k]);
+	}
+	return cr_vdso_plan_proxy(p, old, at[0], len[0], start, end);
+}
+
+/* Is the image's [vdso] this kernel's own? */
+static int cr_same_vdso(struct cr_plan *p, const struct crmod_vma *v,
+			unsigned long here, unsigned long len, bool *same)
 {
 	u32 id = 0;
-	int ret = cr_vdso_id_here(here, v->end - v->start, &id);
+	int ret;
 
+	*same = false;
+	if (v->end - v->start != len)
+		return 0;
+	ret = cr_vdso_id_here(here, len, &id);
 	if (ret)
 		return cr_fail(p->err, "cannot read this kernel's vDSO: error %d", ret);
-	if (id != v->build_id)
-		return cr_fail(p->err,
-			       "the image's vDSO is another kernel build's (build id %#010x, this kernel's %#010x; taken on %.*s, this is %s): restart on that kernel build",
-			       v->build_id, id, CRMOD_RELEASE_LEN - 1, p->hdr.machine.release,
-			       init_utsname()->release);
+	*same = id == v->build_id;
 	return 0;
 }
 
@@ -565,12 +584,23 @@ static int cr_check_specials(struct cr_plan *p)
 {
 	unsigned long at[CR_NR_SPECIALS], len[CR_NR_SPECIALS];
 	u32 i, k, seen[CR_NR_SPECIALS] = { 0 };
+	bool same;
 	int ret = 0;
 
 	if (mmap_read_lock_killable(current->mm))
 		return -EINTR;
 	cr_find_specials(current->mm, at, len);
 	mmap_read_unlock(current->mm);
+	for (i = 0; i < p->nr_vmas && len[0]; i++) {
+		if (p->vmas[i].flags != CRMOD_VMA_VDSO)
+			continue;
+		ret = cr_same_vdso(p, &p->vmas[i], at[0], len[0], &same);
+		if (!ret && !same)
+			return cr_plan_vdso_proxy(p, &p->vmas[i], at, len);
+		if (ret)
+			return ret;
+		break;
+	}
 	for (i = 0; i < p->nr_vmas; i++) {
 		const struct crmod_vma *v = &p->vmas[i];
 
@@ -583,10 +613,6 @@ static int cr_check_specials(struct cr_plan *p)
 					       "the image's %s is %llu bytes, this kernel's %lu: restart on the kernel the checkpoint was taken on",
 					       cr_specials[k].name, v->end - v->start,
 					       len[k]);
-			if (v->flags == CRMOD_VMA_VDSO)
-				ret = cr_check_vdso_id(p, v, at[k]);
-			if (ret)
-				return ret;
 		}
 	}
 	for (k = 0; k < CR_NR_SPECIALS; k++) {
@@ -1038,7 +1064,18 @@ static int cr_place_specials(struct cr_plan *p, struct mm_struct *mm)
 		return -EINTR;
 	cr_find_specials(mm, cur, len);
 	mmap_read_unlock(mm);
-	for (i = 0; i < p->nr_vmas; i++)
+	if (p->vdso.active) {
+		/* together, as this kernel laid them out: the proxy's block */
+		unsigned long start = ULONG_MAX;
+
+		for (k = 0; k < CR_NR_SPECIALS; k++)
+			if (len[k])
+				start = min(start, cur[k]);
+		for (k = 0; k < CR_NR_SPECIALS; k++)
+			if (len[k])
+				want[k] = p->vdso.base + (cur[k] - start);
+	}
+	for (i = 0; i < p->nr_vmas && !p->vdso.active; i++)
 		for (k = 0; k < CR_NR_SPECIALS; k++)
 			if (p->vmas[i].flags == cr_specials[k].flag)
 				want[k] = p->vmas[i].start;
@@ -1070,7 +1107,7 @@ static int cr_place_specials(struct cr_plan *p, struct mm_struct *mm)
 				return ret;
 		}
 	}
-	return 0;
+	return p->vdso.active ? cr_vdso_map_proxy(p) : 0;
 }
 
 static int cr_map_vma(struct cr_plan *p, const struct crmod_vma *v)
@@ -1165,6 +1202,7 @@ static int cr_fill_run(struct cr_plan *p, const struct cr_extent *run)
 static int cr_restore_mm_fields(struct cr_plan *p, struct mm_struct *mm)
 {
 	const struct crmod_task *t = &p->task;
+	u32 i;
 	int ret = 0;
 
 	if (mmap_write_lock_killable(mm))
@@ -1182,6 +1220,10 @@ static int cr_restore_mm_fields(struct cr_plan *p, struct mm_struct *mm)
 	mm->env_end = t->env_end;
 	memset(mm->saved_auxv, 0, sizeof(mm->saved_auxv));
 	memcpy(mm->saved_auxv, t->auxv, t->auxv_words * sizeof(t->auxv[0]));
+	/* the vDSO's ELF image is where this kernel's went, not the proxy */
+	for (i = 0; p->vdso.active && i + 1 < t->auxv_words; i += 2)
+		if (mm->saved_auxv[i] == AT_SYSINFO_EHDR)
+			mm->saved_auxv[i + 1] = p->vdso.new_vdso;
 	mmap_write_unlock(mm);
 
 	if (p->exe_denied) {

@@ -141,6 +141,9 @@ static int cr_read_small(struct cr_plan *p, u64 len, u32 crc_expected)
 	case CRMOD_SEC_THREAD:
 		ret = cr_read_thread(p, payload, len);
 		break;
+	case CRMOD_SEC_VDSO:
+		ret = cr_read_vdso_syms(p, payload, len);
+		break;
 	default:	/* the arch's registers */
 		if (p->regs) {
 			ret = cr_plan_fail(p, "a second register section");
@@ -274,6 +277,7 @@ static int cr_read_image(struct cr_plan *p)
 		case CRMOD_SEC_TIMERS:
 		case CRMOD_SEC_CGROUP:
 		case CRMOD_SEC_THREAD:
+		case CRMOD_SEC_VDSO:
 			ret = cr_read_small(p, s.length, s.payload_crc);
 			break;
 		case CRMOD_SEC_REGS_X86:
@@ -386,6 +390,7 @@ static const struct {
 	{ cr_check_sighand, false },
 	{ cr_plan_check_pending, false },
 	{ cr_arch_check_regs, false },
+	{ cr_vdso_check_stopped_in, false },
 	{ cr_plan_check_creds, false },
 	{ cr_plan_open_fd_objects, true },
 };
@@ -398,6 +403,7 @@ static const struct {
 	{ cr_plan_check_thread_signals },
 	{ cr_plan_check_pending },
 	{ cr_arch_check_regs },
+	{ cr_vdso_check_stopped_in },
 };
 
 /* A thread's refusal names the thread. */
@@ -499,6 +505,7 @@ static void cr_plan_free(struct cr_plan *p)
 	cr_plan_ofds_free(p);
 	cr_files_release(p->files, p->nr_files);
 	cr_free(p->vmas);
+	cr_vdso_plan_free(p);
 	cr_free(p->runs);
 	cr_free(p->data);
 	cr_free(p->regs);

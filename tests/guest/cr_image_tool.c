@@ -131,6 +131,7 @@ static const char *const type_names[] = {
 	[CRMOD_SEC_OFDS] = "ofds",	 [CRMOD_SEC_FILE_DATA] = "file_data",
 	[CRMOD_SEC_LOCKS] = "locks",	 [CRMOD_SEC_TIMERS] = "timers",
 	[CRMOD_SEC_CGROUP] = "cgroup",	 [CRMOD_SEC_THREAD] = "thread",
+	[CRMOD_SEC_VDSO] = "vdso",
 };
 
 static const char *type_name(uint32_t type)

@@ -14,7 +14,7 @@
  *
  *   cr-target MODE READYFILE [ARGS]
  *     regs | wideregs | work [SECONDS] | memory | files | pipe | signals | sigpending | identity |
- *     sleep | pipe-read | count COUNTFILE [TICKS] | mem MIB
+ *     sleep | pipe-read | count COUNTFILE [TICKS] | mem MIB | clock
  *
  * READYFILE receives "<pid>\n" (atomically: written aside, then renamed)
  * once the state is set up. Files a mode creates go to $CR_TARGET_DIR
@@ -51,6 +51,7 @@
 #include <sys/resource.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
+#include <sys/time.h>
 #include <sys/ucontext.h>
 #include <sys/wait.h>
 #include <time.h>
@@ -1914,6 +1915,85 @@ static int mode_watch(int argc, char **argv)
 #endif
 }
 
+/* ---- clock: calls into the vDSO, across the restart ------------------- */
+
+static volatile sig_atomic_t clock_signals;
+
+static void on_clock_signal(int sig)
+{
+	(void)sig;
+	clock_signals++;
+}
+
+/*
+ * One round of what libc calls through the vDSO; 0 if every answer is
+ * sane, else why not in why.
+ */
+static int clock_round(char *why, size_t len)
+{
+	struct timespec mono, real;
+	struct timeval tv;
+	time_t now;
+
+	if (clock_gettime(CLOCK_MONOTONIC, &mono) ||
+	    clock_gettime(CLOCK_REALTIME, &real) || gettimeofday(&tv, NULL)) {
+		snprintf(why, len, "a clock call failed: %s", strerror(errno));
+		return -1;
+	}
+	now = time(NULL);
+	if (real.tv_sec < 1500000000 || real.tv_nsec < 0 || real.tv_nsec >= 1000000000) {
+		snprintf(why, len, "CLOCK_REALTIME says %lld.%09ld", (long long)real.tv_sec,
+			 real.tv_nsec);
+		return -1;
+	}
+	/* time() reads the clock as of the last tick: it may lag a second */
+	if (tv.tv_sec < real.tv_sec || tv.tv_sec > real.tv_sec + 2 ||
+	    now + 1 < real.tv_sec || now > real.tv_sec + 2) {
+		snprintf(why, len, "gettimeofday %lld and time %lld, CLOCK_REALTIME %lld",
+			 (long long)tv.tv_sec, (long long)now, (long long)real.tv_sec);
+		return -1;
+	}
+	return 0;
+}
+
+static int mode_clock(int argc, char **argv)
+{
+	struct sigaction sa;
+	char why[160];
+	long rounds = 0, i;
+
+	(void)argc;
+	(void)argv;
+	memset(&sa, 0, sizeof(sa));
+	sa.sa_handler = on_clock_signal;
+	sigaction(SIGUSR1, &sa, NULL);
+	announce_ready();
+	/* in the vDSO most of the time: checkpoint may stop it there */
+	while (!selftest && !restarted()) {
+		if (clock_round(why, sizeof(why))) {
+			out("FAIL %s: before the restart: %s\n", mode, why);
+			return 1;
+		}
+		if ((++rounds & 1023) == 0 && timed_out())
+			timeout_fail();
+	}
+	say_restarted();
+	for (i = 0; i < 100000; i++)
+		if (clock_round(why, sizeof(why))) {
+			mismatch("after the restart, round %ld: %s", i, why);
+			break;
+		}
+	if (selftest == 2)
+		signal(SIGUSR1, SIG_IGN);
+	/* a handler run now returns through this kernel's trampoline */
+	kill(raw_getpid(), SIGUSR1);
+	EXPECT(clock_signals == 1, "SIGUSR1 ran its handler %d times, want 1",
+	       (int)clock_signals);
+	EXPECT(!clock_round(why, sizeof(why)), "after the signal: %s", why);
+	out("clock: %ld rounds before the checkpoint, %ld after\n", rounds, i);
+	return finish();
+}
+
 /* ---- main ------------------------------------------------------------ */
 
 static const struct cr_mode modes[] = {
@@ -1924,10 +2004,11 @@ static const struct cr_mode modes[] = {
 	{ "pipe-read", mode_pipe_read }, { "count", mode_count },
 	{ "mem", mode_mem },		{ "watch", mode_watch },
 	{ "wideregs", mode_wideregs },	{ "work", mode_work },
+	{ "clock", mode_clock },
 };
 
 int main(int argc, char **argv)
 {
 	return cr_main(argc, argv, modes, ARRAY_SIZE(modes),
-		       "usage: cr-target regs|wideregs|work|memory|files|pipe|signals|sigpending|identity|sleep|pipe-read|count|mem|watch READYFILE [ARGS]");
+		       "usage: cr-target regs|wideregs|work|memory|files|pipe|signals|sigpending|identity|sleep|pipe-read|count|mem|watch|clock READYFILE [ARGS]");
 }

@@ -3,9 +3,15 @@
 #include <fmt/format.h>
 
 #include <charconv>
+#include <sstream>
 #include <filesystem>
 #include <fstream>
 #include <system_error>
+
+#include <elf.h>
+#include <sys/ptrace.h>
+#include <sys/uio.h>
+#include <sys/user.h>
 
 namespace crctl::cli {
 
@@ -33,6 +39,40 @@ std::set<pid_t> thread_ids(pid_t pid)
 			tids.insert(tid);
 	}
 	return tids;
+}
+
+std::optional<AddressRange> vdso_range(pid_t pid)
+{
+	std::ifstream maps(fmt::format("/proc/{}/maps", pid));
+	for (std::string line; std::getline(maps, line);) {
+		if (!line.ends_with(" [vdso]"))
+			continue;
+		AddressRange r;
+		char dash = 0;
+		std::istringstream in(line);
+		in >> std::hex >> r.start >> dash >> r.end;
+		if (in && dash == '-' && r.start < r.end)
+			return r;
+	}
+	return std::nullopt;
+}
+
+std::optional<std::uint64_t> stopped_ip(pid_t tid)
+{
+#if defined(__x86_64__)
+	user_regs_struct regs{};
+#else
+	// powerpc: struct pt_regs, gpr[32] then nip
+	std::uint64_t regs[48]{};
+#endif
+	iovec io{&regs, sizeof(regs)};
+	if (::ptrace(PTRACE_GETREGSET, tid, NT_PRSTATUS, &io) != 0)
+		return std::nullopt;
+#if defined(__x86_64__)
+	return regs.rip;
+#else
+	return regs[32];
+#endif
 }
 
 } // namespace crctl::cli

@@ -7,7 +7,9 @@
 #include <fmt/format.h>
 
 #include <csignal>
+#include <cstdint>
 #include <iterator>
+#include <optional>
 #include <list>
 #include <set>
 #include <string>
@@ -23,6 +25,16 @@ char process_state(pid_t pid);
 
 // The tids /proc/PID/task lists now.
 std::set<pid_t> thread_ids(pid_t pid);
+
+// Where a process's [vdso] is, from /proc/PID/maps.
+struct AddressRange {
+	std::uint64_t start = 0, end = 0;
+	bool holds(std::uint64_t addr) const noexcept { return addr >= start && addr < end; }
+};
+std::optional<AddressRange> vdso_range(pid_t pid);
+
+// The user instruction pointer of a thread in a ptrace stop, or nullopt.
+std::optional<std::uint64_t> stopped_ip(pid_t tid);
 
 // A thread crctl traces (PTRACE_SEIZE): stopped by stop(), let go by
 // detach() or on destruction, unchanged. The leader's (tid == pid) failures
@@ -80,23 +92,52 @@ public:
 			return gone(errno_text(err));
 		}
 		for (;;) {
-			int status = 0;
-			if (::waitpid(tid_, &status, __WALL) < 0) {
-				if (errno == EINTR)
-					continue;
-				return gone(errno_text(errno));
-			}
-			if (WIFEXITED(status))
-				return gone(fmt::format("it exited with status {}", WEXITSTATUS(status)));
-			if (WIFSIGNALED(status))
-				return gone(fmt::format("it was killed by signal {}", WTERMSIG(status)));
-			if (!WIFSTOPPED(status))
-				continue;
-			if (status >> 16 != 0)
+			int sig = 0, event = 0;
+			if (!wait_stop(&sig, &event))
+				return false;
+			if (event)
 				return true;	// PTRACE_EVENT_STOP: our interrupt, or a group stop
 			// signal-delivery-stop: pass the signal on, the interrupt follows
-			if (::ptrace(PTRACE_CONT, tid_, nullptr, WSTOPSIG(status)) != 0)
+			if (::ptrace(PTRACE_CONT, tid_, nullptr, sig) != 0)
 				return gone(errno_text(errno));
+		}
+	}
+
+	// A thread stopped inside the vDSO resumes there after restart; under
+	// another kernel that vDSO is gone (the module stands in only for its
+	// functions' entry points). Single-step it out, then stop it again as
+	// stop() does. A thread that does not leave within the limit stays:
+	// a restart under another kernel build refuses it, naming it.
+	void step_out_of(const AddressRange &range)
+	{
+		constexpr int max_steps = 100000;
+		int steps = 0, sig = 0;
+		for (auto ip = stopped_ip(tid_); attached_ && ip && range.holds(*ip) && steps < max_steps;
+		     ip = stopped_ip(tid_), steps++) {
+			if (::ptrace(PTRACE_SINGLESTEP, tid_, nullptr, sig) != 0) {
+				gone(errno_text(errno));
+				return;
+			}
+			int event = 0;
+			if (!wait_stop(&sig, &event))
+				return;
+			// the step's own trap is not the thread's to receive
+			if (event || sig == SIGTRAP)
+				sig = 0;
+		}
+		if (!steps || !attached_)
+			return;
+		// out of a single-step trap into the stop the module expects
+		if (::ptrace(PTRACE_INTERRUPT, tid_, nullptr, nullptr) != 0 ||
+		    ::ptrace(PTRACE_CONT, tid_, nullptr, sig) != 0) {
+			gone(errno_text(errno));
+			return;
+		}
+		for (int event = 0; attached_ && !event;) {
+			if (!wait_stop(&sig, &event))
+				return;
+			if (!event && ::ptrace(PTRACE_CONT, tid_, nullptr, sig) != 0)
+				gone(errno_text(errno));
 		}
 	}
 
@@ -117,6 +158,29 @@ public:
 	}
 
 private:
+	// The next ptrace stop: *sig the signal it holds back, *event its
+	// PTRACE_EVENT (0: a signal-delivery stop). false: the thread is gone.
+	bool wait_stop(int *sig, int *event)
+	{
+		for (;;) {
+			int status = 0;
+			if (::waitpid(tid_, &status, __WALL) < 0) {
+				if (errno == EINTR)
+					continue;
+				return gone(errno_text(errno));
+			}
+			if (WIFEXITED(status))
+				return gone(fmt::format("it exited with status {}", WEXITSTATUS(status)));
+			if (WIFSIGNALED(status))
+				return gone(fmt::format("it was killed by signal {}", WTERMSIG(status)));
+			if (!WIFSTOPPED(status))
+				continue;
+			*event = status >> 16;
+			*sig = *event ? 0 : WSTOPSIG(status);
+			return true;
+		}
+	}
+
 	bool gone(const std::string &why)
 	{
 		attached_ = false;
@@ -154,6 +218,10 @@ public:
 					thread.stop();
 			}
 		}
+		if (auto vdso = vdso_range(pid_))
+			for (auto &t : threads_)
+				if (t.attached())
+					t.step_out_of(*vdso);
 	}
 
 	void detach() noexcept

@@ -344,6 +344,8 @@ private:
 			return decode_fds();
 		case CRMOD_SEC_LOCKS:
 			return decode_locks();
+		case CRMOD_SEC_VDSO:
+			return decode_vdso();
 		default:
 			return;	// listed as an unknown type; restart refuses it
 		}
@@ -611,6 +613,30 @@ private:
 		if (text.empty() || text[0] != '/')
 			fail_at(0, fmt::format("cgroup path \"{}\" is not absolute", text));
 		state_.cgroup = std::move(text);
+	}
+
+	// The functions the [vdso] exported: restart stands in for them under
+	// another kernel build.
+	void decode_vdso()
+	{
+		once();
+		if (format_ < 4)
+			fail(fmt::format("a VDSO section in a format {} image: it came with format 4", format_));
+		auto syms = array<crmod_vdso_sym>("crmod_vdso_sym", CRMOD_MAX_VDSO_SYMS);
+		for (std::size_t i = 0; i < syms.size(); i++) {
+			const auto at = i * sizeof(crmod_vdso_sym) + offsetof(crmod_vdso_sym, name);
+			const char *name = syms[i].name;
+			const auto len = strnlen(name, CRMOD_VDSO_NAME_LEN);
+			if (len == 0 || len == CRMOD_VDSO_NAME_LEN)
+				fail_at(at, fmt::format("function {}: its name is empty or not NUL-terminated", i));
+			for (auto k = len; k < CRMOD_VDSO_NAME_LEN; k++)
+				if (name[k])
+					fail_at(at + k, fmt::format("function {}: its name is not NUL-padded", name));
+			for (std::size_t k = 0; k < i; k++)
+				if (!std::strcmp(syms[k].name, name))
+					fail_at(at, fmt::format("function {} is listed twice", name));
+		}
+		state_.vdso = std::move(syms);
 	}
 
 	void decode_vmas()

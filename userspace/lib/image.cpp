@@ -357,6 +357,8 @@ std::string section_type_name(std::uint32_t type)
 		return "CGROUP";
 	case CRMOD_SEC_THREAD:
 		return "THREAD";
+	case CRMOD_SEC_VDSO:
+		return "VDSO";
 	default:
 		return fmt::format("unknown type {:#x}", type);
 	}

@@ -109,6 +109,7 @@ struct ProcessSpec {
 	std::vector<std::pair<crmod_file_data, std::string>> file_data;
 	std::string cgroup;
 	std::vector<crmod_vma> vmas;
+	std::vector<crmod_vdso_sym> vdso;	// a VDSO section if not empty
 	std::vector<crmod_pages> runs;
 	crmod_x86_regs x86{};
 	std::string xsave;	// the XSAVE area after x86
@@ -125,7 +126,7 @@ struct ProcessSpec {
 	std::vector<ThreadSpec> threads;
 
 	// Sections in the order the module writes them: FILEs (each followed by
-	// its FILE_DATA), PIPEs, TASK, CGROUP, VMAS, PAGES runs, the arch's REGS,
+	// its FILE_DATA), PIPEs, TASK, CGROUP, VMAS, VDSO, PAGES runs, the arch's REGS,
 	// SIGNALS, PENDING, CREDS, TIMERS, OFDS, FDS, LOCKS, then for each thread
 	// THREAD, TASK, REGS, SIGNALS, PENDING. emit(type, payload) for each.
 	template <typename Emit> void sections(Emit &&emit) const
@@ -145,6 +146,8 @@ struct ProcessSpec {
 		emit(CRMOD_SEC_TASK, raw(task));
 		emit(CRMOD_SEC_CGROUP, cgroup + '\0');
 		emit(CRMOD_SEC_VMAS, raw(vmas));
+		if (!vdso.empty())
+			emit(CRMOD_SEC_VDSO, raw(vdso));
 		for (const auto &run : runs)
 			emit(CRMOD_SEC_PAGES, raw(run) + std::string(run.nr_pages * machine.page_size, 'p'));
 		if (machine.arch == CRMOD_ARCH_X86_64)

@@ -137,8 +137,8 @@ TEST(Image, OtherFormatsAreRefusedByName)
 	EXPECT_EQ(e.offset(), offsetof(crmod_image_header, format_version));
 	const std::string crctl = fmt::format("this crctl (crmod {})", crctl::tool_version);
 	EXPECT_EQ(e.problem(), "image format 1: " + crctl +
-				       " reads formats 2 to 3; format 1 images were written by crmod 0.2, whose crctl reads them");
-	EXPECT_EQ(error_for(with_format(4)).problem(), "image format 4: " + crctl + " reads formats 2 to 3");
+				       " reads formats 2 to 4; format 1 images were written by crmod 0.2, whose crctl reads them");
+	EXPECT_EQ(error_for(with_format(5)).problem(), "image format 5: " + crctl + " reads formats 2 to 4");
 }
 
 TEST(Image, FormatsTwoAndThreeAreRead)
@@ -171,10 +171,52 @@ TEST(Image, SectionTypesHaveTheirNames)
 		{CRMOD_SEC_CREDS, "CREDS"},   {CRMOD_SEC_PENDING, "PENDING"},   {CRMOD_SEC_PIPE, "PIPE"},
 		{CRMOD_SEC_OFDS, "OFDS"},     {CRMOD_SEC_FILE_DATA, "FILE_DATA"}, {CRMOD_SEC_LOCKS, "LOCKS"},
 		{CRMOD_SEC_TIMERS, "TIMERS"}, {CRMOD_SEC_CGROUP, "CGROUP"},     {CRMOD_SEC_THREAD, "THREAD"},
-		{19, "unknown type 0x13"},
+		{CRMOD_SEC_VDSO, "VDSO"},     {20, "unknown type 0x14"},
 	};
 	for (auto [type, name] : names)
 		EXPECT_EQ(crctl::section_type_name(type), name);
+}
+
+crmod_vdso_sym vdso_sym(std::uint64_t offset, const std::string &name)
+{
+	crmod_vdso_sym s{};
+	s.offset = offset;
+	std::memcpy(s.name, name.data(), std::min(name.size(), sizeof(s.name)));
+	return s;
+}
+
+TEST(Image, VdsoFunctionsAreDecoded)
+{
+	auto spec = crctl::test::sample_process(crctl::test::x86_machine());
+	spec.vdso = {vdso_sym(0x950, "__vdso_clock_gettime"), vdso_sym(0x950, "clock_gettime"),
+		     vdso_sym(0xa00, "__vdso_gettimeofday")};
+	auto image = read(spec.build());
+	ASSERT_TRUE(image.process.vdso.has_value());
+	ASSERT_EQ(image.process.vdso->size(), 3u);
+	EXPECT_EQ((*image.process.vdso)[2].offset, 0xa00u);
+	EXPECT_STREQ((*image.process.vdso)[1].name, "clock_gettime");
+}
+
+TEST(Image, VdsoSectionsThatLieAreRefused)
+{
+	auto spec = crctl::test::sample_process(crctl::test::x86_machine());
+	spec.vdso = {vdso_sym(0x950, "time")};
+	const auto at = spec.index(CRMOD_SEC_VDSO);
+	crctl::test::expect_error(spec.build_format(3), spec.builder(0, 3).offset_of(at),
+				  crctl::section_where(at, CRMOD_SEC_VDSO),
+				  "a VDSO section in a format 3 image: it came with format 4");
+	const auto name_at = spec.payload_offset(at, offsetof(crmod_vdso_sym, name));
+	spec.vdso = {vdso_sym(0x950, std::string(CRMOD_VDSO_NAME_LEN, 'x'))};
+	crctl::test::expect_error(spec.build(), name_at, crctl::section_where(at, CRMOD_SEC_VDSO),
+				  "function 0: its name is empty or not NUL-terminated");
+	spec.vdso = {vdso_sym(0x950, "time"), vdso_sym(0x980, "time")};
+	crctl::test::expect_error(spec.build(), name_at + sizeof(crmod_vdso_sym),
+				  crctl::section_where(at, CRMOD_SEC_VDSO), "function time is listed twice");
+	auto padded = vdso_sym(0x950, "time");
+	padded.name[10] = 'y';
+	spec.vdso = {padded};
+	crctl::test::expect_error(spec.build(), name_at + 10, crctl::section_where(at, CRMOD_SEC_VDSO),
+				  "function time: its name is not NUL-padded");
 }
 
 } // namespace

@@ -10,6 +10,7 @@
 #include <fstream>
 #include <string>
 #include <thread>
+#include <ctime>
 #include <vector>
 
 #include <sys/wait.h>
@@ -104,6 +105,56 @@ TEST(Trace, StopsEveryThreadAndLetsThemGo)
 		std::this_thread::sleep_for(std::chrono::milliseconds(10));
 	}
 	ADD_FAILURE() << "a thread stayed stopped";
+}
+
+// A child whose threads call clock_gettime (through the vDSO) without end.
+pid_t start_clock_child(int threads, int ready_fd)
+{
+	pid_t pid = ::fork();
+	if (pid != 0)
+		return pid;
+	auto spin = [] [[noreturn]] {
+		for (;;) {
+			timespec t;
+			::clock_gettime(CLOCK_MONOTONIC, &t);
+		}
+	};
+	std::vector<std::thread> running;
+	for (int i = 0; i < threads; i++)
+		running.emplace_back(spin);
+	[[maybe_unused]] auto done = ::write(ready_fd, "r", 1);
+	spin();
+}
+
+// Stopped inside the vDSO, a thread would resume there after a restart
+// under another kernel, where the old vDSO is gone: every stop is outside.
+TEST(Trace, StopsNoThreadInsideTheVdso)
+{
+	int ends[2];
+	ASSERT_EQ(::pipe(ends), 0);
+	pid_t pid = start_clock_child(2, ends[1]);
+	char c;
+	EXPECT_EQ(::read(ends[0], &c, 1), 1);
+	::close(ends[0]);
+	::close(ends[1]);
+	auto vdso = crctl::cli::vdso_range(pid);
+	ASSERT_TRUE(vdso.has_value()) << "no [vdso] in /proc/" << pid << "/maps";
+	for (int round = 0; round < 50; round++) {
+		TracedProcess traced(pid);
+		traced.stop();
+		expect_all_stopped(pid);
+		for (pid_t tid : crctl::cli::thread_ids(pid)) {
+			auto ip = crctl::cli::stopped_ip(tid);
+			ASSERT_TRUE(ip.has_value());
+			EXPECT_FALSE(vdso->holds(*ip)) << "round " << round << ": thread " << tid << " at " << std::hex
+						       << *ip << " in the vDSO";
+		}
+		traced.detach();
+		std::this_thread::sleep_for(std::chrono::milliseconds(2));
+	}
+	::kill(pid, SIGKILL);
+	int status;
+	::waitpid(pid, &status, 0);
 }
 
 TEST(Trace, StopsThreadsMadeMeanwhile)

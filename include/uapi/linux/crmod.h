@@ -20,7 +20,7 @@
 #define CRMOD_ABI_VERSION	2
 
 /* Image format version the module reads and writes: CRMOD_IMAGE_FORMAT. */
-#define CRMOD_IMAGE_VERSION	3
+#define CRMOD_IMAGE_VERSION	4
 
 /*
  * The kinds of process state (crmod_state.h, the one table of them):
@@ -125,8 +125,9 @@ struct crmod_machine {
 };
 
 /*
- * Checkpoint image, format version 3 (docs/image-format.md). Format 2 is
- * format 3 without THREAD sections; the module reads both.
+ * Checkpoint image, format version 4 (docs/image-format.md). Format 3 is
+ * format 4 without the VDSO section, format 2 format 3 without THREAD
+ * sections; the module reads all three.
  *
  * An image is a crmod_image_header, then sections, the last of type
  * CRMOD_SEC_END. Every integer is little-endian whatever the machine, so a
@@ -137,7 +138,7 @@ struct crmod_machine {
  * value and final xor 0xffffffff).
  */
 #define CRMOD_IMAGE_MAGIC	"CRMODIMG"	/* 8 bytes, no NUL stored */
-#define CRMOD_IMAGE_FORMAT	3
+#define CRMOD_IMAGE_FORMAT	4
 #define CRMOD_IMAGE_FORMAT_MIN	2	/* the oldest format still read */
 #define CRMOD_IMAGE_ALIGN	8
 /* A section's payload never exceeds this; larger lengths are corruption. */
@@ -157,7 +158,7 @@ struct crmod_image_header {
 /*
  * crmod_section_header.type. A checkpoint writes one FILE per file it
  * refers to (each followed by the FILE_DATA of one whose content the image
- * carries), PIPEs, TASK, CGROUP, VMAS, PAGES runs, the arch's REGS,
+ * carries), PIPEs, TASK, CGROUP, VMAS, VDSO (if it has a [vdso]), PAGES runs, the arch's REGS,
  * SIGNALS, PENDING, CREDS, TIMERS, OFDS, FDS, LOCKS; then for each other
  * thread of the process, by tid, THREAD, TASK, REGS, SIGNALS and PENDING;
  * then END.
@@ -180,6 +181,7 @@ struct crmod_image_header {
 #define CRMOD_SEC_TIMERS	16	/* struct crmod_timers */
 #define CRMOD_SEC_CGROUP	17	/* the cgroup v2 path, NUL-terminated */
 #define CRMOD_SEC_THREAD	18	/* struct crmod_thread */
+#define CRMOD_SEC_VDSO		19	/* struct crmod_vdso_sym[] */
 
 struct crmod_section_header {
 	__u32 type;		/* CRMOD_SEC_* */
@@ -348,6 +350,21 @@ struct crmod_vma {
 	__u32 file;		/* crmod_file.id, 0 for anonymous */
 	__u32 build_id;		/* [vdso]: CRC32C of its ELF build id (0: it */
 				/* has none); else 0 */
+};
+
+/*
+ * The functions the process's [vdso] exports, by offset from its start.
+ * The process holds their addresses (libc looks them up once, at startup):
+ * restart under a kernel whose vDSO differs maps that kernel's elsewhere
+ * and puts at each offset in the image's [vdso] a jump to the function of
+ * the same name (docs/image-format.md).
+ */
+#define CRMOD_VDSO_NAME_LEN	64	/* name, NUL-terminated, NUL-padded */
+#define CRMOD_MAX_VDSO_SYMS	256
+
+struct crmod_vdso_sym {
+	__u64 offset;
+	char name[CRMOD_VDSO_NAME_LEN];
 };
 
 /*
