@@ -409,9 +409,13 @@ int cr_vdso_plan_proxy(struct cr_plan *p, const struct crmod_vma *old,
 	x->old_len = old_len;
 	cr_arch_vdso_fill(image, old_len);
 	for (i = 0; i < p->nr_vdso_syms; i++) {
-		u64 off = p->vdso_syms[i].offset;
+		u64 off = p->vdso_syms[i].offset, next = old_len;
 
-		ret = cr_arch_vdso_jump(image + off, old_len - off, old->start + off,
+		/* an entry may take the room up to the next one */
+		for (k = 0; k < p->nr_vdso_syms; k++)
+			if (p->vdso_syms[k].offset > off)
+				next = min(next, p->vdso_syms[k].offset);
+		ret = cr_arch_vdso_jump(image + off, next - off, old->start + off,
 					x->new_vdso + target[i]);
 		if (ret) {
 			ret = cr_fail(p->err,

@@ -370,6 +370,7 @@ unsigned long copy_to_user(void __user *to, const void *from, unsigned long n);
 /* x86_64 with IA32 emulation: 2 * (3 + 20 + 1) */
 #define AT_VECTOR_SIZE 48
 #define AT_NULL 0
+#define AT_SYSINFO_EHDR 33
 
 struct page;
 struct anon_vma;
