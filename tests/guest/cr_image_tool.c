@@ -600,6 +600,12 @@ static const struct field payload_fields[] = {
 	FE(VMAS, crmod_vma, "vma", pgoff), FE(VMAS, crmod_vma, "vma", prot),
 	FE(VMAS, crmod_vma, "vma", flags), FE(VMAS, crmod_vma, "vma", file),
 	FE(VMAS, crmod_vma, "vma", build_id),
+	FE(VDSO, crmod_vdso_sym, "sym", offset),
+	/* a function's name, 8 bytes at a time */
+	{ CRMOD_SEC_VDSO, "sym.name8", offsetof(struct crmod_vdso_sym, name) + 8, 8,
+	  sizeof(struct crmod_vdso_sym) },
+	{ CRMOD_SEC_VDSO, "sym.name16", offsetof(struct crmod_vdso_sym, name) + 16, 8,
+	  sizeof(struct crmod_vdso_sym) },
 	FE(OFDS, crmod_ofd, "ofd", kind), FE(OFDS, crmod_ofd, "ofd", object),
 	FE(OFDS, crmod_ofd, "ofd", flags), FE(OFDS, crmod_ofd, "ofd", pos),
 	FE(FDS, crmod_fd, "fd", fd), FE(FDS, crmod_fd, "fd", ofd),
