@@ -12,6 +12,7 @@
 #define CRMOD_H
 
 #include <linux/crmod.h>
+#include <linux/sizes.h>
 #include <linux/types.h>
 
 struct cred;
@@ -214,7 +215,6 @@ struct cr_plan_thread {
 	struct cr_plan *view;	/* phase 1: the plan as this thread sees it */
 };
 
-/* What a restart has read, checked and opened before it changes anything. */
 /*
  * Standing in for the image's vDSO (vdso.c): this kernel's special
  * mappings go to base, its [vdso] at new_vdso; page, old_len bytes of
@@ -226,12 +226,16 @@ struct cr_vdso_proxy {
 	u8 *page;
 };
 
+/* The smallest pages an image may have; at most this kernel's. */
+#define CR_MIN_IMAGE_PAGE	SZ_4K
+
+/* What a restart has read, checked and opened before it changes anything. */
 struct cr_plan {
 	struct cr_reader r;
 	struct cr_error *err;
 	struct cr_reasons *reasons;	/* NULL: stop at the first refusal */
 	struct crmod_image_header hdr;
-	u32 page_size;
+	u32 page_size;		/* the image's (its VMAs' pgoff: this kernel's after phase 1b) */
 	u32 flags;		/* CRMOD_RESTART_* */
 	u32 section;		/* index of the section being read */
 	u32 cur_type;		/* and its type */

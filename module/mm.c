@@ -445,6 +445,34 @@ int cr_read_vmas(struct cr_plan *p, const void *payload, u64 len)
 	return 0;
 }
 
+/*
+ * An image of smaller pages (no larger: cr_read_header()) restarts if
+ * every mapping is aligned to this kernel's; its file offsets become this
+ * kernel's pages (once: cr_plan_check_mm() runs once a plan).
+ */
+static int cr_plan_vmas_to_pages(struct cr_plan *p)
+{
+	u32 i;
+
+	for (i = 0; i < p->nr_vmas; i++) {
+		struct crmod_vma *v = &p->vmas[i];
+		/* no overflow: cr_check_vma_record() */
+		u64 offset = v->pgoff * p->page_size;
+
+		if ((v->start | v->end) & ~PAGE_MASK)
+			return cr_fail(p->err,
+				       "section VMAS: mapping %u: %#llx-%#llx is not aligned to this kernel's %lu-byte pages (the image has %u-byte pages)",
+				       i, v->start, v->end, PAGE_SIZE, p->page_size);
+		if (offset & ~PAGE_MASK)
+			return cr_fail(p->err,
+				       "section VMAS: mapping %u at %#llx: file offset %#llx is not aligned to this kernel's %lu-byte pages (the image has %u-byte pages)",
+				       i, v->start, offset, PAGE_SIZE, p->page_size);
+	}
+	for (i = 0; i < p->nr_vmas; i++)
+		p->vmas[i].pgoff = (p->vmas[i].pgoff * p->page_size) >> PAGE_SHIFT;
+	return 0;
+}
+
 int cr_read_pages(struct cr_plan *p, u64 len, u32 crc_expected)
 {
 	struct crmod_pages run;
@@ -936,7 +964,9 @@ int cr_plan_check_mm(struct cr_plan *p)
 	if (p->nr_vmas + CR_SPARE_VMAS > max_maps)
 		return cr_fail(p->err, "the image has %u mappings; vm.max_map_count allows %ld",
 			       p->nr_vmas, max_maps - CR_SPARE_VMAS);
-	ret = cr_check_specials(p);
+	ret = p->page_size == PAGE_SIZE ? 0 : cr_plan_vmas_to_pages(p);
+	if (!ret)
+		ret = cr_check_specials(p);
 	if (!ret)
 		ret = cr_check_mm_fields(p);
 	for (i = 0; !ret && i < p->nr_vmas; i++) {

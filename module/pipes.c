@@ -211,10 +211,14 @@ int cr_read_pipe(struct cr_plan *p, const void *payload, u64 len)
 	fifo = cr_plan_file(p, rec->fifo);
 	if (rec->fifo && (!fifo || fifo->rec.kind != CRMOD_STATE_FIFO))
 		return cr_plan_fail(p, "file %u is no FIFO", rec->fifo);
-	if (rec->capacity < PAGE_SIZE || rec->capacity > (1U << 31) ||
-	    rec->capacity % PAGE_SIZE || rec->len > rec->capacity)
+	if (!rec->capacity || rec->capacity > (1U << 31) || rec->len > rec->capacity)
 		return cr_plan_fail(p, "a pipe of %llu bytes holding %llu",
 				    rec->capacity, rec->len);
+	/* an image of smaller pages: F_SETPIPE_SZ sizes in this kernel's */
+	if (rec->capacity % PAGE_SIZE)
+		return cr_plan_fail(p,
+				    "a pipe of %llu bytes, not a multiple of this kernel's %lu-byte pages",
+				    rec->capacity, PAGE_SIZE);
 	if (p->nr_pipes == CR_MAX_PIPES)
 		return cr_plan_fail(p, "more than %d pipes", CR_MAX_PIPES);
 	pipes = cr_realloc_array(p->pipes, p->nr_pipes, p->nr_pipes + 1,

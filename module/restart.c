@@ -18,6 +18,7 @@
 
 #include <linux/file.h>
 #include <linux/fs.h>
+#include <linux/log2.h>
 #include <linux/sched/signal.h>
 #include <linux/slab.h>
 #include <linux/uaccess.h>
@@ -73,10 +74,21 @@ static int cr_read_header(struct cr_plan *p)
 			       h->machine.endian == CRMOD_ENDIAN_BIG ? "big" : "little",
 			       me.word_size,
 			       me.endian == CRMOD_ENDIAN_BIG ? "big" : "little");
-	if (h->machine.page_size != me.page_size)
-		return cr_fail(p->err, "the image has %u-byte pages, this kernel %u-byte pages",
-			       h->machine.page_size, me.page_size);
-	p->page_size = me.page_size;
+	/*
+	 * Smaller pages are checked mapping by mapping (mm.c). Larger ones
+	 * would leave parts of their pages unbacked here (a file's last
+	 * page past its end faults); and on powerpc a kernel of 4 KiB pages
+	 * has 64 TiB of user space, a kernel of 64 KiB pages puts the stack
+	 * at 128 TiB.
+	 */
+	if (!is_power_of_2(h->machine.page_size) ||
+	    h->machine.page_size < CR_MIN_IMAGE_PAGE)
+		return cr_fail(p->err, "the image has %u-byte pages", h->machine.page_size);
+	if (h->machine.page_size > me.page_size)
+		return cr_fail(p->err,
+			       "the image has %u-byte pages, larger than this kernel's %u-byte pages: restart it under a kernel of %u-byte pages",
+			       h->machine.page_size, me.page_size, h->machine.page_size);
+	p->page_size = h->machine.page_size;
 	return 0;
 }
 

@@ -395,11 +395,9 @@ int cr_read_task(struct cr_plan *p, const void *payload, u64 len)
 				    sizeof(*t));
 	if (strnlen(t->comm, sizeof(t->comm)) == sizeof(t->comm))
 		return cr_plan_fail(p, "comm is not NUL-terminated");
-	if (t->auxv_words > ARRAY_SIZE(current->mm->saved_auxv) ||
-	    t->auxv_words % 2)
-		return cr_plan_fail(p, "%u auxv words; this kernel keeps at most %zu pairs",
-				    t->auxv_words,
-				    ARRAY_SIZE(current->mm->saved_auxv) / 2);
+	if (t->auxv_words > CRMOD_AUXV_WORDS || t->auxv_words % 2)
+		return cr_plan_fail(p, "%u auxv words, not pairs within %u",
+				    t->auxv_words, CRMOD_AUXV_WORDS);
 	if (t->start_code > t->end_code || t->start_data > t->end_data ||
 	    t->start_brk > t->brk || t->arg_start > t->arg_end ||
 	    t->env_start > t->env_end || t->end_code > limit ||
@@ -608,6 +606,12 @@ int cr_plan_check_task(struct cr_plan *p)
 		return cr_fail(p->err, "the image is chrooted; restarting it needs CAP_SYS_CHROOT");
 	if (current->fs->users != get_nr_threads(current))
 		return cr_fail(p->err, "the restarting process shares its fs_struct");
+	/* a newer kernel's may have more entries (6.3 added the rseq ones) */
+	if (p->task.auxv_words > ARRAY_SIZE(current->mm->saved_auxv))
+		return cr_fail(p->err,
+			       "section TASK: the process's auxv has %u entries, this kernel keeps at most %zu",
+			       p->task.auxv_words / 2,
+			       ARRAY_SIZE(current->mm->saved_auxv) / 2);
 	ret = cr_plan_check_limits(p);
 	if (!ret)
 		ret = cr_plan_check_attrs(p);

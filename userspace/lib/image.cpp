@@ -434,9 +434,10 @@ std::optional<std::string> machine_mismatch(const crmod_machine &image, const cr
 	if (image.endian != host.endian)
 		return fmt::format("the image was taken on a {}-endian machine, this machine is {}-endian",
 				   endian_name(image.endian), endian_name(host.endian));
-	if (image.page_size != host.page_size)
-		return fmt::format("the image was taken with a page size of {} bytes, this machine's is {}",
-				   image.page_size, host.page_size);
+	if (image.page_size > host.page_size)
+		return fmt::format("the image has {}-byte pages, larger than this machine's {}-byte pages: restart it "
+				   "under a kernel of {}-byte pages",
+				   image.page_size, host.page_size, image.page_size);
 	return std::nullopt;
 }
 

@@ -893,8 +893,10 @@ TEST(Restart, MachineMismatchNamesTheDifference)
 	EXPECT_EQ(crctl::machine_mismatch(x, p), "the image was taken on x86_64, this machine is ppc64");
 	auto p4k = p;
 	p4k.page_size = 4096;
-	EXPECT_EQ(crctl::machine_mismatch(p, p4k),
-		  "the image was taken with a page size of 65536 bytes, this machine's is 4096");
+	EXPECT_EQ(crctl::machine_mismatch(p, p4k), "the image has 65536-byte pages, larger than this machine's "
+						  "4096-byte pages: restart it under a kernel of 65536-byte pages");
+	// smaller: the module checks each mapping against its own page size
+	EXPECT_EQ(crctl::machine_mismatch(p4k, p), std::nullopt);
 	auto big = p;
 	big.endian = CRMOD_ENDIAN_BIG;
 	EXPECT_EQ(crctl::machine_mismatch(big, p),

@@ -152,7 +152,8 @@ nlohmann::json image_json(const ImageSummary &image);
 std::string image_text(const ImageSummary &image);
 
 // Why an image taken on `image` cannot be restarted on `host` (arch, word
-// size, byte order, page size), in one line; nullopt if they agree.
+// size, byte order, larger pages), in one line; nullopt if they agree.
+// Smaller pages are the module's to judge, mapping by mapping.
 std::optional<std::string> machine_mismatch(const crmod_machine &image, const crmod_machine &host);
 
 } // namespace crctl

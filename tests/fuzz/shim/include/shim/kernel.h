@@ -131,7 +131,11 @@ typedef __restorefn_t *__sigrestore_t;
 #define GENMASK_ULL(h, l) (((~0ULL) << (l)) & (~0ULL >> (63 - (h))))
 #define lower_32_bits(n) ((u32)((n) & 0xffffffff))
 #define upper_32_bits(n) ((u32)((n) >> 32))
+#define SZ_4K 0x1000
+#define SZ_64K 0x10000
 #define SZ_1G 0x40000000
+#define is_power_of_2(n) ((n) != 0 && ((n) & ((n) - 1)) == 0)
+#define ilog2(n) (63 - __builtin_clzll((unsigned long long)(n)))
 
 /* ---- kernel.h, minmax.h, math.h ---- */
 #define min(a, b) ((a) < (b) ? (a) : (b))
