@@ -3,14 +3,16 @@
 # (build/x86_64 natively, build/ppc64le cross; static, with the in-guest
 # programs) and crmod.ko once per arch and kernel, with the module's test
 # hooks (CRMOD_TEST=1), into build/<arch>/kmod-<suite>/crmod.ko:
-#   bookworm  Debian 12's 6.1     (also build/<arch>/kmod/module/crmod.ko, CMake's)
-#   trixie    Debian 13's 6.12
-#   sid       unstable's 7.x
+#   bookworm      Debian 12's 6.1     (also build/<arch>/kmod/module/crmod.ko, CMake's)
+#   trixie        Debian 13's 6.12
+#   sid           unstable's 7.x
+#   bookworm-old  an older build of Debian 12's 6.1 (only its images cross
+#                 to and from bookworm's: tests/vm/CMakeLists.txt)
 # Kernels and headers come from the cache (tests/vm/fetch-kernels.sh), the
 # compilers of trixie and sid from their build roots (tests/vm/kbuild.sh).
 # build/x86_64 also registers the guest tests of every arch and kernel.
 #
-# CRMOD_KERNELS="bookworm trixie sid" (the default; spaces or commas): the
+# CRMOD_KERNELS="bookworm trixie sid bookworm-old" (the default; spaces or commas): the
 # kernels to build the module for and to register guest tests of. A module
 # that does not build fails this script (after trying every pair, so that
 # all the compiler's errors show), naming the arch and kernel.
@@ -19,11 +21,11 @@ src=$(cd "$(dirname "$0")/.." && pwd)
 build=${CRMOD_BUILD:-$src/build}
 jobs=$(nproc)
 
-IFS=', ' read -r -a kernels <<< "${CRMOD_KERNELS:-bookworm trixie sid}"
+IFS=', ' read -r -a kernels <<< "${CRMOD_KERNELS:-bookworm trixie sid bookworm-old}"
 ((${#kernels[@]})) || { echo "build: CRMOD_KERNELS names no kernel" >&2; exit 2; }
 for k in "${kernels[@]}"; do
-	[[ $k =~ ^(bookworm|trixie|sid)$ ]] ||
-		{ echo "build: unknown kernel '$k' in CRMOD_KERNELS (bookworm, trixie, sid)" >&2; exit 2; }
+	[[ $k =~ ^(bookworm|bookworm-old|trixie|sid)$ ]] ||
+		{ echo "build: unknown kernel '$k' in CRMOD_KERNELS (bookworm, trixie, sid, bookworm-old)" >&2; exit 2; }
 done
 has_bookworm=0
 [[ " ${kernels[*]} " == *" bookworm "* ]] && has_bookworm=1

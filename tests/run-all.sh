@@ -4,7 +4,7 @@
 # tests and every guest test (x86_64 and ppc64le), end with ctest's
 # summary. Exit non-zero on any failure, a module that does not build for
 # one of the kernels included.
-#   CRMOD_KERNELS="bookworm trixie sid"   the kernels (tests/build.sh)
+#   CRMOD_KERNELS="bookworm trixie sid bookworm-old"   the kernels (tests/build.sh)
 #   CRMOD_CTEST_JOBS=2                    tests at a time (TCG: a core each)
 set -euo pipefail
 src=$(cd "$(dirname "$0")/.." && pwd)

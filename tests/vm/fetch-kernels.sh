@@ -3,18 +3,22 @@
 # common half and the kbuild tools they need) and a static busybox for one
 # guest architecture, with apt, into a cache that later runs reuse.
 #
-#   fetch-kernels.sh amd64|ppc64el [bookworm|trixie|sid]    prints the root's path
+#   fetch-kernels.sh amd64|ppc64el [bookworm|bookworm-old|trixie|sid]
+#                                                  prints the root's path
 #
 # bookworm (the default) is Debian 12's 6.1, unpacked in $CRMOD_CACHE/root-ARCH;
-# trixie (Debian 13, 6.12) and sid (unstable, 7.x today) in
-# $CRMOD_CACHE/root-SUITE-ARCH, fetched with a sources list of their own.
+# bookworm-old an older build of it, the oldest ABI whose image and headers
+# bookworm-security still carries (6.1.0-53 when this was written), in
+# $CRMOD_CACHE/root-bookworm-old-ARCH; trixie (Debian 13, 6.12) and sid
+# (unstable, 7.x today) in $CRMOD_CACHE/root-SUITE-ARCH, fetched with a
+# sources list of their own.
 # Nothing is installed on the host: the .debs are downloaded with apt and
 # unpacked with dpkg -x under $CRMOD_CACHE (default /var/cache/crmod). Once a
 # root is complete (its "ready" stamp), no apt call is made.
 # tests/vm/kernel-root.sh says where the image, modules and headers are.
 set -euo pipefail
 
-arch=${1:?usage: fetch-kernels.sh amd64|ppc64el [bookworm|trixie|sid]}
+arch=${1:?usage: fetch-kernels.sh amd64|ppc64el [bookworm|bookworm-old|trixie|sid]}
 suite=${2:-bookworm}
 cache=${CRMOD_CACHE:-/var/cache/crmod}
 case "$arch" in
@@ -23,14 +27,15 @@ ppc64el) flavour=powerpc64le ;;
 *) echo "fetch-kernels: unknown architecture '$arch'" >&2; exit 2 ;;
 esac
 case "$suite" in
-bookworm | trixie | sid) ;;
-*) echo "fetch-kernels: unknown suite '$suite' (bookworm, trixie or sid)" >&2; exit 2 ;;
+bookworm | bookworm-old | trixie | sid) ;;
+*) echo "fetch-kernels: unknown suite '$suite' (bookworm, bookworm-old, trixie or sid)" >&2; exit 2 ;;
 esac
-if [[ $suite != bookworm ]]; then
+if [[ $suite != bookworm* ]]; then
 	exec "$(dirname "$0")/fetch-kernels-newer.sh" "$arch" "$suite"
 fi
 
 root=$cache/root-$arch
+[[ $suite == bookworm ]] || root=$cache/root-$suite-$arch
 if [[ -f $root/ready ]]; then
 	echo "$root"
 	exit 0
@@ -70,10 +75,25 @@ image_pkg=$(apt_for "$arch" apt-cache depends "linux-image-$flavour" |
 	sed -n 's/^ *Depends: \(linux-image-6\.1\.[0-9.-]*-'"$flavour"'\)$/\1/p' | head -n1)
 [[ -n $image_pkg ]] || { log "cannot find the kernel ABI behind linux-image-$flavour"; exit 1; }
 release=${image_pkg#linux-image-}
+if [[ $suite == bookworm-old ]]; then
+	# the oldest other ABI with an image, headers and their common half
+	current=$release release=
+	for n in $(apt_for "$arch" apt-cache pkgnames linux-headers-6.1.0- |
+		sed -n 's/^linux-headers-6\.1\.0-\([0-9]*\)-'"$flavour"'$/\1/p' | sort -n); do
+		r=6.1.0-$n-$flavour
+		[[ $r != "$current" ]] || continue
+		apt_for "$arch" apt-cache show "linux-image-$r" "linux-headers-6.1.0-$n-common" \
+			> /dev/null 2>&1 || continue
+		release=$r
+		break
+	done
+	[[ -n $release ]] || { log "no 6.1 ABI but $current has an image and headers in the lists"; exit 1; }
+	image_pkg=linux-image-$release
+fi
 abi=${release%-"$flavour"}
 log "kernel $release"
 
-debs=$cache/debs-$arch
+debs=$cache/debs-$suite-$arch
 rm -rf "$debs"
 mkdir -p "$debs"
 (cd "$debs" && apt_for "$arch" apt-get download "$image_pkg" "linux-headers-$release" \

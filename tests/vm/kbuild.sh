@@ -4,7 +4,8 @@
 #
 #   kbuild.sh ARCH SUITE SRC OUT [MAKE_VAR=value ...]
 #
-# ARCH: x86_64 (or amd64) | ppc64le (or ppc64el); SUITE: bookworm|trixie|sid.
+# ARCH: x86_64 (or amd64) | ppc64le (or ppc64el);
+# SUITE: bookworm|bookworm-old|trixie|sid.
 # SRC: a folder holding module/ and include/ (the repository, or a dkms
 # source tree such as /usr/src/crmod-0.5.0), or the module/ folder itself.
 # They are copied to OUT/src first, so builds never share object files.
@@ -12,7 +13,8 @@
 # Leaves OUT/crmod.ko; the compiler's diagnostics go to stderr; non-zero
 # exit if the module does not build.
 #
-# bookworm (6.1, gcc-12) builds with the host's gcc and cross compiler, as
+# bookworm and bookworm-old (6.1, gcc-12) build with the host's gcc and
+# cross compiler, as
 # Debian 12's own. trixie (6.12, gcc-14) and sid (7.x, gcc-16) build inside
 # a build root of that release (mkbuildroot.sh) entered with chroot, in a
 # mount namespace of its own where the kernel root (read-only) and OUT are
@@ -21,7 +23,7 @@ set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
 . "$here/kernel-root.sh"
 
-usage="usage: kbuild.sh x86_64|ppc64le bookworm|trixie|sid SRC OUT [VAR=value ...]"
+usage="usage: kbuild.sh x86_64|ppc64le bookworm|bookworm-old|trixie|sid SRC OUT [VAR=value ...]"
 arch=${1:?$usage} suite=${2:?$usage} src=${3:?$usage} out=${4:?$usage}
 shift 4
 for v in "$@"; do
@@ -55,7 +57,7 @@ make_args=(-C "$hdrs" M="$mdir" "${cross[@]}" "$@" modules)
 
 log "building against $release ($hdrs)"
 status=0
-if [[ $suite == bookworm ]]; then
+if [[ $suite == bookworm* ]]; then
 	make "${make_args[@]}" || status=$?
 else
 	gcc=$(sed -n 's/^CONFIG_GCC_VERSION=\([0-9]*\)[0-9][0-9][0-9][0-9]$/\1/p' "$hdrs/.config")

@@ -5,13 +5,14 @@
 #   run-vm.sh --arch x86_64|ppc64le --build DIR --out DIR --tests a,b,c
 #             [--cpu MODEL] [--disk-in FILE] [--timeout SECONDS] [--hang]
 #             [--module crmod.ko|none] [--mem MiB] [--test-timeout SECONDS]
-#             [--kernel bookworm|trixie|sid]
+#             [--kernel bookworm|bookworm-old|trixie|sid]
 #
 # --build is that arch's CMake build folder (crctl, guest programs, and
 # the module tests/build.sh built for each kernel: kmod-SUITE/crmod.ko);
 # --module boots another crmod.ko than that one (e.g. dkms's), or none.
 # --kernel: which Debian's kernel boots (default bookworm, Debian 12's 6.1;
-# trixie: Debian 13's 6.12; sid: 7.x), from fetch-kernels.sh's cache.
+# bookworm-old: an older build of that 6.1; trixie: Debian 13's 6.12; sid:
+# 7.x), from fetch-kernels.sh's cache.
 # --test-timeout: the guest's limit for each test (crmod.timeout, default 300).
 # Writes OUT/results/<test>.{status,log}, OUT/console.log, OUT/disk.img (the
 # shared disk after the boot, for a following boot's --disk-in).
@@ -58,8 +59,8 @@ ppc64le)
 esac
 
 case "$suite" in
-bookworm | trixie | sid) ;;
-*) echo "run-vm: unknown --kernel $suite (bookworm, trixie or sid)" >&2; exit 2 ;;
+bookworm | bookworm-old | trixie | sid) ;;
+*) echo "run-vm: unknown --kernel $suite (bookworm, bookworm-old, trixie or sid)" >&2; exit 2 ;;
 esac
 . "$here/kernel-root.sh"
 root=$("$here/fetch-kernels.sh" "$debarch" "$suite")
