@@ -44,6 +44,9 @@ std::vector<std::string> signal_set_names(std::uint64_t set)
 	return names;
 }
 
+// A VDSO entry's name: NUL-terminated within its field (decode checks it).
+std::string vdso_name(const crmod_vdso_sym &s) { return {s.name, ::strnlen(s.name, sizeof(s.name))}; }
+
 std::string prot_text(std::uint32_t prot)
 {
 	return {prot & CRMOD_PROT_READ ? 'r' : '-', prot & CRMOD_PROT_WRITE ? 'w' : '-',
@@ -441,6 +444,12 @@ json process_json(const ProcessState &p, const crmod_machine &machine)
 		}
 		out["vmas"] = vmas;
 	}
+	if (p.vdso) {
+		json functions = json::array();
+		for (const auto &s : *p.vdso)
+			functions.push_back({{"name", vdso_name(s)}, {"offset", hex(s.offset)}});
+		out["vdso_functions"] = functions;
+	}
 	if (!p.pages.empty()) {
 		json runs = json::array();
 		for (const auto &r : p.pages)
@@ -587,6 +596,12 @@ std::string process_text(const ProcessState &p, const crmod_machine &machine)
 				out += fmt::format(" build id crc32c {:#010x}", v.build_id);
 			out += '\n';
 		}
+	}
+	if (p.vdso) {
+		std::vector<std::string> functions;
+		for (const auto &s : *p.vdso)
+			functions.push_back(fmt::format("{} {}", vdso_name(s), hex(s.offset)));
+		out += fmt::format("vdso functions: {}\n", functions.empty() ? "(none)" : join(functions, ", "));
 	}
 	if (!p.pages.empty()) {
 		auto total = pages_total(p.pages);

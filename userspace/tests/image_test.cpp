@@ -195,6 +195,14 @@ TEST(Image, VdsoFunctionsAreDecoded)
 	ASSERT_EQ(image.process.vdso->size(), 3u);
 	EXPECT_EQ((*image.process.vdso)[2].offset, 0xa00u);
 	EXPECT_STREQ((*image.process.vdso)[1].name, "clock_gettime");
+	// crctl info shows them
+	auto json = crctl::image_json(image);
+	ASSERT_EQ(json["vdso_functions"].size(), 3u);
+	EXPECT_EQ(json["vdso_functions"][2]["name"], "__vdso_gettimeofday");
+	EXPECT_EQ(json["vdso_functions"][2]["offset"], "0xa00");
+	EXPECT_NE(crctl::image_text(image).find(
+			  "vdso functions: __vdso_clock_gettime 0x950, clock_gettime 0x950, __vdso_gettimeofday 0xa00\n"),
+		  std::string::npos);
 }
 
 TEST(Image, VdsoSectionsThatLieAreRefused)
