@@ -158,6 +158,8 @@ static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
 		ret = cr_write_section(&ck->w, CRMOD_SEC_TASK, &ck->task_rec,
 				       sizeof(ck->task_rec));
 	if (!ret)
+		ret = cr_write_namespaces(ck);
+	if (!ret)
 		ret = cr_write_section(&ck->w, CRMOD_SEC_CGROUP, ck->cgroup,
 				       strlen(ck->cgroup) + 1);
 	if (!ret)

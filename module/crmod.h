@@ -4,7 +4,8 @@
  *
  * Layers, each calling only down: main.c (the ioctls) -> checkpoint.c and
  * restart.c (the two conductors) -> one file per kind of state (task, mm,
- * files, fdtable, filedata, pipes, locks, timers, cgroup, signals, creds,
+ * files, fdtable, filedata, pipes, locks, timers, cgroup, namespaces,
+ * signals, creds,
  * arch/<arch>/regs) -> plan.c (the restart plan and its errors), state.c
  * (the table of what is supported), image.c (framing), resolver.c, compat/.
  */
@@ -142,6 +143,7 @@ struct cr_ckpt {
 	struct crmod_lock *locks;
 	u32 nr_locks, cap_locks;
 	struct crmod_task task_rec;
+	struct crmod_namespaces namespaces;	/* own: 0 if none of its own */
 	struct crmod_timers timers;
 	char *cgroup;		/* kmalloc'd cgroup v2 path */
 	struct crmod_vma *vmas;
@@ -276,6 +278,7 @@ struct cr_plan {
 	bool posix_locked;	/* POSIX locks taken, owned by our files */
 	bool has_timers;
 	struct crmod_timers timers;
+	struct crmod_namespaces namespaces;	/* own: 0 if none */
 	char *cgroup;
 	struct file *exe_denied;	/* the executable, writers shut out */
 	struct file *status;	/* where a late failure is told, or NULL */
@@ -364,6 +367,13 @@ int cr_restore_locks(struct cr_plan *p);
 int cr_dump_timers(struct cr_ckpt *ck);
 int cr_read_timers(struct cr_plan *p, const void *payload, u64 len);
 void cr_restore_timers(struct cr_plan *p);
+
+/* namespaces.c */
+struct nsproxy;
+int cr_dump_namespaces(struct cr_ckpt *ck, struct nsproxy *its);
+int cr_write_namespaces(struct cr_ckpt *ck);
+int cr_read_namespaces(struct cr_plan *p, const void *payload, u64 len);
+int cr_plan_check_namespaces(struct cr_plan *p);
 
 /* cgroup.c */
 int cr_dump_cgroup(struct cr_ckpt *ck);

@@ -103,6 +103,7 @@ const char *cr_section_name(u32 type)
 	case CRMOD_SEC_THREAD: return "THREAD";
 	case CRMOD_SEC_CGROUP: return "CGROUP";
 	case CRMOD_SEC_VDSO: return "VDSO";
+	case CRMOD_SEC_NAMESPACES: return "NAMESPACES";
 	default: return "unknown";
 	}
 }

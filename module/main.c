@@ -153,4 +153,4 @@ module_exit(crmod_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("crmod: process checkpoint/restart");
-MODULE_VERSION("0.5.0");
+MODULE_VERSION("0.6.0");

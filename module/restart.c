@@ -156,6 +156,9 @@ static int cr_read_small(struct cr_plan *p, u64 len, u32 crc_expected)
 	case CRMOD_SEC_VDSO:
 		ret = cr_read_vdso_syms(p, payload, len);
 		break;
+	case CRMOD_SEC_NAMESPACES:
+		ret = cr_read_namespaces(p, payload, len);
+		break;
 	default:	/* the arch's registers */
 		if (p->regs) {
 			ret = cr_plan_fail(p, "a second register section");
@@ -290,6 +293,7 @@ static int cr_read_image(struct cr_plan *p)
 		case CRMOD_SEC_CGROUP:
 		case CRMOD_SEC_THREAD:
 		case CRMOD_SEC_VDSO:
+		case CRMOD_SEC_NAMESPACES:
 			ret = cr_read_small(p, s.length, s.payload_crc);
 			break;
 		case CRMOD_SEC_REGS_X86:
@@ -398,6 +402,7 @@ static const struct {
 } cr_plan_checks[] = {
 	{ cr_plan_check_task, true },
 	{ cr_plan_check_cgroup, false },
+	{ cr_plan_check_namespaces, false },
 	{ cr_plan_check_mm, true },
 	{ cr_check_sighand, false },
 	{ cr_plan_check_pending, false },

@@ -78,6 +78,7 @@ static int cr_check_namespaces(struct cr_ckpt *ck)
 	struct task_struct *t = ck->task;
 	const char *which = NULL;
 	struct nsproxy *mine = current->nsproxy, *its;
+	int ret = 0;
 
 	task_lock(t);
 	its = t->nsproxy;
@@ -87,15 +88,15 @@ static int cr_check_namespaces(struct cr_ckpt *ck)
 		which = "a mount";
 	else if (its->net_ns != mine->net_ns)
 		which = "a network";
-	else if (its->uts_ns != mine->uts_ns)
-		which = "a UTS";
-	else if (its->ipc_ns != mine->ipc_ns)
-		which = "an IPC";
 	else if (its->cgroup_ns != mine->cgroup_ns)
 		which = "a cgroup";
 	else if (!cr_compat_same_time_ns(its, mine))
 		which = "a time";
+	else	/* UTS and IPC: recorded (namespaces.c) */
+		ret = cr_dump_namespaces(ck, its);
 	task_unlock(t);
+	if (ret)
+		return ret;
 	/*
 	 * A process crctl restarted lives in a pid namespace of its own;
 	 * crctl checkpoints it from that namespace's parent, after setns()

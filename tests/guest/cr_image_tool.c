@@ -131,7 +131,7 @@ static const char *const type_names[] = {
 	[CRMOD_SEC_OFDS] = "ofds",	 [CRMOD_SEC_FILE_DATA] = "file_data",
 	[CRMOD_SEC_LOCKS] = "locks",	 [CRMOD_SEC_TIMERS] = "timers",
 	[CRMOD_SEC_CGROUP] = "cgroup",	 [CRMOD_SEC_THREAD] = "thread",
-	[CRMOD_SEC_VDSO] = "vdso",
+	[CRMOD_SEC_VDSO] = "vdso",	 [CRMOD_SEC_NAMESPACES] = "namespaces",
 };
 
 static const char *type_name(uint32_t type)
@@ -601,6 +601,7 @@ static const struct field payload_fields[] = {
 	FE(VMAS, crmod_vma, "vma", flags), FE(VMAS, crmod_vma, "vma", file),
 	FE(VMAS, crmod_vma, "vma", build_id),
 	FE(VDSO, crmod_vdso_sym, "sym", offset),
+	F(NAMESPACES, crmod_namespaces, own, 0),
 	/* a function's name, 8 bytes at a time */
 	{ CRMOD_SEC_VDSO, "sym.name8", offsetof(struct crmod_vdso_sym, name) + 8, 8,
 	  sizeof(struct crmod_vdso_sym) },

@@ -14,7 +14,7 @@
  *
  *   cr-target MODE READYFILE [ARGS]
  *     regs | wideregs | work [SECONDS] | memory | files | pipe | signals | sigpending | identity |
- *     sleep | pipe-read | count COUNTFILE [TICKS] | mem MIB | clock
+ *     sleep | pipe-read | count COUNTFILE [TICKS] | mem MIB | clock | uts [shm]
  *
  * READYFILE receives "<pid>\n" (atomically: written aside, then renamed)
  * once the state is set up. Files a mode creates go to $CR_TARGET_DIR
@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -49,6 +50,8 @@
 #include <sys/user.h>
 #include <sys/prctl.h>
 #include <sys/resource.h>
+#include <sys/shm.h>
+#include <sys/utsname.h>
 #include <sys/stat.h>
 #include <sys/syscall.h>
 #include <sys/time.h>
@@ -2021,6 +2024,45 @@ static int mode_clock(int argc, char **argv)
 	return finish();
 }
 
+/* ---- uts: namespaces of its own -------------------------------------- */
+
+#define UTS_HOST "crmod-box"
+#define UTS_DOMAIN "crmod.test"
+
+/*
+ * In UTS and IPC namespaces of its own (unshare), with a host and domain
+ * name of its own; "shm" leaves a System V segment in that IPC namespace,
+ * which checkpoint must refuse. After the restart: the same names, and an
+ * IPC namespace that is empty and its own (a key made before is not there).
+ */
+static int mode_uts(int argc, char **argv)
+{
+	int shm = argc > 0 && !strcmp(argv[0], "shm");
+	struct utsname u;
+
+	if (unshare(CLONE_NEWUTS | CLONE_NEWIPC))
+		die("unshare(CLONE_NEWUTS | CLONE_NEWIPC)");
+	if (sethostname(UTS_HOST, strlen(UTS_HOST)) ||
+	    setdomainname(UTS_DOMAIN, strlen(UTS_DOMAIN)))
+		die("sethostname");
+	if (shm && shmget(0x6372, 4096, IPC_CREAT | 0600) < 0)
+		die("shmget");
+	announce_ready();
+	wait_restart(20);
+	if (selftest == 2 && sethostname("elsewhere", 9))
+		die("sethostname");
+	if (uname(&u))
+		die("uname");
+	EXPECT(!strcmp(u.nodename, UTS_HOST), "host name %s, want " UTS_HOST, u.nodename);
+	EXPECT(!strcmp(u.domainname, UTS_DOMAIN), "domain name %s, want " UTS_DOMAIN,
+	       u.domainname);
+	if (!shm)
+		EXPECT(shmget(0x6372, 0, 0) < 0 && errno == ENOENT,
+		       "a System V segment of key 0x6372 is there: the IPC namespace is not empty");
+	out("uts: host %s, domain %s\n", u.nodename, u.domainname);
+	return finish();
+}
+
 /* ---- main ------------------------------------------------------------ */
 
 static const struct cr_mode modes[] = {
@@ -2031,11 +2073,11 @@ static const struct cr_mode modes[] = {
 	{ "pipe-read", mode_pipe_read }, { "count", mode_count },
 	{ "mem", mode_mem },		{ "watch", mode_watch },
 	{ "wideregs", mode_wideregs },	{ "work", mode_work },
-	{ "clock", mode_clock },
+	{ "clock", mode_clock },	{ "uts", mode_uts },
 };
 
 int main(int argc, char **argv)
 {
 	return cr_main(argc, argv, modes, ARRAY_SIZE(modes),
-		       "usage: cr-target regs|wideregs|work|memory|files|pipe|signals|sigpending|identity|sleep|pipe-read|count|mem|watch|clock READYFILE [ARGS]");
+		       "usage: cr-target regs|wideregs|work|memory|files|pipe|signals|sigpending|identity|sleep|pipe-read|count|mem|watch|clock|uts READYFILE [ARGS]");
 }

@@ -202,7 +202,35 @@ struct ChildPlan {
 	std::uint32_t flags;		// CRMOD_RESTART_*
 	bool all_reasons;		// validating: the module tells every reason
 	const std::vector<std::uint32_t> &tids;	// the image's other threads
+	const std::optional<crmod_namespaces> &namespaces;	// made fresh for it
 };
+
+// The clone flags of the namespaces the image's process had of its own.
+std::uint64_t own_namespace_flags(const std::optional<crmod_namespaces> &ns)
+{
+	std::uint64_t flags = 0;
+	if (ns && (ns->own & CRMOD_NS_UTS))
+		flags |= CLONE_NEWUTS;
+	if (ns && (ns->own & CRMOD_NS_IPC))
+		flags |= CLONE_NEWIPC;
+	return flags;
+}
+
+// In the child, in the fresh UTS namespace: the image's host and domain
+// names (the module checks them). An error, as "E" on status_fd.
+void name_own_uts(const ChildPlan &plan) noexcept
+{
+	if (!plan.namespaces || !(plan.namespaces->own & CRMOD_NS_UTS))
+		return;
+	const auto &ns = *plan.namespaces;
+	if (::sethostname(ns.nodename, ::strnlen(ns.nodename, sizeof(ns.nodename))) == 0 &&
+	    ::setdomainname(ns.domainname, ::strnlen(ns.domainname, sizeof(ns.domainname))) == 0)
+		return;
+	write_all(plan.status_fd, fmt::format("Ecannot give the restored process's UTS namespace its host and domain "
+					      "names: {}\n",
+					      errno_text(errno)));
+	::_exit(exit_error);
+}
 
 // In the child: becomes the image's process, or says on status_fd why not
 // ("R" and the reason, or every reason a line each). Validating, it says
@@ -506,21 +534,27 @@ Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feat
 	}
 	std::cout.flush();
 	std::cerr.flush();
-	pid_t child = o.same_pid_ns ? clone_child(0, pid) : clone_child(CLONE_NEWPID | CLONE_NEWNS, 0);
+	const auto &namespaces = image.process.namespaces;
+	const auto ns_flags = own_namespace_flags(namespaces);
+	pid_t child = o.same_pid_ns ? clone_child(ns_flags, pid) : clone_child(CLONE_NEWPID | CLONE_NEWNS | ns_flags, 0);
 	if (child < 0 && o.same_pid_ns && errno == EEXIST)
 		throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, pid_taken()));
 	if (child < 0 && errno == EPERM)
 		throw CommandError(exit_permission,
-				   o.same_pid_ns ? fmt::format("giving the restored process its pid {} needs "
-							       "CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN",
-							       pid)
-						 : std::string("making the restored process's container (a pid and a "
-							       "mount namespace) needs CAP_SYS_ADMIN; --same-pid-ns "
-							       "needs only CAP_CHECKPOINT_RESTORE"));
+				   ns_flags ? std::string("making the restored process's UTS or IPC namespace needs "
+							  "CAP_SYS_ADMIN")
+				   : o.same_pid_ns ? fmt::format("giving the restored process its pid {} needs "
+								 "CAP_CHECKPOINT_RESTORE or CAP_SYS_ADMIN",
+								 pid)
+						   : std::string("making the restored process's container (a pid and a "
+								 "mount namespace) needs CAP_SYS_ADMIN; --same-pid-ns "
+								 "needs only CAP_CHECKPOINT_RESTORE"));
 	if (child < 0)
 		throw CommandError(exit_error, fmt::format("cannot start the restoring process: {}", errno_text(errno)));
 	if (child == 0) {
-		ChildPlan plan{device, image_fd.get(), status_write.get(), redirects, cgroup, flags, all_reasons, tids};
+		ChildPlan plan{device, image_fd.get(), status_write.get(), redirects, cgroup, flags, all_reasons, tids,
+			       namespaces};
+		name_own_uts(plan);
 		if (o.same_pid_ns)
 			become_image(plan);
 		container_init(plan, pid, end_write.get());

@@ -78,6 +78,7 @@ constexpr std::size_t max_pipes = 4096, max_vmas = 1u << 20, max_runs = 1u << 24
 constexpr std::uint64_t max_groups = 65536;	// NGROUPS_MAX
 constexpr std::uint64_t path_max = 4096;	// PATH_MAX, with its NUL
 constexpr std::uint64_t unlinked_max = 64 << 20;
+constexpr std::size_t uts_name_max = 64;	// __NEW_UTS_LEN
 constexpr std::uint64_t max_file_size = std::numeric_limits<std::int64_t>::max();	// MAX_LFS_FILESIZE
 constexpr std::uint64_t robust_list_head_bytes = 24;
 constexpr std::uint32_t sigkill = 9, sigstop = 19;
@@ -346,6 +347,8 @@ private:
 			return decode_locks();
 		case CRMOD_SEC_VDSO:
 			return decode_vdso();
+		case CRMOD_SEC_NAMESPACES:
+			return decode_namespaces();
 		default:
 			return;	// listed as an unknown type; restart refuses it
 		}
@@ -613,6 +616,33 @@ private:
 		if (text.empty() || text[0] != '/')
 			fail_at(0, fmt::format("cgroup path \"{}\" is not absolute", text));
 		state_.cgroup = std::move(text);
+	}
+
+	// The namespaces the process had of its own: restart makes fresh ones.
+	void decode_namespaces()
+	{
+		once();
+		if (format_ < 5)
+			fail(fmt::format("a NAMESPACES section in a format {} image: it came with format 5", format_));
+		auto ns = fixed<crmod_namespaces>("crmod_namespaces");
+		if (ns.own == 0 || (ns.own & ~static_cast<std::uint32_t>(CRMOD_NS_KNOWN)))
+			fail_at(offsetof(crmod_namespaces, own), fmt::format("namespaces {:#x}: none, or unknown ones", ns.own));
+		if (ns.reserved)
+			fail_at(offsetof(crmod_namespaces, reserved), fmt::format("reserved is {}", ns.reserved));
+		const bool uts = ns.own & CRMOD_NS_UTS;
+		auto check_name = [&](const char *name, std::size_t at, const char *what) {
+			const auto len = strnlen(name, CRMOD_NS_NAME_LEN);
+			if (len > uts_name_max || (!uts && len))
+				fail_at(at, fmt::format("the {} is {}", what,
+							uts ? fmt::format("longer than {} bytes", uts_name_max)
+							    : std::string("set without a UTS namespace")));
+			for (auto k = len; k < CRMOD_NS_NAME_LEN; k++)
+				if (name[k])
+					fail_at(at + k, fmt::format("the {} is not NUL-padded", what));
+		};
+		check_name(ns.nodename, offsetof(crmod_namespaces, nodename), "host name");
+		check_name(ns.domainname, offsetof(crmod_namespaces, domainname), "domain name");
+		state_.namespaces = ns;
 	}
 
 	// The functions the [vdso] exported: restart stands in for them under

@@ -359,6 +359,8 @@ std::string section_type_name(std::uint32_t type)
 		return "THREAD";
 	case CRMOD_SEC_VDSO:
 		return "VDSO";
+	case CRMOD_SEC_NAMESPACES:
+		return "NAMESPACES";
 	default:
 		return fmt::format("unknown type {:#x}", type);
 	}

@@ -44,6 +44,9 @@ std::vector<std::string> signal_set_names(std::uint64_t set)
 	return names;
 }
 
+// A UTS name of the NAMESPACES section: NUL-padded (decode checks it).
+std::string ns_name(const char *name) { return {name, ::strnlen(name, CRMOD_NS_NAME_LEN)}; }
+
 // A VDSO entry's name: NUL-terminated within its field (decode checks it).
 std::string vdso_name(const crmod_vdso_sym &s) { return {s.name, ::strnlen(s.name, sizeof(s.name))}; }
 
@@ -427,6 +430,15 @@ json process_json(const ProcessState &p, const crmod_machine &machine)
 	}
 	if (p.cgroup)
 		out["cgroup"] = *p.cgroup;
+	if (p.namespaces) {
+		const auto &ns = *p.namespaces;
+		json own = json::object();
+		if (ns.own & CRMOD_NS_UTS)
+			own["uts"] = {{"hostname", ns_name(ns.nodename)}, {"domainname", ns_name(ns.domainname)}};
+		if (ns.own & CRMOD_NS_IPC)
+			own["ipc"] = json::object();
+		out["namespaces"] = own;
+	}
 	if (p.vmas) {
 		json vmas = json::array();
 		for (const auto &v : *p.vmas) {
@@ -555,6 +567,16 @@ std::string process_text(const ProcessState &p, const crmod_machine &machine)
 	}
 	if (p.cgroup)
 		out += fmt::format("cgroup: {}\n", *p.cgroup);
+	if (p.namespaces) {
+		const auto &ns = *p.namespaces;
+		std::vector<std::string> own;
+		if (ns.own & CRMOD_NS_UTS)
+			own.push_back(fmt::format("uts (host name \"{}\", domain name \"{}\")", ns_name(ns.nodename),
+						  ns_name(ns.domainname)));
+		if (ns.own & CRMOD_NS_IPC)
+			own.push_back("ipc (no objects)");
+		out += fmt::format("namespaces of its own: {}\n", join(own, ", "));
+	}
 	if (p.creds) {
 		const auto &c = p.creds->creds;
 		out += "credentials:\n";

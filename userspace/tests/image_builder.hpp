@@ -10,6 +10,7 @@
 #include <span>
 #include <string>
 #include <utility>
+#include <optional>
 #include <vector>
 
 namespace crctl::test {
@@ -108,6 +109,7 @@ struct ProcessSpec {
 	// (file_data.len is set from the string)
 	std::vector<std::pair<crmod_file_data, std::string>> file_data;
 	std::string cgroup;
+	std::optional<crmod_namespaces> namespaces;	// a NAMESPACES section if set
 	std::vector<crmod_vma> vmas;
 	std::vector<crmod_vdso_sym> vdso;	// a VDSO section if not empty
 	std::vector<crmod_pages> runs;
@@ -126,7 +128,7 @@ struct ProcessSpec {
 	std::vector<ThreadSpec> threads;
 
 	// Sections in the order the module writes them: FILEs (each followed by
-	// its FILE_DATA), PIPEs, TASK, CGROUP, VMAS, VDSO, PAGES runs, the arch's REGS,
+	// its FILE_DATA), PIPEs, TASK, NAMESPACES, CGROUP, VMAS, VDSO, PAGES runs, the arch's REGS,
 	// SIGNALS, PENDING, CREDS, TIMERS, OFDS, FDS, LOCKS, then for each thread
 	// THREAD, TASK, REGS, SIGNALS, PENDING. emit(type, payload) for each.
 	template <typename Emit> void sections(Emit &&emit) const
@@ -144,6 +146,8 @@ struct ProcessSpec {
 			emit(CRMOD_SEC_PIPE, raw(pipe) + bytes);
 		}
 		emit(CRMOD_SEC_TASK, raw(task));
+		if (namespaces)
+			emit(CRMOD_SEC_NAMESPACES, raw(*namespaces));
 		emit(CRMOD_SEC_CGROUP, cgroup + '\0');
 		emit(CRMOD_SEC_VMAS, raw(vmas));
 		if (!vdso.empty())

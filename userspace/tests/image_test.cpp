@@ -137,8 +137,8 @@ TEST(Image, OtherFormatsAreRefusedByName)
 	EXPECT_EQ(e.offset(), offsetof(crmod_image_header, format_version));
 	const std::string crctl = fmt::format("this crctl (crmod {})", crctl::tool_version);
 	EXPECT_EQ(e.problem(), "image format 1: " + crctl +
-				       " reads formats 2 to 4; format 1 images were written by crmod 0.2, whose crctl reads them");
-	EXPECT_EQ(error_for(with_format(5)).problem(), "image format 5: " + crctl + " reads formats 2 to 4");
+				       " reads formats 2 to 5; format 1 images were written by crmod 0.2, whose crctl reads them");
+	EXPECT_EQ(error_for(with_format(6)).problem(), "image format 6: " + crctl + " reads formats 2 to 5");
 }
 
 TEST(Image, FormatsTwoAndThreeAreRead)
@@ -171,7 +171,7 @@ TEST(Image, SectionTypesHaveTheirNames)
 		{CRMOD_SEC_CREDS, "CREDS"},   {CRMOD_SEC_PENDING, "PENDING"},   {CRMOD_SEC_PIPE, "PIPE"},
 		{CRMOD_SEC_OFDS, "OFDS"},     {CRMOD_SEC_FILE_DATA, "FILE_DATA"}, {CRMOD_SEC_LOCKS, "LOCKS"},
 		{CRMOD_SEC_TIMERS, "TIMERS"}, {CRMOD_SEC_CGROUP, "CGROUP"},     {CRMOD_SEC_THREAD, "THREAD"},
-		{CRMOD_SEC_VDSO, "VDSO"},     {20, "unknown type 0x14"},
+		{CRMOD_SEC_VDSO, "VDSO"},     {CRMOD_SEC_NAMESPACES, "NAMESPACES"}, {21, "unknown type 0x15"},
 	};
 	for (auto [type, name] : names)
 		EXPECT_EQ(crctl::section_type_name(type), name);
@@ -203,6 +203,55 @@ TEST(Image, VdsoFunctionsAreDecoded)
 	EXPECT_NE(crctl::image_text(image).find(
 			  "vdso functions: __vdso_clock_gettime 0x950, clock_gettime 0x950, __vdso_gettimeofday 0xa00\n"),
 		  std::string::npos);
+}
+
+crmod_namespaces own_uts(const std::string &host, const std::string &domain)
+{
+	crmod_namespaces ns{};
+	ns.own = CRMOD_NS_UTS | CRMOD_NS_IPC;
+	host.copy(ns.nodename, sizeof(ns.nodename));
+	domain.copy(ns.domainname, sizeof(ns.domainname));
+	return ns;
+}
+
+TEST(Image, NamespacesAreDecodedAndShown)
+{
+	auto spec = crctl::test::sample_process(crctl::test::x86_machine());
+	spec.namespaces = own_uts("box", "example.org");
+	auto image = read(spec.build());
+	ASSERT_TRUE(image.process.namespaces.has_value());
+	EXPECT_STREQ(image.process.namespaces->nodename, "box");
+	auto json = crctl::image_json(image);
+	EXPECT_EQ(json["namespaces"]["uts"]["hostname"], "box");
+	EXPECT_EQ(json["namespaces"]["uts"]["domainname"], "example.org");
+	EXPECT_TRUE(json["namespaces"]["ipc"].is_object());
+	EXPECT_NE(crctl::image_text(image).find("namespaces of its own: uts (host name \"box\", domain name "
+						 "\"example.org\"), ipc (no objects)\n"),
+		  std::string::npos);
+}
+
+TEST(Image, NamespacesSectionsThatLieAreRefused)
+{
+	auto spec = crctl::test::sample_process(crctl::test::x86_machine());
+	spec.namespaces = own_uts("box", "");
+	const auto at = spec.index(CRMOD_SEC_NAMESPACES);
+	const auto where = crctl::section_where(at, CRMOD_SEC_NAMESPACES);
+	crctl::test::expect_error(spec.build_format(4), spec.builder(0, 4).offset_of(at), where,
+				  "a NAMESPACES section in a format 4 image: it came with format 5");
+	spec.namespaces->own = 0;
+	crctl::test::expect_error(spec.build(), spec.payload_offset(at, offsetof(crmod_namespaces, own)), where,
+				  "namespaces 0x0: none, or unknown ones");
+	spec.namespaces->own = CRMOD_NS_IPC;	// a host name, but no UTS namespace
+	crctl::test::expect_error(spec.build(), spec.payload_offset(at, offsetof(crmod_namespaces, nodename)), where,
+				  "the host name is set without a UTS namespace");
+	spec.namespaces = own_uts(std::string(65, 'h'), "");
+	crctl::test::expect_error(spec.build(), spec.payload_offset(at, offsetof(crmod_namespaces, nodename)), where,
+				  "the host name is longer than 64 bytes");
+	spec.namespaces = own_uts("box", "");
+	spec.namespaces->domainname[10] = 'x';
+	crctl::test::expect_error(spec.build(),
+				  spec.payload_offset(at, offsetof(crmod_namespaces, domainname)) + 10, where,
+				  "the domain name is not NUL-padded");
 }
 
 TEST(Image, VdsoSectionsThatLieAreRefused)

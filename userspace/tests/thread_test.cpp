@@ -50,7 +50,7 @@ TEST(Threads, DecodedEachWithItsOwnSections)
 		auto spec = threaded(machine);
 		auto image = read(spec.build());
 		const auto &p = image.process;
-		EXPECT_EQ(image.header.format_version, 4u);
+		EXPECT_EQ(image.header.format_version, static_cast<std::uint32_t>(CRMOD_IMAGE_FORMAT));
 		EXPECT_EQ(p.thread_tids(), (std::vector<std::uint32_t>{4243, 4244}));
 		ASSERT_EQ(p.threads.size(), 2u);
 		EXPECT_EQ(p.task->pid, 4242u);

@@ -20,7 +20,7 @@
 #define CRMOD_ABI_VERSION	2
 
 /* Image format version the module reads and writes: CRMOD_IMAGE_FORMAT. */
-#define CRMOD_IMAGE_VERSION	4
+#define CRMOD_IMAGE_VERSION	5
 
 /*
  * The kinds of process state (crmod_state.h, the one table of them):
@@ -125,9 +125,10 @@ struct crmod_machine {
 };
 
 /*
- * Checkpoint image, format version 4 (docs/image-format.md). Format 3 is
- * format 4 without the VDSO section, format 2 format 3 without THREAD
- * sections; the module reads all three.
+ * Checkpoint image, format version 5 (docs/image-format.md). Format 4 is
+ * format 5 without the NAMESPACES section, format 3 format 4 without the
+ * VDSO section, format 2 format 3 without THREAD sections; the module
+ * reads all four.
  *
  * An image is a crmod_image_header, then sections, the last of type
  * CRMOD_SEC_END. Every integer is little-endian whatever the machine, so a
@@ -138,7 +139,7 @@ struct crmod_machine {
  * value and final xor 0xffffffff).
  */
 #define CRMOD_IMAGE_MAGIC	"CRMODIMG"	/* 8 bytes, no NUL stored */
-#define CRMOD_IMAGE_FORMAT	4
+#define CRMOD_IMAGE_FORMAT	5
 #define CRMOD_IMAGE_FORMAT_MIN	2	/* the oldest format still read */
 #define CRMOD_IMAGE_ALIGN	8
 /* A section's payload never exceeds this; larger lengths are corruption. */
@@ -158,7 +159,8 @@ struct crmod_image_header {
 /*
  * crmod_section_header.type. A checkpoint writes one FILE per file it
  * refers to (each followed by the FILE_DATA of one whose content the image
- * carries), PIPEs, TASK, CGROUP, VMAS, VDSO (if it has a [vdso]), PAGES runs, the arch's REGS,
+ * carries), PIPEs, TASK, NAMESPACES (if it has a namespace of its own),
+ * CGROUP, VMAS, VDSO (if it has a [vdso]), PAGES runs, the arch's REGS,
  * SIGNALS, PENDING, CREDS, TIMERS, OFDS, FDS, LOCKS; then for each other
  * thread of the process, by tid, THREAD, TASK, REGS, SIGNALS and PENDING;
  * then END.
@@ -182,6 +184,7 @@ struct crmod_image_header {
 #define CRMOD_SEC_CGROUP	17	/* the cgroup v2 path, NUL-terminated */
 #define CRMOD_SEC_THREAD	18	/* struct crmod_thread */
 #define CRMOD_SEC_VDSO		19	/* struct crmod_vdso_sym[] */
+#define CRMOD_SEC_NAMESPACES	20	/* struct crmod_namespaces */
 
 struct crmod_section_header {
 	__u32 type;		/* CRMOD_SEC_* */
@@ -365,6 +368,24 @@ struct crmod_vma {
 struct crmod_vdso_sym {
 	__u64 offset;
 	char name[CRMOD_VDSO_NAME_LEN];
+};
+
+/*
+ * The namespaces the process has of its own, beside the checkpointing
+ * caller's (any other kind is refused): restart makes a fresh one of each.
+ * A UTS namespace comes with its host and domain names; an IPC namespace
+ * must hold no objects (System V IPC, POSIX message queues).
+ */
+#define CRMOD_NS_UTS		(1U << 0)
+#define CRMOD_NS_IPC		(1U << 1)
+#define CRMOD_NS_KNOWN		0x3
+#define CRMOD_NS_NAME_LEN	72	/* __NEW_UTS_LEN + 1 = 65, NUL-padded */
+
+struct crmod_namespaces {
+	__u32 own;		/* CRMOD_NS_*, at least one */
+	__u32 reserved;		/* 0 */
+	char nodename[CRMOD_NS_NAME_LEN];	/* UTS: uname -n; else all 0 */
+	char domainname[CRMOD_NS_NAME_LEN];	/* UTS: its NIS domain name */
 };
 
 /*

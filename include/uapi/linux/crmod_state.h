@@ -50,7 +50,7 @@ CRMOD_STATE(CHILDREN, 0, "children",
 CRMOD_STATE(SHARED_TASK_STATE, 0, "shared_task_state",
 	    "address space, fds, fs, handlers, open file or memory shared with another process")
 CRMOD_STATE(NAMESPACES, 0, "namespaces",
-	    "namespaces other than the checkpointing caller's")
+	    "mount, network, user, PID, cgroup and time namespaces not the checkpointer's")
 CRMOD_STATE(SOCKET, 0, "socket",
 	    "sockets (except on fds 0-2)")
 CRMOD_STATE(EPOLL, 0, "epoll",
@@ -131,3 +131,7 @@ CRMOD_STATE(X86_32BIT, 0, "x86_32bit",
 	    "32-bit (ia32) and x32 processes on x86_64")
 CRMOD_STATE(THREAD_OWN_STATE, 0, "thread_own_state",
 	    "threads with fds, fs or credentials of their own; io_uring workers")
+CRMOD_STATE(UTS_NAMESPACE, 1, "uts_namespace",
+	    "a UTS namespace of its own, with its host and domain names")
+CRMOD_STATE(IPC_NAMESPACE, 1, "ipc_namespace",
+	    "an IPC namespace of its own that holds no objects")

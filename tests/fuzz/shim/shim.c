@@ -19,9 +19,14 @@ static struct fs_struct shim_fs = { .users = 1 };
 static struct files_struct shim_files = { .count = { 1 } };
 static struct signal_struct shim_signal;
 static struct sighand_struct shim_sighand = { .count = { { 1 } } };
+struct uts_namespace init_uts_ns = { .name = { .release = "shim" } };
+static struct ipc_namespace shim_ipc_ns;
+static struct nsproxy shim_nsproxy = { .uts_ns = &init_uts_ns, .ipc_ns = &shim_ipc_ns };
+struct task_struct init_task = { .nsproxy = &shim_nsproxy };
 static struct task_struct shim_task = {
 	.pid = 4242, .tgid = 4242, .comm = "crctl",
 	.mm = &shim_mm, .fs = &shim_fs, .files = &shim_files,
+	.nsproxy = &shim_nsproxy,
 	.signal = &shim_signal, .sighand = &shim_sighand,
 	.cpus_mask = { .bits = { ~0UL } },	/* CPUs 0-63 */
 };

@@ -86,6 +86,7 @@ struct ProcessState : TaskState {
 	std::vector<ImageFile> files;	// files[i].file.id == i + 1
 	std::vector<crmod_file_data> file_data;	// one per FILE_DATA section, in image order
 	std::optional<std::string> cgroup;	// the CGROUP section's path
+	std::optional<crmod_namespaces> namespaces;	// the NAMESPACES section (format 5)
 	std::optional<std::vector<crmod_vma>> vmas;
 	std::optional<std::vector<crmod_vdso_sym>> vdso;	// the VDSO section (format 4)
 	std::vector<crmod_pages> pages;	// one per PAGES section, in image order

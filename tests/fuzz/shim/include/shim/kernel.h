@@ -896,13 +896,19 @@ int update_rlimit_cpu(struct task_struct *task, unsigned long rlim_new);
 #define IOPRIO_PRIO_MASK ((1UL << IOPRIO_CLASS_SHIFT) - 1)
 #define IOPRIO_PRIO_CLASS(ioprio) (((ioprio) >> IOPRIO_CLASS_SHIFT) & IOPRIO_CLASS_MASK)
 #define IOPRIO_PRIO_DATA(ioprio) ((ioprio) & IOPRIO_PRIO_MASK)
-struct new_utsname { char release[65]; };
+#define __NEW_UTS_LEN 64
+struct new_utsname {
+	char sysname[65], nodename[65], release[65], version[65], machine[65],
+	     domainname[65];
+};
+struct uts_namespace { struct new_utsname name; };
+extern struct uts_namespace init_uts_ns;
 static inline struct new_utsname *init_utsname(void)
 {
-	static struct new_utsname shim_uts = { "shim" };
-
-	return &shim_uts;
+	return &init_uts_ns.name;
 }
+/* the shim's restarting process is in the machine's namespaces */
+struct ipc_namespace { int unused; };
 #define IOPRIO_CLASS_NONE 0
 #define IOPRIO_CLASS_RT 1
 #define IOPRIO_CLASS_IDLE 3
@@ -943,8 +949,9 @@ bool close_on_exec(unsigned int fd, const struct files_struct *files);
 struct file *fget_task_next(struct task_struct *task, unsigned int *fd);
 
 struct nsproxy {
-	void *uts_ns, *ipc_ns, *mnt_ns, *pid_ns_for_children, *net_ns,
-	     *time_ns, *cgroup_ns;
+	struct uts_namespace *uts_ns;
+	struct ipc_namespace *ipc_ns;
+	void *mnt_ns, *pid_ns_for_children, *net_ns, *time_ns, *cgroup_ns;
 };
 struct pid_namespace;
 struct pid_namespace *task_active_pid_ns(struct task_struct *tsk);
@@ -1012,6 +1019,7 @@ struct task_struct {
 	unsigned int ptrace;
 	struct task_struct *parent;
 };
+extern struct task_struct init_task;
 extern struct task_struct *shim_current;
 /* threads.c: the shim's process has no other thread */
 #define for_each_thread(p, t) for ((t) = (p); (t); (t) = NULL)
