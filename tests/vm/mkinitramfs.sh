@@ -38,7 +38,9 @@ install_file "$build/tests/guest/crmod-ioctl-test" "$stage/bin/crmod-ioctl-test"
 for prog in cr-target cr-state cr-fault cr-image-tool cr-restart-probe cr-runas cr-fuzz cr-threads crmod-bench; do
 	install_file "$build/tests/guest/$prog" "$stage/bin/$prog"
 done
-[[ ! -f $build/tests/guest/cr-spin32 ]] || install_file "$build/tests/guest/cr-spin32" "$stage/bin/cr-spin32"
+for prog in cr-spin32 cr-ioctl32 cr-ioctl64; do
+	[[ ! -f $build/tests/guest/$prog ]] || install_file "$build/tests/guest/$prog" "$stage/bin/$prog"
+done
 install_file "$build/userspace/crctl" "$stage/bin/crctl"
 install_file "$build/userspace/jsoncheck" "$stage/bin/jsoncheck"
 [[ $module == none ]] || install_file "$module" "$stage/lib/modules/crmod.ko"
