@@ -210,6 +210,20 @@ void *memchr_inv(const void *s, int c, size_t n)
 	return NULL;
 }
 
+/* as the kernel's: the length it tried to make */
+size_t strlcat(char *dst, const char *src, size_t size)
+{
+	size_t have = strnlen(dst, size), add = strlen(src);
+
+	if (have < size) {
+		size_t n = min(add, size - have - 1);
+
+		memcpy(dst + have, src, n);
+		dst[have + n] = '\0';
+	}
+	return have + add;
+}
+
 ssize_t strscpy(char *dst, const char *src, size_t count)
 {
 	size_t n = strnlen(src, count);

@@ -173,7 +173,11 @@ bool cpumask_empty(const struct cpumask *m)
 	return true;
 }
 
-/* The stand-in vDSO is the image's build: module/vdso.c's reader is not fed by images. */
+/*
+ * The stand-in vDSO is the image's build, so no proxy is planned: this
+ * takes the place of module/vdso.c's own (weakened in the Makefile), which
+ * reads the caller's vDSO from user memory.
+ */
 static u32 shim_vdso_id;
 
 void shim_set_vdso_id(u32 id)
@@ -187,52 +191,6 @@ int cr_vdso_id_here(unsigned long addr, size_t len, u32 *id)
 	(void)len;
 	*id = shim_vdso_id;
 	return 0;
-}
-
-/*
- * module/vdso.c is not built here (it reads real user memory): the VDSO
- * section is kept as it comes, and with the image's build as the vDSO
- * (above) no proxy is ever planned.
- */
-int cr_read_vdso_syms(struct cr_plan *p, const void *payload, u64 len)
-{
-	if (p->vdso_syms)
-		return cr_plan_fail(p, "a second VDSO section");
-	p->vdso_syms = cr_alloc(len ?: 1);
-	if (!p->vdso_syms)
-		return -ENOMEM;
-	memcpy(p->vdso_syms, payload, len);
-	p->nr_vdso_syms = len / sizeof(*p->vdso_syms);
-	return 0;
-}
-
-int cr_vdso_plan_proxy(struct cr_plan *p, const struct crmod_vma *old,
-		       unsigned long here, size_t len,
-		       unsigned long block_start, unsigned long block_end)
-{
-	(void)old;
-	(void)here;
-	(void)len;
-	(void)block_start;
-	(void)block_end;
-	return cr_fail(p->err, "shim: the vDSO is always the image's");
-}
-
-int cr_vdso_check_stopped_in(struct cr_plan *p)
-{
-	(void)p;
-	return 0;
-}
-
-int cr_vdso_map_proxy(struct cr_plan *p)
-{
-	(void)p;
-	return -EINVAL;
-}
-
-void cr_vdso_plan_free(struct cr_plan *p)
-{
-	cr_free(p->vdso_syms);
 }
 
 /* The stand-in caller has no executable file (its mm's exe_file is NULL). */

@@ -133,6 +133,8 @@ typedef __restorefn_t *__sigrestore_t;
 #define upper_32_bits(n) ((u32)((n) >> 32))
 #define SZ_4K 0x1000
 #define SZ_64K 0x10000
+#define SZ_1M 0x100000
+#define SZ_16M 0x1000000
 #define SZ_1G 0x40000000
 #define is_power_of_2(n) ((n) != 0 && ((n) & ((n) - 1)) == 0)
 #define ilog2(n) (63 - __builtin_clzll((unsigned long long)(n)))
@@ -142,6 +144,7 @@ typedef __restorefn_t *__sigrestore_t;
 #define max(a, b) ((a) > (b) ? (a) : (b))
 #define min_t(t, a, b) ((t)(a) < (t)(b) ? (t)(a) : (t)(b))
 #define max_t(t, a, b) ((t)(a) > (t)(b) ? (t)(a) : (t)(b))
+#define clamp(v, lo, hi) min(max(v, lo), hi)
 #define __ALIGN_MASK(x, mask) (((x) + (mask)) & ~(mask))
 #define ALIGN(x, a) __ALIGN_MASK(x, (__typeof__(x))(a) - 1)
 #define IS_ALIGNED(x, a) (((x) & ((__typeof__(x))(a) - 1)) == 0)
@@ -186,6 +189,8 @@ void shim_bug(const char *file, int line) __attribute__((noreturn));
 #define ESPIPE 29
 #define ENAMETOOLONG 36
 #define ENOTTY 25
+#define ENOEXEC 8
+#define ERANGE 34
 #define EROFS 30
 #define ENOSYS 38
 #define EOPNOTSUPP 95
@@ -224,6 +229,7 @@ int vsnprintf(char *, size_t, const char *, va_list) __printf(3, 0);
 /* ---- string.h (the kernel's own helpers) ---- */
 void *memchr_inv(const void *s, int c, size_t n);
 ssize_t strscpy(char *dst, const char *src, size_t count);
+size_t strlcat(char *dst, const char *src, size_t size);
 int scnprintf(char *buf, size_t size, const char *fmt, ...) __printf(3, 4);
 int vscnprintf(char *buf, size_t size, const char *fmt, va_list args) __printf(3, 0);
 ssize_t strscpy_pad(char *dst, const char *src, size_t count);
@@ -244,6 +250,7 @@ static inline int isprint(int c) { return c >= 0x20 && c < 0x7f; }
 static inline u64 get_unaligned_le64(const void *p) { u64 v; memcpy(&v, p, 8); return v; }
 static inline u32 get_unaligned_le32(const void *p) { u32 v; memcpy(&v, p, 4); return v; }
 static inline void put_unaligned_le64(u64 v, void *p) { memcpy(p, &v, 8); }
+static inline void put_unaligned_le32(u32 v, void *p) { memcpy(p, &v, 4); }
 #define put_unaligned(v, p) do { __typeof__(*(p)) __v = (v); memcpy((p), &__v, sizeof(__v)); } while (0)
 #define get_unaligned(p) ({ __typeof__(*(p)) __v; memcpy(&__v, (p), sizeof(__v)); __v; })
 
