@@ -382,6 +382,34 @@ static int cr_check_attrs_record(struct cr_plan *p, const struct crmod_task *t)
 	return 0;
 }
 
+/* The ranges the mm fields give, each in order and in this user space. */
+static int cr_check_mm_spans(struct cr_plan *p, const struct crmod_task *t, u64 limit)
+{
+	const struct {
+		const char *name;
+		u64 start, end;
+	} spans[] = {
+		{ "start_code-end_code", t->start_code, t->end_code },
+		{ "start_data-end_data", t->start_data, t->end_data },
+		{ "start_brk-brk", t->start_brk, t->brk },
+		{ "arg_start-arg_end", t->arg_start, t->arg_end },
+		{ "env_start-env_end", t->env_start, t->env_end },
+		{ "start_stack", t->start_stack, t->start_stack },
+	};
+	size_t i;
+
+	for (i = 0; i < ARRAY_SIZE(spans); i++) {
+		if (spans[i].start > spans[i].end)
+			return cr_plan_fail(p, "%s %#llx-%#llx is inverted", spans[i].name,
+					    spans[i].start, spans[i].end);
+		if (spans[i].end > limit)
+			return cr_plan_fail(p,
+					    "%s at %#llx is beyond this kernel's user address space (%#llx)",
+					    spans[i].name, spans[i].end, limit);
+	}
+	return 0;
+}
+
 int cr_read_task(struct cr_plan *p, const void *payload, u64 len)
 {
 	const struct crmod_task *t = payload;
@@ -399,12 +427,9 @@ int cr_read_task(struct cr_plan *p, const void *payload, u64 len)
 	if (t->auxv_words > CRMOD_AUXV_WORDS || t->auxv_words % 2)
 		return cr_plan_fail(p, "%u auxv words, not pairs within %u",
 				    t->auxv_words, CRMOD_AUXV_WORDS);
-	if (t->start_code > t->end_code || t->start_data > t->end_data ||
-	    t->start_brk > t->brk || t->arg_start > t->arg_end ||
-	    t->env_start > t->env_end || t->end_code > limit ||
-	    t->end_data > limit || t->brk > limit || t->arg_end > limit ||
-	    t->env_end > limit || t->start_stack > limit)
-		return cr_plan_fail(p, "mm fields out of order or beyond the user address space");
+	ret = cr_check_mm_spans(p, t, limit);
+	if (ret)
+		return ret;
 	if (t->nice < MIN_NICE || t->nice > MAX_NICE)
 		return cr_plan_fail(p, "nice %d is out of range", t->nice);
 	if (t->umask & ~0777)
