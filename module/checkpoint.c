@@ -34,42 +34,6 @@ const struct user_regset *cr_find_regset(struct task_struct *t,
 	return NULL;
 }
 
-/*
- * Children (zombies included) and tracees of t, as pids in the caller's
- * namespace: a process tree is not restorable yet, and checkpointing only
- * its root would orphan them. The task list is walked under RCU, as the
- * tasklist lock is not exported; the target is stopped, its children may
- * still exit, which only shortens the list.
- */
-static int cr_check_no_children(struct cr_ckpt *ck, pid_t pid)
-{
-	char list[96];
-	struct task_struct *p;
-	int n = 0, len = 0;
-
-	list[0] = 0;
-	rcu_read_lock();
-	for_each_process(p) {
-		/* a child of any of its threads is the process's */
-		if (rcu_dereference(p->real_parent)->signal != ck->task->signal &&
-		    !(p->ptrace &&
-		      rcu_dereference(p->parent)->signal == ck->task->signal))
-			continue;
-		if (len < sizeof(list) - 16)
-			len += scnprintf(list + len, sizeof(list) - len, "%s%d",
-					 n ? ", " : "", task_pid_vnr(p));
-		else if (len < sizeof(list) - 4)
-			len += scnprintf(list + len, sizeof(list) - len, ", ...");
-		n++;
-	}
-	rcu_read_unlock();
-	if (n)
-		return cr_refuse(ck->err, CRMOD_STATE_CHILDREN,
-				 "process %d has %d child process%s (%s)",
-				 pid, n, n == 1 ? "" : "es", list);
-	return 0;
-}
-
 static int cr_check_target(struct cr_ckpt *ck, pid_t pid)
 {
 	struct task_struct *t = ck->task;
@@ -86,7 +50,14 @@ static int cr_check_target(struct cr_ckpt *ck, pid_t pid)
 	if (!thread_group_leader(t))
 		return cr_fail(ck->err, "%d is a thread of process %d: checkpoint the process",
 			       pid, task_tgid_vnr(t));
-	if (cr_check_threads(ck, pid) || cr_check_no_children(ck, pid))
+	/* restart would let it run: its stop is not part of the image */
+	if (READ_ONCE(t->signal->flags) & SIGNAL_STOP_STOPPED)
+		return cr_refuse(ck->err, CRMOD_STATE_STOPPED,
+				 "process %d is stopped by a signal", pid);
+	if (cr_check_threads(ck, pid) ||
+	    cr_check_children(ck, pid, ck->flags & CRMOD_CHECKPOINT_TREE))
+		return -EINVAL;
+	if ((ck->flags & CRMOD_CHECKPOINT_CHILD) && cr_dump_process(ck, pid))
 		return -EINVAL;
 	ck->mm = get_task_mm(t);
 	if (!ck->mm)
@@ -136,6 +107,8 @@ static int cr_gather(struct cr_ckpt *ck, pid_t pid)
 		ret = cr_dump_vdso_id(ck);
 	if (!ret)
 		ret = cr_dump_fds(ck);
+	if (!ret && ck->has_process)
+		ret = cr_check_inherited_stdio(ck, pid);
 	if (!ret)
 		ret = cr_dump_locks(ck);
 	if (!ret)
@@ -157,6 +130,8 @@ static int cr_checkpoint(struct cr_ckpt *ck, pid_t pid)
 	if (!ret)
 		ret = cr_write_section(&ck->w, CRMOD_SEC_TASK, &ck->task_rec,
 				       sizeof(ck->task_rec));
+	if (!ret)
+		ret = cr_write_process(ck);
 	if (!ret)
 		ret = cr_write_namespaces(ck);
 	if (!ret)
@@ -204,7 +179,7 @@ long crmod_ioc_checkpoint(void __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if (args.flags)
+	if (args.flags & ~(u64)CRMOD_CHECKPOINT_KNOWN_FLAGS)
 		return -EINVAL;
 	cr_fault_begin();
 	ck = cr_zalloc(sizeof(*ck));
@@ -215,6 +190,7 @@ long crmod_ioc_checkpoint(void __user *uarg)
 	}
 	ck->err = err;
 	ck->w.err = err;
+	ck->flags = args.flags;
 
 	rcu_read_lock();
 	ck->task = pid_task(find_vpid(args.pid), PIDTYPE_PID);

@@ -5,7 +5,7 @@
  * Layers, each calling only down: main.c (the ioctls) -> checkpoint.c and
  * restart.c (the two conductors) -> one file per kind of state (task, mm,
  * files, fdtable, filedata, pipes, locks, timers, cgroup, namespaces,
- * signals, creds,
+ * signals, creds, tree,
  * arch/<arch>/regs) -> plan.c (the restart plan and its errors), state.c
  * (the table of what is supported), image.c (framing), resolver.c, compat/.
  */
@@ -18,6 +18,7 @@
 
 struct cred;
 struct cr_session;
+struct cr_tree_member;
 struct file;
 struct mm_struct;
 struct pipe_inode_info;
@@ -154,6 +155,9 @@ struct cr_ckpt {
 	struct cr_ckpt_thread *threads;	/* the process's other threads */
 	u32 nr_threads;
 	bool thread_part;	/* writing a thread's own sections */
+	u32 flags;		/* CRMOD_CHECKPOINT_* */
+	bool has_process;	/* a child of the tree: PROCESS */
+	struct crmod_process process;
 };
 
 /* Another thread of the checkpointed process, held, with its TASK. */
@@ -288,6 +292,10 @@ struct cr_plan {
 	u32 nr_threads, cap_threads;
 	struct cr_session *session;	/* the threads waiting to restore */
 	struct cr_plan *process;	/* of a thread's view: the whole plan */
+	bool has_process;	/* PROCESS: a child of a tree */
+	struct crmod_process process_rec;
+	struct file *ready, *go, *finish;	/* a tree's barrier, or NULL */
+	struct cr_tree_member *member;	/* past phase 1, in a tree */
 };
 
 /*
@@ -367,6 +375,21 @@ int cr_restore_locks(struct cr_plan *p);
 int cr_dump_timers(struct cr_ckpt *ck);
 int cr_read_timers(struct cr_plan *p, const void *payload, u64 len);
 void cr_restore_timers(struct cr_plan *p);
+
+/* tree.c: a process's place in a process tree, and the tree's barrier. */
+int cr_check_children(struct cr_ckpt *ck, pid_t pid, bool tree);
+int cr_dump_process(struct cr_ckpt *ck, pid_t pid);
+int cr_check_inherited_stdio(struct cr_ckpt *ck, pid_t pid);
+int cr_tree_parent_fd(struct cr_ckpt *ck, struct file *file);
+struct file *cr_tree_parent_file(struct cr_plan *p, const struct crmod_ofd *o);
+void cr_tree_leave(struct cr_plan *p);
+int cr_write_process(struct cr_ckpt *ck);
+int cr_read_process(struct cr_plan *p, const void *payload, u64 len);
+int cr_plan_check_process(struct cr_plan *p);
+int cr_tree_open(struct cr_plan *p, const struct crmod_restart_args *args);
+int cr_tree_barrier(struct cr_plan *p);
+int cr_tree_done(struct cr_plan *p);
+void cr_tree_close(struct cr_plan *p);
 
 /* namespaces.c */
 struct nsproxy;
@@ -457,6 +480,8 @@ void cr_plan_threads_free(struct cr_plan *p);
 int cr_plan_gather_threads(struct cr_plan *p);
 /* Past the point of no return: 0, or a thread failed (it told why). */
 int cr_threads_restore(struct cr_plan *p);
+/* In a tree: the threads go on to user space (ok), or die with the process. */
+void cr_threads_let_go(struct cr_plan *p, bool ok);
 void cr_threads_abort(struct cr_plan *p);
 void cr_threads_leave(struct cr_plan *p);
 long crmod_ioc_restart_thread(void __user *uarg);

@@ -114,7 +114,16 @@ static int cr_dump_fd(struct cr_ckpt *ck, unsigned int fd, struct file *file,
 		ofd = &ck->ofds[ck->nr_ofds];
 		memset(ofd, 0, sizeof(*ofd));
 		ofd->rec.id = ck->nr_ofds + 1;
-		ret = cr_ofd_describe(ck, fd, file, &ofd->rec);
+		/* the one the parent has too (after fork): shared again */
+		ret = cr_tree_parent_fd(ck, file);
+		if (ret >= 0) {
+			ofd->rec.kind = CRMOD_OFD_PARENT;
+			ofd->rec.object = ret;
+			ofd->rec.flags = file->f_flags & CR_OFD_FLAGS;
+			ret = 0;
+		} else {
+			ret = cr_ofd_describe(ck, fd, file, &ofd->rec);
+		}
 		if (ret)
 			return ret;
 		ofd->file = cr_file_get(file);
@@ -231,6 +240,13 @@ static int cr_check_ofd(struct cr_plan *p, u64 i, const struct crmod_ofd *o)
 		if (o->object > 2 || (o->flags & O_PATH) || o->pos)
 			return cr_plan_fail(p, "open file %u: inherited from fd %u",
 					    o->id, o->object);
+		return 0;
+	case CRMOD_OFD_PARENT:
+		if (!p->has_process || o->object > INT_MAX || o->pos)
+			return cr_plan_fail(p, "open file %u: the parent's fd %u, %s",
+					    o->id, o->object,
+					    p->has_process ? "out of range" :
+					    "but the process has no parent in the tree");
 		return 0;
 	default:
 		return cr_plan_fail(p, "open file %u: unknown kind %u", o->id,
@@ -361,6 +377,9 @@ int cr_plan_open_ofds(struct cr_plan *p)
 			break;
 		case CRMOD_OFD_PIPE:
 			f = cr_plan_open_pipe_end(p, o);
+			break;
+		case CRMOD_OFD_PARENT:
+			f = cr_tree_parent_file(p, o);
 			break;
 		default:
 			f = cr_plan_open_object(p, cr_plan_file(p, o->object),

@@ -116,6 +116,10 @@ int cr_dump_locks(struct cr_ckpt *ck)
 			return cr_fail(ck->err,
 				       "open file %u, a terminal, socket or pipe handed over on fds 0-2, holds a file lock: crmod cannot restore that",
 				       i + 1);
+		if (ck->ofds[i].rec.kind == CRMOD_OFD_PARENT)
+			return cr_fail(ck->err,
+				       "open file %u, shared with the parent process, holds a file lock: crmod cannot restore that yet",
+				       i + 1);
 		while (ck->nr_locks + n > ck->cap_locks) {
 			ret = cr_plan_grow((void **)&ck->locks, ck->cap_locks,
 					   &ck->cap_locks, sizeof(*ck->locks),
@@ -159,6 +163,7 @@ int cr_read_locks(struct cr_plan *p, const void *payload, u64 len)
 		const struct cr_plan_ofd *ofd = cr_plan_ofd(p, l->ofd);
 
 		if (!ofd || ofd->rec.kind == CRMOD_OFD_INHERIT ||
+		    ofd->rec.kind == CRMOD_OFD_PARENT ||
 		    (ofd->rec.flags & O_PATH))
 			return cr_plan_fail(p, "lock %llu: open file %u cannot hold one",
 					    i, l->ofd);

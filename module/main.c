@@ -39,7 +39,8 @@ static_assert(sizeof(struct crmod_ppc_regs) % 8 == 0);
 static_assert(sizeof(struct crmod_signals) == 64 * 32 + 32);
 static_assert(sizeof(struct crmod_fd) == 16);
 static_assert(sizeof(struct crmod_checkpoint_args) == 24 + CRMOD_ERROR_LEN);
-static_assert(sizeof(struct crmod_restart_args) == 24);
+static_assert(sizeof(struct crmod_restart_args) == 40);
+static_assert(sizeof(struct crmod_process) == 16);
 static_assert(sizeof(struct crmod_restart_thread_args) == 16);
 static_assert(sizeof(struct crmod_thread) == 8);
 
@@ -47,7 +48,8 @@ static u64 crmod_features(void)
 {
 	u64 features = CRMOD_FEAT_MACHINE | CRMOD_FEAT_CHECKPOINT |
 		       CRMOD_FEAT_RESTART | CRMOD_FEAT_VALIDATE |
-		       CRMOD_FEAT_REASONS | CRMOD_FEAT_THREADS;
+		       CRMOD_FEAT_REASONS | CRMOD_FEAT_THREADS |
+		       CRMOD_FEAT_TREES;
 
 #ifdef CRMOD_TEST
 	features |= CRMOD_FEAT_TEST_HOOKS;
@@ -153,4 +155,4 @@ module_exit(crmod_exit);
 
 MODULE_LICENSE("GPL");
 MODULE_DESCRIPTION("crmod: process checkpoint/restart");
-MODULE_VERSION("0.6.0");
+MODULE_VERSION("0.7.0");

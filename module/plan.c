@@ -35,11 +35,17 @@ void cr_plan_die(struct cr_plan *p, int ret)
 	pr_info("restart of pid %d failed after the point of no return: %s\n",
 		task_pid_nr(current), p->err->msg);
 	if (p->status) {
+		char line[CRMOD_ERROR_LEN + 32];
 		loff_t pos = 0;
-		size_t len = strlen(p->err->msg);
+		int len;
 
-		p->err->msg[len] = '\n';
-		kernel_write(p->status, p->err->msg, len + 1, &pos);
+		/* in a tree, crctl names the process that failed */
+		if (p->ready)
+			len = scnprintf(line, sizeof(line), "process %d: %s\n",
+					task_tgid_vnr(current), p->err->msg);
+		else
+			len = scnprintf(line, sizeof(line), "%s\n", p->err->msg);
+		kernel_write(p->status, line, len, &pos);
 	}
 	force_sig(SIGKILL);
 }

@@ -13,6 +13,8 @@
  *    undone: the caller is told on status_fd and killed.
  *
  * With CRMOD_RESTART_VALIDATE the ioctl stops after phase 1 and returns 0.
+ * A process of a tree waits at the end of phase 1 until every process of
+ * the tree is there (tree.c).
  */
 #define pr_fmt(fmt) KBUILD_MODNAME ": " fmt
 
@@ -159,6 +161,9 @@ static int cr_read_small(struct cr_plan *p, u64 len, u32 crc_expected)
 	case CRMOD_SEC_NAMESPACES:
 		ret = cr_read_namespaces(p, payload, len);
 		break;
+	case CRMOD_SEC_PROCESS:
+		ret = cr_read_process(p, payload, len);
+		break;
 	default:	/* the arch's registers */
 		if (p->regs) {
 			ret = cr_plan_fail(p, "a second register section");
@@ -294,6 +299,7 @@ static int cr_read_image(struct cr_plan *p)
 		case CRMOD_SEC_THREAD:
 		case CRMOD_SEC_VDSO:
 		case CRMOD_SEC_NAMESPACES:
+		case CRMOD_SEC_PROCESS:
 			ret = cr_read_small(p, s.length, s.payload_crc);
 			break;
 		case CRMOD_SEC_REGS_X86:
@@ -401,6 +407,7 @@ static const struct {
 	bool needs_files;
 } cr_plan_checks[] = {
 	{ cr_plan_check_task, true },
+	{ cr_plan_check_process, false },
 	{ cr_plan_check_cgroup, false },
 	{ cr_plan_check_namespaces, false },
 	{ cr_plan_check_mm, true },
@@ -513,6 +520,8 @@ static int cr_apply(struct cr_plan *p, long *retval)
 
 static void cr_plan_free(struct cr_plan *p)
 {
+	/* first: the tree's children may be reading our open files */
+	cr_tree_leave(p);
 	if (p->reasons) {
 		cr_free(p->reasons->buf);
 		cr_free(p->reasons);
@@ -532,6 +541,7 @@ static void cr_plan_free(struct cr_plan *p)
 	cr_free(p->cgroup);
 	cr_plan_pipes_free(p);
 	cr_free(p->buf);
+	cr_tree_close(p);
 	if (p->exe_denied) {
 		cr_compat_allow_write_access(p->exe_denied);
 		cr_fput(p->exe_denied);
@@ -556,7 +566,7 @@ long crmod_ioc_restart(void __user *uarg)
 
 	if (copy_from_user(&args, uarg, sizeof(args)))
 		return -EFAULT;
-	if ((args.flags & ~CRMOD_RESTART_KNOWN_FLAGS) ||
+	if ((args.flags & ~CRMOD_RESTART_KNOWN_FLAGS) || args.reserved ||
 	    (args.error_len && (!(args.flags & CRMOD_RESTART_VALIDATE) ||
 				args.error_len < CRMOD_ERROR_LEN ||
 				args.error_len > CRMOD_REASONS_LEN)))
@@ -620,12 +630,18 @@ long crmod_ioc_restart(void __user *uarg)
 			goto refuse;
 		}
 	}
+	ret = cr_tree_open(p, &args);
+	if (ret)
+		goto refuse;
 
 	ret = cr_read_image(p);
 	if (!ret)
 		ret = cr_check_plan(p);
 	if (!ret && !(args.flags & CRMOD_RESTART_VALIDATE))
 		ret = cr_plan_gather_threads(p);
+	/* every process of a tree checked, its threads here: all go on */
+	if (!ret && !(args.flags & CRMOD_RESTART_VALIDATE))
+		ret = cr_tree_barrier(p);
 	if (ret)
 		goto refuse;
 	if (args.flags & CRMOD_RESTART_VALIDATE) {
@@ -643,6 +659,10 @@ long crmod_ioc_restart(void __user *uarg)
 	}
 	/* the leader is restored; now each thread restores itself */
 	ret = cr_threads_restore(p);
+	/* a tree's processes, all restored, return to user space together */
+	if (!ret)
+		ret = cr_tree_done(p);
+	cr_threads_let_go(p, !ret);
 	cr_plan_free(p);
 	return ret ?: retval;
 

@@ -105,6 +105,76 @@ static int cr_task_holds(struct task_struct *t, struct file *file)
 	return where;
 }
 
+static int cr_fd_count(const void *arg, struct file *f, unsigned int fd)
+{
+	struct { struct file *file; long n; } *c = (void *)arg;
+
+	if (f == c->file)
+		c->n++;
+	return 0;
+}
+
+/*
+ * The references t holds on file: fd slots and mappings. Under RCU, as
+ * cr_task_holds: an mm whose lock is taken right now is not counted (the
+ * file then looks shared with someone else, and is refused).
+ */
+static long cr_task_refs(struct task_struct *t, struct file *file)
+{
+	struct { struct file *file; long n; } c = { file, 0 };
+	struct vm_area_struct *vma;
+	struct mm_struct *mm;
+
+	task_lock(t);
+	iterate_fd(t->files, 0, cr_fd_count, &c);
+	mm = t->mm;
+	if (mm && mmap_read_trylock(mm)) {
+		for (vma = find_vma(mm, 0); vma; vma = find_vma(mm, vma->vm_end))
+			if (vma->vm_file == file)
+				c.n++;
+		mmap_read_unlock(mm);
+	}
+	task_unlock(t);
+	return c.n;
+}
+
+/* Is t below the thread group of top (its child, grandchild, ...)? */
+static bool cr_below(struct task_struct *t, struct task_struct *top)
+{
+	while (t->pid > 1) {
+		t = rcu_dereference(t->real_parent);
+		if (same_thread_group(t, top))
+			return true;
+	}
+	return false;
+}
+
+/*
+ * In a tree: the references on file of the process's parent (the child's
+ * image then names the parent's open file) and of its descendants held by
+ * the caller (their images name this one's). What they hold is kept
+ * shared; anyone else's is not.
+ */
+static long cr_lineage_refs(struct cr_ckpt *ck, struct file *file)
+{
+	struct task_struct *t, *parent;
+	long n = 0;
+
+	if (!(ck->flags & CRMOD_CHECKPOINT_TREE))
+		return 0;
+	rcu_read_lock();
+	parent = rcu_dereference(ck->task->real_parent);
+	for_each_process(t) {
+		if ((t->flags & PF_KTHREAD) || same_thread_group(t, ck->task))
+			continue;
+		if ((ck->has_process && same_thread_group(t, parent)) ||
+		    (cr_held_by_caller(t) && cr_below(t, ck->task)))
+			n += cr_task_refs(t, file);
+	}
+	rcu_read_unlock();
+	return n;
+}
+
 /* Up to CR_HOLDERS_MAX other processes holding file, referenced: how many. */
 static size_t cr_find_holders(struct cr_ckpt *ck, struct file *file,
 			      struct cr_holder *holders)
@@ -194,6 +264,23 @@ static int cr_refuse_shared(struct cr_ckpt *ck, const struct cr_hold *first,
 	return ret;
 }
 
+/*
+ * A file held by fds only, whose other references are all the tree's
+ * parent's and descendants': restart shares it among them as it was.
+ * Memory shared with them is not kept shared yet.
+ */
+static bool cr_shared_in_lineage(struct cr_ckpt *ck, const struct cr_hold *first,
+				 size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		if (first[i].fd < 0)
+			return false;
+	return (long)file_count(first->file) - (long)n ==
+	       cr_lineage_refs(ck, first->file);
+}
+
 /* Every file reference of the process, into *holds; their number, or < 0. */
 static long cr_collect_holds(struct cr_ckpt *ck, struct cr_hold **holds)
 {
@@ -261,7 +348,8 @@ int cr_check_unshared(struct cr_ckpt *ck)
 		for (j = i + 1; j < n && holds[j].file == holds[i].file; j++)
 			;
 		if ((size_t)file_count(holds[i].file) > j - i &&
-		    cr_hold_matters(&holds[i], j - i))
+		    cr_hold_matters(&holds[i], j - i) &&
+		    !cr_shared_in_lineage(ck, &holds[i], j - i))
 			ret = cr_refuse_shared(ck, &holds[i], j - i);
 	}
 	cr_free(holds);

@@ -8,8 +8,9 @@
  * point of no return the leader restores the process and itself, then lets
  * every thread restore itself from its view of the plan, and waits until
  * each is done: the views point into the leader's plan. No thread returns
- * to user space before every one is restored; a thread that fails kills
- * the process, as the leader does.
+ * to user space before every one is restored (and, in a tree, before every
+ * process of the tree is: the leader holds them until then); a thread that
+ * fails kills the process, as the leader does.
  *
  * Locking: cr_sessions_lock guards the list and every field of a session
  * but the wait queue; waiters read state and counts with READ_ONCE.
@@ -40,6 +41,8 @@ struct cr_session {
 	u32 released;		/* threads let go past the point of no return */
 	u32 restored;		/* of those, done (or failed) */
 	bool failed;
+	bool held;		/* a tree's: wait for the leader's word too */
+	bool tree_go;		/* that word */
 	struct cr_plan *plan;	/* from CR_SESSION_GO */
 	wait_queue_head_t wq;
 };
@@ -170,10 +173,28 @@ int cr_threads_restore(struct cr_plan *p)
 	if (!s)
 		return 0;
 	WRITE_ONCE(s->plan, p);
+	mutex_lock(&cr_sessions_lock);
+	s->held = !!p->ready;
+	mutex_unlock(&cr_sessions_lock);
 	cr_session_set(s, CR_SESSION_GO);
 	/* not killable: the threads read the plan until they are done */
 	wait_event(s->wq, READ_ONCE(s->restored) == s->released);
 	return READ_ONCE(s->failed) ? -EINTR : 0;
+}
+
+void cr_threads_let_go(struct cr_plan *p, bool ok)
+{
+	struct cr_session *s = p->session;
+
+	if (!s)
+		return;
+	mutex_lock(&cr_sessions_lock);
+	if (ok)
+		s->tree_go = true;
+	else
+		s->failed = true;
+	mutex_unlock(&cr_sessions_lock);
+	wake_up_all(&s->wq);
 }
 
 void cr_threads_leave(struct cr_plan *p)
@@ -230,7 +251,8 @@ static int cr_thread_go(struct cr_session *s, struct cr_error *err,
 	if (ret)
 		return -EINTR;
 	/* the others: a failure among them kills this thread too */
-	if (wait_event_killable(s->wq, READ_ONCE(s->restored) == s->released ||
+	if (wait_event_killable(s->wq, (READ_ONCE(s->restored) == s->released &&
+					(!READ_ONCE(s->held) || READ_ONCE(s->tree_go))) ||
 				READ_ONCE(s->failed)) || READ_ONCE(s->failed))
 		return -EINTR;
 	return 0;

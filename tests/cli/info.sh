@@ -62,7 +62,7 @@ cp "$dir/x86.cr" "$dir/flipped.cr"
 printf '\x00' | dd of="$dir/flipped.cr" bs=1 seek=500 conv=notrunc status=none
 expect_refused "$dir/flipped.cr" "payload CRC32C mismatch: stored"
 "$make_image" x86 "$dir/format1.cr" format1 || fail "make_test_image format1"
-expect_refused "$dir/format1.cr" "image format 1: this crctl (crmod $version) reads formats 2 to 5"
+expect_refused "$dir/format1.cr" "image format 1: this crctl (crmod $version) reads formats 2 to 6"
 echo "not an image" > "$dir/foreign.cr"
 expect_refused "$dir/foreign.cr" "header at offset 0: truncated"
 status=0

@@ -11,7 +11,7 @@ grep -q "validate" /tmp/crctl-help.$$ || fail "--help lacks the validate command
 "$crctl" restart --help | grep -q -- "--any-cgroup" || fail "restart --help lacks --any-cgroup"
 "$crctl" validate --help | grep -q -- "--json" || fail "validate --help lacks --json"
 rm -f /tmp/crctl-help.$$
-"$crctl" --version | grep -q "crmod ABI 2" || fail "--version"
+"$crctl" --version | grep -q "crmod ABI 3" || fail "--version"
 
 refused() {
 	local status=0 out

@@ -5,6 +5,7 @@
  *
  *   cr-fault arm N       the Nth fallible step of the next checkpoint or
  *                        restart (whoever calls it) fails
+ *   cr-fault arm N PID   of process PID's next one (its global pid)
  *   cr-fault query       "steps S hit H allocs A files F step WHAT"
  *   cr-fault disarm      likewise, and disarms
  */
@@ -25,13 +26,13 @@ int main(int argc, char **argv)
 
 	if (argc < 2 || (strcmp(argv[1], "arm") && strcmp(argv[1], "query") &&
 			 strcmp(argv[1], "disarm")) ||
-	    (!strcmp(argv[1], "arm") && argc != 3)) {
-		fprintf(stderr, "usage: cr-fault arm N | query | disarm\n");
+	    (!strcmp(argv[1], "arm") && argc != 3 && argc != 4)) {
+		fprintf(stderr, "usage: cr-fault arm N [PID] | query | disarm\n");
 		return 2;
 	}
 	if (!strcmp(argv[1], "arm")) {
 		t.nth = (unsigned int)strtoul(argv[2], NULL, 10);
-		t.pid = -1;
+		t.pid = argc == 4 ? (int)strtol(argv[3], NULL, 10) : -1;
 	}
 	t.disarm = !strcmp(argv[1], "disarm");
 	dev = open("/dev/" CRMOD_DEVICE_NAME, O_RDWR | O_CLOEXEC);

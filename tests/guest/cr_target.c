@@ -2063,6 +2063,163 @@ static int mode_uts(int argc, char **argv)
 	return finish();
 }
 
+/* ---- tree: a fork tree three levels deep -------------------------------- */
+
+/*
+ * tree [FILE]: the root forks A and B, A forks A1 (which holds FILE open on
+ * fd 3, if named). Each child keeps a buffer of its own
+ * (the root's copied on fork, then overwritten) and a counter, and waits
+ * for SIGUSR1. Restarted, the root (its parent changed: the container's
+ * init or crctl) tells its children, A tells A1; each checks its pid, its
+ * parent, its buffer and counter and exits with 0, or the number of what
+ * was wrong; each parent reaps its children by pid, so the links between
+ * them are checked too. The root says PASS when all did.
+ */
+#define TREE_BUF (1UL << 20)
+#define TREE_ROOT_SEED 100
+
+static volatile sig_atomic_t tree_go;
+static unsigned char *tree_buf;
+static const char *tree_file;	/* the grandchild holds it open on fd 3 */
+static int tree_ready_read = -1;	/* the root's end of the start pipe */
+
+static void on_tree_go(int sig)
+{
+	(void)sig;
+	tree_go = 1;
+}
+
+/* A child's verdict, as its exit status: 0 good, else which check failed. */
+static int tree_child_check(int index, pid_t pid, pid_t ppid, uint64_t ticks)
+{
+	if (raw_getpid() != pid)
+		return 10;
+	if (raw_getppid() != ppid)
+		return 11;
+	if (check(tree_buf, TREE_BUF, (uint64_t)index) >= 0)
+		return 12;
+	if (!selftest && ticks == 0)
+		return 13;
+	if (index == 3 && tree_file && fcntl(3, F_GETFD) < 0)
+		return 14;
+	return 0;
+}
+
+/* Reaps child (by pid) and says what its status was; nonzero if not 0. */
+static int tree_reap(const char *name, pid_t child)
+{
+	int status = 0;
+	pid_t got;
+
+	do {
+		got = waitpid(child, &status, 0);
+	} while (got < 0 && errno == EINTR);
+	if (got != child) {
+		mismatch("waitpid(%s, pid %d): %s", name, (int)child, strerror(errno));
+		return 1;
+	}
+	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
+		mismatch("%s (pid %d) ended with status %#x: %s", name, (int)child, status,
+			 WIFEXITED(status) ? "a check failed (10 pid, 11 parent, 12 memory, 13 counter, 14 fd 3, 20 its child)"
+					   : "killed");
+		return 1;
+	}
+	return 0;
+}
+
+/* In a child: wait for the word, pass it on, check, reap, exit. */
+static void __attribute__((noreturn)) tree_child(int index, int ready_fd, pid_t grandchild)
+{
+	pid_t me = raw_getpid(), parent = raw_getppid();
+	volatile uint64_t ticks = 0;
+	int status = 0, verdict;
+
+	fill(tree_buf, TREE_BUF, (uint64_t)index);
+	if (write(ready_fd, "c", 1) != 1)
+		_exit(30);
+	close(ready_fd);
+	while (!tree_go) {
+		sleep_ms(20);
+		ticks++;
+		/* the root is gone (a failed case): do not linger */
+		if (raw_getppid() != parent || mono_now() - start_seconds() > (double)timeout_s * 2)
+			_exit(3);
+	}
+	if (grandchild > 0)
+		kill(grandchild, SIGUSR1);
+	verdict = tree_child_check(index, me, parent, ticks);
+	if (grandchild > 0) {
+		while (waitpid(grandchild, &status, 0) < 0 && errno == EINTR)
+			;
+		if (!verdict && (!WIFEXITED(status) || WEXITSTATUS(status)))
+			verdict = 20;
+	}
+	_exit(verdict);
+}
+
+static pid_t tree_fork(int index, int ready_fd, int grandchild_index)
+{
+	pid_t child = fork(), grandchild = 0;
+
+	if (child < 0)
+		die("fork");
+	if (child)
+		return child;
+	close(tree_ready_read);
+	if (grandchild_index) {
+		grandchild = fork();
+		if (grandchild < 0)
+			_exit(31);
+		if (grandchild == 0) {
+			if (tree_file && dup2(open(tree_file, O_RDONLY), 3) != 3)
+				_exit(32);
+			tree_child(grandchild_index, ready_fd, 0);
+		}
+	}
+	tree_child(index, ready_fd, grandchild);
+}
+
+static int mode_tree(int argc, char **argv)
+{
+	struct sigaction sa = { .sa_handler = on_tree_go };
+	pid_t a, b;
+	int ready[2];
+	char c;
+
+	if (argc > 0)
+		tree_file = argv[0];
+	sigemptyset(&sa.sa_mask);
+	if (sigaction(SIGUSR1, &sa, NULL))
+		die("sigaction");
+	tree_buf = xmmap(TREE_BUF, PROT_READ | PROT_WRITE, MAP_PRIVATE | MAP_ANONYMOUS, -1);
+	fill(tree_buf, TREE_BUF, TREE_ROOT_SEED);
+	/* only while they start: a pipe between them is not part of the image */
+	if (pipe(ready))
+		die("pipe");
+	tree_ready_read = ready[0];
+	a = tree_fork(1, ready[1], 3);
+	b = tree_fork(2, ready[1], 0);
+	close(ready[1]);
+	for (int n = 0; n < 3; n++)
+		if (read(ready[0], &c, 1) != 1)
+			die("a child did not start");
+	close(ready[0]);
+	out("tree: children %d (and its child) and %d started\n", (int)a, (int)b);
+	announce_ready();
+	wait_restart(50);
+	if (selftest == 2)
+		tree_buf[TREE_BUF / 2] ^= 1;
+	EXPECT(check(tree_buf, TREE_BUF, TREE_ROOT_SEED) < 0, "the root's memory differs");
+	EXPECT(raw_getpid() == pid0 || selftest, "the root has pid %d, not %d", (int)raw_getpid(),
+	       (int)pid0);
+	kill(a, SIGUSR1);
+	kill(b, SIGUSR1);
+	tree_reap("child A", a);
+	tree_reap("child B", b);
+	out("tree: both children and the grandchild checked themselves\n");
+	return finish();
+}
+
 /* ---- main ------------------------------------------------------------ */
 
 static const struct cr_mode modes[] = {
@@ -2074,10 +2231,11 @@ static const struct cr_mode modes[] = {
 	{ "mem", mode_mem },		{ "watch", mode_watch },
 	{ "wideregs", mode_wideregs },	{ "work", mode_work },
 	{ "clock", mode_clock },	{ "uts", mode_uts },
+	{ "tree", mode_tree },
 };
 
 int main(int argc, char **argv)
 {
 	return cr_main(argc, argv, modes, ARRAY_SIZE(modes),
-		       "usage: cr-target regs|wideregs|work|memory|files|pipe|signals|sigpending|identity|sleep|pipe-read|count|mem|watch|clock|uts READYFILE [ARGS]");
+		       "usage: cr-target regs|wideregs|work|memory|files|pipe|signals|sigpending|identity|sleep|pipe-read|count|mem|watch|clock|uts|tree READYFILE [ARGS]");
 }

@@ -252,10 +252,21 @@ static void run_test(const char *name)
 		execl(path, path, (char *)NULL);
 		_exit(127);
 	}
-	/* Poll so that a test that hangs is killed and reported, not waited on. */
+	/*
+	 * Poll so that a test that hangs is killed and reported, not waited on;
+	 * reap orphans meanwhile, as an init does (a killed process tree's
+	 * zombies would hold their pids).
+	 */
 	for (;;) {
-		got = waitpid(pid, &status, WNOHANG);
-		if (got == pid || got < 0)
+		int orphan_status;
+
+		while ((got = waitpid(-1, &orphan_status, WNOHANG)) > 0 && got != pid)
+			;
+		if (got == pid) {
+			status = orphan_status;
+			break;
+		}
+		if (got < 0)
 			break;
 		if (time(NULL) > deadline) {
 			kill(-pid, SIGKILL);

@@ -7,7 +7,7 @@
 # ARCH: x86_64 (or amd64) | ppc64le (or ppc64el);
 # SUITE: bookworm|bookworm-old|trixie|sid.
 # SRC: a folder holding module/ and include/ (the repository, or a dkms
-# source tree such as /usr/src/crmod-0.6.0), or the module/ folder itself.
+# source tree such as /usr/src/crmod-0.7.0), or the module/ folder itself.
 # They are copied to OUT/src first, so builds never share object files.
 # MAKE_VAR=value pairs go to make, e.g. CRMOD_TEST=1 for the test hooks.
 # Leaves OUT/crmod.ko; the compiler's diagnostics go to stderr; non-zero

@@ -1,11 +1,13 @@
-// crctl checkpoint PID [-o FILE] [--kill]: stop the process with ptrace, every
-// thread of it, have the module write its image, let it go (or kill it once
-// the image is safe).
+// crctl checkpoint PID [-o FILE] [--kill] [--no-tree]: stop the process and
+// its descendants with ptrace, every thread of each, have the module write
+// the image of each in turn, let them go (or kill them once the image is
+// safe).
 #include "commands.hpp"
 #include "trace.hpp"
 
 #include "crctl/describe.hpp"
 #include "crctl/fd.hpp"
+#include "crctl/state.hpp"
 
 #include <fmt/format.h>
 
@@ -13,6 +15,8 @@
 #include <filesystem>
 #include <fstream>
 #include <iostream>
+#include <memory>
+#include <optional>
 #include <string>
 #include <vector>
 
@@ -244,6 +248,74 @@ private:
 
 } // namespace
 
+namespace {
+
+// A child of the tree has exited and its parent has not reaped it yet.
+class ZombieInTree : public CommandError {
+public:
+	using CommandError::CommandError;
+};
+
+// The processes of a tree, each held stopped by crctl: the root first, every
+// parent before its children. stop() seizes the root, then each child of a
+// process already stopped (a stopped process makes no more), until no
+// process has a child that is not held. Let go, or killed, all together.
+class TracedTree {
+public:
+	struct Member {
+		std::unique_ptr<TracedProcess> process;
+		pid_t parent;	// 0: the root
+	};
+
+	TracedTree(pid_t root, bool whole) : root_(root), whole_(whole) {}
+
+	void stop()
+	{
+		add(root_, 0);
+		for (std::size_t i = 0; whole_ && i < members_.size(); i++) {
+			const pid_t parent = members_[i].process->pid();
+			for (pid_t child : child_ids(parent)) {
+				if (char state = process_state(child); state == 'Z' || state == 'X')
+					throw ZombieInTree(exit_checkpoint_failed,
+							   fmt::format("checkpoint of {} failed: process {}'s child {} has "
+								       "exited and is not reaped yet: crmod does not "
+								       "checkpoint {}",
+								       root_, parent, child,
+								       state_kind(CRMOD_STATE_ZOMBIE)->text));
+				add(child, parent);
+			}
+		}
+	}
+
+	const std::vector<Member> &members() const noexcept { return members_; }
+
+	void detach() noexcept
+	{
+		for (auto &m : members_)
+			m.process->detach();
+	}
+
+	// Children first: no process sees a child end.
+	void kill()
+	{
+		for (auto m = members_.rbegin(); m != members_.rend(); ++m)
+			m->process->kill();
+	}
+
+private:
+	void add(pid_t pid, pid_t parent)
+	{
+		auto &m = members_.emplace_back(Member{std::make_unique<TracedProcess>(pid), parent});
+		m.process->stop();
+	}
+
+	pid_t root_;
+	bool whole_;
+	std::vector<Member> members_;
+};
+
+} // namespace
+
 int run_checkpoint(const CheckpointOptions &o)
 {
 	// Declared first, destroyed last: a deferred signal acts only once the
@@ -253,26 +325,52 @@ int run_checkpoint(const CheckpointOptions &o)
 	std::signal(SIGPIPE, SIG_IGN);
 	ImageOutput output(o.output);
 	auto device = open_device_for(CRMOD_FEAT_CHECKPOINT, "checkpoint");
-	TracedProcess tracee(o.pid);
-	tracee.stop();
-
-	crmod_checkpoint_args args{};
-	args.pid = static_cast<std::uint32_t>(o.pid);
-	args.fd = output.fd();
-	int err = 0;
-	{
-		InTargetNamespaces joined(o.pid);
-		err = device.checkpoint(args);
+	const bool tree_feature = device.version().features & CRMOD_FEAT_TREES;
+	// A shell reaps its child a moment after it ends: a zombie is let be
+	// that moment (every process let go meanwhile), and refused if it stays.
+	std::optional<TracedTree> held;
+	for (int attempt = 1;; attempt++) {
+		held.emplace(o.pid, !o.no_tree && tree_feature);
+		try {
+			held->stop();
+			break;
+		} catch (const ZombieInTree &) {
+			held.reset();
+			if (attempt == 50)
+				throw;
+			::usleep(20000);
+		}
 	}
-	if (err) {
-		args.error[sizeof(args.error) - 1] = '\0';
-		std::string why = args.error[0] ? args.error : errno_text(err);
-		throw CommandError(err == EPERM || err == EACCES ? exit_permission : exit_checkpoint_failed,
-				   fmt::format("checkpoint of {} failed: {}", o.pid, why));
+	auto &tree = *held;
+
+	// one image per process, one after another
+	for (const auto &member : tree.members()) {
+		const pid_t pid = member.process->pid();
+		crmod_checkpoint_args args{};
+		args.pid = static_cast<std::uint32_t>(pid);
+		args.fd = output.fd();
+		if (tree_feature && !o.no_tree)
+			args.flags = CRMOD_CHECKPOINT_TREE | (member.parent ? CRMOD_CHECKPOINT_CHILD : 0);
+		int err = 0;
+		{
+			InTargetNamespaces joined(pid);
+			err = device.checkpoint(args);
+		}
+		if (err) {
+			args.error[sizeof(args.error) - 1] = '\0';
+			std::string why = args.error[0] ? args.error : errno_text(err);
+			if (o.no_tree && std::string_view(why).find("child process") != std::string_view::npos)
+				why += " (without --no-tree crctl takes its descendants too)";
+			throw CommandError(err == EPERM || err == EACCES ? exit_permission : exit_checkpoint_failed,
+					   member.parent ? fmt::format("checkpoint of {} failed: its process {} (a child "
+								       "of {}): {}",
+								       o.pid, pid, member.parent, why)
+							 : fmt::format("checkpoint of {} failed: {}", o.pid, why));
+		}
 	}
 	output.sync();
 	if (int sig = deferred.pending()) {
-		tracee.detach();
+		tree.detach();
 		output.discard();
 		// Said now: unblocking the signal on return ends crctl by it.
 		std::cerr << fmt::format("crctl: checkpoint of {} interrupted by {}: no image written, the "
@@ -281,9 +379,9 @@ int run_checkpoint(const CheckpointOptions &o)
 	}
 	output.commit();
 	if (o.kill)
-		tracee.kill();
+		tree.kill();
 	else
-		tracee.detach();
+		tree.detach();
 	return exit_ok;
 }
 

@@ -52,6 +52,7 @@ struct CheckpointOptions {
 	pid_t pid = 0;
 	std::string output = "-";	// "-": standard output
 	bool kill = false;
+	bool no_tree = false;	// the process alone: refused if it has children
 };
 int run_checkpoint(const CheckpointOptions &options);
 

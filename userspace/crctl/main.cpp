@@ -82,11 +82,28 @@ int run_info(const std::string &path, bool as_json)
 	}
 	std::istream &in = path == "-" ? std::cin : file;
 	try {
-		auto image = crctl::read_image(in);
-		if (as_json)
-			std::cout << crctl::image_json(image).dump(2) << '\n';
-		else
-			std::cout << crctl::image_text(image);
+		auto tree = crctl::read_tree(in);
+		if (tree.processes.size() == 1) {
+			if (as_json)
+				std::cout << crctl::image_json(tree.processes[0]).dump(2) << '\n';
+			else
+				std::cout << crctl::image_text(tree.processes[0]);
+			return exit_ok;
+		}
+		if (as_json) {
+			auto processes = nlohmann::json::array();
+			for (const auto &image : tree.processes)
+				processes.push_back(crctl::image_json(image));
+			std::cout << nlohmann::json{{"valid", true}, {"size", tree.size}, {"processes", processes}}.dump(2)
+				  << '\n';
+			return exit_ok;
+		}
+		std::cout << fmt::format("crmod process tree: {} processes, {} threads, {} bytes\n",
+					 tree.processes.size(), tree.threads(), tree.size);
+		for (std::size_t i = 0; i < tree.processes.size(); i++)
+			std::cout << fmt::format("\n== {}, its image at offset {}\n", crctl::process_where(tree, i),
+						 tree.offsets[i])
+				  << crctl::image_text(tree.processes[i]);
 		return exit_ok;
 	} catch (const crctl::ImageError &e) {
 		std::cerr << "crctl: " << path << ": image refused: " << e.what() << '\n';
@@ -137,7 +154,10 @@ int main(int argc, char **argv)
 			       "The image file (written beside it, renamed when complete), or - for "
 			       "standard output (not a terminal)")
 		->capture_default_str();
-	checkpoint->add_flag("--kill", checkpoint_options.kill, "Kill the process once its image is complete");
+	checkpoint->add_flag("--kill", checkpoint_options.kill,
+			     "Kill the process (and its descendants) once the image is complete");
+	checkpoint->add_flag("--no-tree", checkpoint_options.no_tree,
+			     "The process alone, not its descendants (refused if it has children)");
 
 	RestartOptions restart_options;
 	auto *restart = app.add_subcommand(

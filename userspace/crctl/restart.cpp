@@ -20,6 +20,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <cstdint>
@@ -33,7 +34,9 @@
 
 #include <fcntl.h>
 #include <linux/sched.h>
+#include <poll.h>
 #include <sys/mman.h>
+#include <sys/sendfile.h>
 #include <sys/mount.h>
 #include <sys/socket.h>
 #include <sys/syscall.h>
@@ -110,15 +113,19 @@ UniqueFd open_image(const std::string &path)
 // What crctl info checks (framing, every checksum, every section), plus
 // that restart knows every section and has every one it needs; fd is left
 // at offset 0. A refusal is "refused: why".
-ImageSummary check_image(int fd, const std::string &path, const std::string &refused)
+TreeImage check_image(int fd, const std::string &path, const std::string &refused)
 {
 	FdInputBuf buffer(fd);
 	std::istream in(&buffer);
-	ImageSummary image;
+	TreeImage image;
 	try {
-		image = read_image(in, PageContent::skip_crc);
-		if (auto problem = restart_problem(image))
-			throw *problem;
+		image = read_tree(in, PageContent::skip_crc);
+		for (std::size_t i = 0; i < image.processes.size(); i++)
+			if (auto problem = restart_problem(image.processes[i]))
+				throw image.processes.size() == 1
+					? *problem
+					: ImageError(fmt::format("{}, {}", process_where(image, i), problem->where()),
+						     image.offsets[i] + problem->offset(), problem->problem());
 	} catch (const ImageError &e) {
 		if (buffer.error())
 			throw CommandError(exit_error, fmt::format("cannot read {}: {}", path, errno_text(buffer.error())));
@@ -131,8 +138,9 @@ ImageSummary check_image(int fd, const std::string &path, const std::string &ref
 
 // The module restarts only images of this machine's kind and of a format it
 // reads (the oldest crctl reads up to its own), and threads only if it says so.
-void check_restartable(const ImageSummary &image, const Device &device, const std::string &refused)
+void check_restartable(const TreeImage &tree, const Device &device, const std::string &refused)
 {
+	const auto &image = tree.processes.front();
 	if (auto why = machine_mismatch(image.header.machine, device.machine()))
 		throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, *why));
 	auto version = device.version();
@@ -150,6 +158,20 @@ void check_restartable(const ImageSummary &image, const Device &device, const st
 				   fmt::format("{}: the process has {} thread{} besides its leader, and this crmod module "
 					       "restarts no threads (it lacks CRMOD_FEAT_THREADS)", refused, threads,
 					       threads == 1 ? "" : "s"));
+	if (tree.processes.size() > 1 && !(version.features & CRMOD_FEAT_TREES))
+		throw CommandError(exit_bad_image,
+				   fmt::format("{}: the image is a tree of {} processes, and this crmod module restarts "
+					       "no trees (it lacks CRMOD_FEAT_TREES)", refused, tree.processes.size()));
+	// one container for the tree: the namespaces of its root
+	const auto &root_ns = image.process.namespaces;
+	for (std::size_t i = 1; i < tree.processes.size(); i++) {
+		const auto &ns = tree.processes[i].process.namespaces;
+		if (ns.has_value() != root_ns.has_value() ||
+		    (ns && std::memcmp(&*ns, &*root_ns, sizeof(*ns)) != 0))
+			throw CommandError(exit_bad_image,
+					   fmt::format("{}: {} has UTS or IPC namespaces other than its root's: a tree "
+						       "restarts in one set of namespaces", refused, process_where(tree, i)));
+	}
 }
 
 // Makes sure fds 0, 1 and 2 are open, so that no fd crctl opens lands there.
@@ -191,18 +213,36 @@ std::vector<Redirect> open_redirects(const RestartOptions &o)
 	return redirects;
 }
 
-// What the child does: restart (or validate) the image, in the image's
-// cgroup (unless any_cgroup), with the redirected stdio.
+// One process of the image to restore: its pid and threads, its image (its
+// own part of a tree's file), its cgroup, its children.
+struct PlannedProcess {
+	pid_t pid = 0;
+	std::uint32_t exit_signal = SIGCHLD;
+	std::vector<std::uint32_t> tids;	// its other threads
+	std::optional<std::string> cgroup;	// to enter first
+	int image_fd = -1;
+	std::vector<std::size_t> children;	// indexes into ChildPlan::processes
+};
+
+// What the children do: restart (or validate) the image's processes, each
+// in its cgroup (unless any_cgroup), with the redirected stdio.
 struct ChildPlan {
 	const Device &device;
-	int image_fd;
 	int status_fd;
 	const std::vector<Redirect> &redirects;
-	std::optional<std::string> cgroup;	// to enter first
 	std::uint32_t flags;		// CRMOD_RESTART_*
 	bool all_reasons;		// validating: the module tells every reason
-	const std::vector<std::uint32_t> &tids;	// the image's other threads
+	const std::vector<PlannedProcess> &processes;	// the root first
 	const std::optional<crmod_namespaces> &namespaces;	// made fresh for it
+	int ready_fd = -1, go_fd = -1, finish_fd = -1;	// a tree's barrier (CRMOD_RESTART_BARRIER)
+	std::vector<int> crctl_only;	// fds only crctl keeps: the barrier's other ends
+
+	bool tree() const noexcept { return processes.size() > 1; }
+	// "process 42: " in a tree, so that crctl can name the one that failed
+	std::string who(std::size_t index) const
+	{
+		return tree() ? fmt::format("process {}: ", processes[index].pid) : std::string();
+	}
 };
 
 // The clone flags of the namespaces the image's process had of its own.
@@ -232,20 +272,22 @@ void name_own_uts(const ChildPlan &plan) noexcept
 	::_exit(exit_error);
 }
 
-// In the child: becomes the image's process, or says on status_fd why not
-// ("R" and the reason, or every reason a line each). Validating, it says
-// "V" when the module found the image good, and exits.
-[[noreturn]] void become_image(const ChildPlan &plan) noexcept
+// In the child: becomes the image's process index, or says on status_fd
+// why not ("R" and the reason, or every reason a line each; "C" when it
+// was cancelled because another process of the tree refused). Validating,
+// it says "V" when the module found the image good, and exits.
+[[noreturn]] void become_image(const ChildPlan &plan, std::size_t index) noexcept
 {
 	static char error[CRMOD_REASONS_LEN];
+	const PlannedProcess &process = plan.processes[index];
 	int err = 0;
 	std::string why_not;
 	const bool validate = plan.flags & CRMOD_RESTART_VALIDATE;
 	// validating needs no thread: the module checks the image alone
-	std::vector<ThreadStart> starts(validate ? 0 : plan.tids.size());
+	std::vector<ThreadStart> starts(validate ? 0 : process.tids.size());
 	try {
-		if (plan.cgroup)
-			why_not = enter_cgroup(*plan.cgroup, ::getpid(), false).value_or("");
+		if (process.cgroup)
+			why_not = enter_cgroup(*process.cgroup, ::getpid(), false).value_or("");
 	} catch (const std::exception &e) {
 		why_not = e.what();
 	}
@@ -253,18 +295,23 @@ void name_own_uts(const ChildPlan &plan) noexcept
 		if (why_not.empty() && (::dup2(r.fd.get(), r.target) < 0 || ::fcntl(r.target, F_SETFD, 0) < 0))
 			err = errno;
 	if (why_not.empty() && err == 0 && !starts.empty())
-		if (auto failure = start_threads(plan.device.fd(), plan.status_fd, plan.tids, starts)) {
-			write_all(plan.status_fd, failure->kind);
-			write_all(plan.status_fd, failure->why);
-			write_all(plan.status_fd, "\n");
+		if (auto failure = start_threads(plan.device.fd(), plan.status_fd, process.tids, starts)) {
+			// one write: the tree's other processes write to the same pipe
+			write_all(plan.status_fd, fmt::format("{}{}{}\n", failure->kind, plan.who(index), failure->why));
 			// ends the threads made so far too
 			::_exit(failure->kind[0] == 'R' ? exit_bad_image : exit_error);
 		}
 	if (why_not.empty() && err == 0) {
 		crmod_restart_args args{};
-		args.fd = plan.image_fd;
+		args.fd = process.image_fd;
 		args.status_fd = validate ? -1 : plan.status_fd;
 		args.flags = plan.flags;
+		if (plan.tree() && !validate) {
+			args.flags |= CRMOD_RESTART_BARRIER;
+			args.ready_fd = plan.ready_fd;
+			args.go_fd = plan.go_fd;
+			args.finish_fd = plan.finish_fd;
+		}
 		args.error = reinterpret_cast<std::uintptr_t>(error);
 		args.error_len = plan.all_reasons ? sizeof(error) : 0;
 		err = plan.device.restart(args);
@@ -280,11 +327,75 @@ void name_own_uts(const ChildPlan &plan) noexcept
 			  : error[0]	   ? error
 			  : err		   ? std::strerror(err)
 					   : "the module returned without restarting";
-	write_all(plan.status_fd, "R");
-	write_all(plan.status_fd, why);
-	write_all(plan.status_fd, thread_refusals(starts, plan.tids));
-	write_all(plan.status_fd, "\n");
+	// one write: the tree's other processes write to the same pipe; every
+	// reason of a validation names the process, in a tree
+	const std::string who = plan.who(index);
+	std::string said = fmt::format("{}{}", err == ECANCELED ? 'C' : 'R', who);
+	for (std::string_view rest(why); !rest.empty();) {
+		auto end = rest.find('\n');
+		said.append(rest.substr(0, end));
+		if (end == std::string_view::npos || end + 1 == rest.size())
+			break;
+		said.append(1, '\n').append(who);
+		rest.remove_prefix(end + 1);
+	}
+	said.append(thread_refusals(starts, process.tids)).append(1, '\n');
+	write_all(plan.status_fd, said);
 	::_exit(exit_bad_image);
+}
+
+// fork(), or clone3() with flags and, if not 0, the pid the child must have.
+pid_t clone_child(std::uint64_t flags, pid_t pid, std::uint32_t exit_signal = SIGCHLD)
+{
+	clone_args args{};
+	args.flags = flags;
+	args.exit_signal = exit_signal;
+	if (pid) {
+		args.set_tid = reinterpret_cast<std::uintptr_t>(&pid);
+		args.set_tid_size = 1;
+	}
+	return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof(args)));
+}
+
+// In the process that is to become processes[index], its pid already the
+// image's: first its children, each with its pid and exit signal (each
+// makes its own the same way), then itself. In a tree every process waits
+// in the module, ready, until crctl says go.
+[[noreturn]] void restore_process(const ChildPlan &plan, std::size_t index) noexcept
+{
+	for (int fd : plan.crctl_only)
+		::close(fd);
+	for (std::size_t child : plan.processes[index].children) {
+		const auto &c = plan.processes[child];
+		pid_t made = clone_child(0, c.pid, c.exit_signal);
+		if (made == 0)
+			restore_process(plan, child);
+		if (made < 0) {
+			const int err = errno;
+			const bool taken = err == EEXIST || err == EINVAL;
+			write_all(plan.status_fd,
+				  fmt::format("{}{}cannot start its child {} with its pid: {}{}\n", taken ? "R" : "E",
+					      plan.who(index), c.pid, errno_text(err),
+					      err == EEXIST ? fmt::format(" (held by {})", holder_of(c.pid)) : ""));
+			::_exit(exit_error);
+		}
+	}
+	become_image(plan, index);
+}
+
+// Validating: each process of the image in turn, in a child of its own
+// (its pid does not matter to the check), each saying "V" or "R..".
+[[noreturn]] void validate_each(const ChildPlan &plan) noexcept
+{
+	for (std::size_t i = 0; i < plan.processes.size(); i++) {
+		pid_t child = ::fork();
+		if (child == 0)
+			become_image(plan, i);
+		int status = 0;
+		while (child > 0 && ::waitpid(child, &status, 0) < 0 && errno == EINTR)
+			;
+	}
+	::_exit(exit_ok);
 }
 
 int reap(pid_t pid)
@@ -315,19 +426,6 @@ void forward_signals_to(pid_t pid)
 	forward.sa_flags = SA_SIGINFO | SA_RESTART;
 	for (int sig : {SIGINT, SIGQUIT, SIGTERM, SIGHUP})
 		::sigaction(sig, &forward, nullptr);
-}
-
-// fork(), or clone3() with flags and, if not 0, the pid the child must have.
-pid_t clone_child(std::uint64_t flags, pid_t pid)
-{
-	clone_args args{};
-	args.flags = flags;
-	args.exit_signal = SIGCHLD;
-	if (pid) {
-		args.set_tid = reinterpret_cast<std::uintptr_t>(&pid);
-		args.set_tid_size = 1;
-	}
-	return static_cast<pid_t>(::syscall(SYS_clone3, &args, sizeof(args)));
 }
 
 // The restored process: its end as its wait status says it, crctl's exit
@@ -398,12 +496,13 @@ pid_t receive_pid(int end_fd)
 	return 0;
 }
 
-// The container's pid 1: a /proc of its own, then the image's process with
-// the image's pid (or itself, if that is 1). It tells crctl that process's
-// pid, reaps every orphan of the namespace, passes on the signals crctl
-// passes on, and sends the process's wait status to end_fd when it ends;
-// its own end ends the container.
-[[noreturn]] void container_init(const ChildPlan &plan, pid_t pid, int end_fd) noexcept
+// The container's pid 1: a /proc of its own, then the image's root process
+// with the image's pid (or itself, if that is 1), which makes the rest of
+// the tree. It tells crctl the root's pid, reaps every orphan of the
+// namespace, passes on the signals crctl passes on, and sends the root's
+// wait status to end_fd when it ends; its own end ends the container, and
+// every process left in it. Validating, it checks each process in turn.
+[[noreturn]] void container_init(const ChildPlan &plan, int end_fd) noexcept
 {
 	auto fail = [&](const char *kind, const std::string &why) {
 		write_all(plan.status_fd, kind);
@@ -416,17 +515,20 @@ pid_t receive_pid(int end_fd)
 		fail("E", fmt::format("cannot make the container's mounts its own: {}", errno_text(errno)));
 	if (::mount("proc", "/proc", "proc", MS_NOSUID | MS_NODEV | MS_NOEXEC, nullptr) != 0)
 		fail("E", fmt::format("cannot mount the container's /proc: {}", errno_text(errno)));
+	if (plan.flags & CRMOD_RESTART_VALIDATE)
+		validate_each(plan);
+	const pid_t pid = plan.processes.front().pid;
 	if (pid == 1)
-		become_image(plan);
+		restore_process(plan, 0);
 	pid_t process = clone_child(0, pid);
 	if (process == 0)
-		become_image(plan);
+		restore_process(plan, 0);
 	if (process < 0)
 		fail(errno == EINVAL ? "R" : "E",
 		     fmt::format("cannot start a process with the image's pid {} in the new pid namespace: {}{}", pid,
 				 errno_text(errno), errno == EINVAL ? " (beyond this kernel's pid_max?)" : ""));
 	send_pid(end_fd, process);
-	// Only the process keeps the image, the status pipe, /dev/crctl (a
+	// Only the processes keep the image, the status pipe, /dev/crctl (a
 	// module in use cannot be unloaded) and the stdio.
 	::close_range(3, static_cast<unsigned int>(end_fd) - 1, 0);
 	::close_range(static_cast<unsigned int>(end_fd) + 1, ~0U, 0);
@@ -456,17 +558,151 @@ pid_t receive_pid(int end_fd)
 // A child started on the image, and what it said on the status pipe
 // before it restarted, exited or was killed.
 struct Launched {
-	pid_t child;	// the container's pid 1, or (--same-pid-ns) the process
-	pid_t pid;	// the image's
-	UniqueFd end;	// from the container's pid 1: the process's pid, its wait status
-	std::string report;	// "": restarted; "R..": refused; "V": valid; "E..": failed; else lost
+	pid_t child;	// the container's pid 1, or (--same-pid-ns) the root process
+	pid_t pid;	// the root's, the image's
+	UniqueFd end;	// from the container's pid 1: the root's pid, its wait status
+	// "": restarted; else lines: "R..": refused; "C..": cancelled (another
+	// refused); "V": valid; "E..": failed; any other: lost
+	std::string report;
 	std::vector<std::string> reasons;	// validating: crctl's own refusals, first
 	bool all_reasons;	// the module told every reason it found
-	std::size_t threads;	// the process's, its leader's included
+	std::size_t processes;	// the image's
+	std::size_t threads;	// of every process, leaders included
+	std::vector<pid_t> pids;	// every process's, the image's
+	bool went = false;	// a tree was told to go past the point of no return
 };
 
+// A tree's part for process index: its own seekable, read-only file
+// holding that image alone (the module reads an image to its end).
+UniqueFd image_part(int fd, const TreeImage &tree, std::size_t index)
+{
+	UniqueFd part(::memfd_create("crmod-image-part", MFD_CLOEXEC));
+	if (!part)
+		throw CommandError(exit_error, fmt::format("cannot create a memfd for an image part: {}",
+							   errno_text(errno)));
+	off_t at = static_cast<off_t>(tree.offsets[index]);
+	for (std::uint64_t left = tree.processes[index].size; left > 0;) {
+		ssize_t done = ::sendfile(part.get(), fd, &at, std::min<std::uint64_t>(left, 1 << 30));
+		if (done < 0 && errno == EINTR)
+			continue;
+		if (done <= 0)
+			throw CommandError(exit_error, fmt::format("cannot copy {}'s image to memory: {}",
+								   process_where(tree, index),
+								   done ? errno_text(errno) : "the image is shorter"));
+		left -= static_cast<std::uint64_t>(done);
+	}
+	UniqueFd readonly(::open(fmt::format("/proc/self/fd/{}", part.get()).c_str(), O_RDONLY | O_CLOEXEC));
+	if (!readonly)
+		throw CommandError(exit_error, fmt::format("cannot reopen an image part: {}", errno_text(errno)));
+	return readonly;
+}
+
+// The processes to restore, the root first, each with its children.
+std::vector<PlannedProcess> plan_processes(const TreeImage &tree, int image_fd, std::vector<UniqueFd> &parts,
+					   bool any_cgroup)
+{
+	std::vector<PlannedProcess> planned;
+	for (std::size_t i = 0; i < tree.processes.size(); i++) {
+		const auto &process = tree.processes[i].process;
+		PlannedProcess p;
+		p.pid = process.task ? static_cast<pid_t>(process.task->pid) : 0;
+		p.tids = process.thread_tids();
+		if (!any_cgroup)
+			p.cgroup = process.cgroup;
+		if (tree.processes.size() == 1) {
+			p.image_fd = image_fd;
+		} else {
+			parts.push_back(image_part(image_fd, tree, i));
+			p.image_fd = parts.back().get();
+		}
+		if (process.parent) {
+			p.exit_signal = process.parent->exit_signal;
+			// read_tree checked that the parent comes before
+			for (std::size_t k = 0; k < i; k++)
+				if (planned[k].pid == static_cast<pid_t>(process.parent->ppid))
+					planned[k].children.push_back(i);
+		}
+		planned.push_back(std::move(p));
+	}
+	return planned;
+}
+
+// Whether a report holds a whole line that is not a cancellation: a
+// process refused, or failed.
+bool reports_failure(const std::string &report)
+{
+	for (std::size_t at = 0; at < report.size();) {
+		auto end = report.find('\n', at);
+		if (end == std::string::npos)
+			return false;	// a line still coming
+		if (report[at] != 'C')
+			return true;
+		at = end + 1;
+	}
+	return false;
+}
+
+// Counts the bytes a tree's processes write on ready, one each, until every
+// process has written one, while it reads the status pipe into the report;
+// false when a process says there that it refused or failed first (or
+// every process has ended).
+bool all_say_so(Launched &launched, int ready, int status_fd)
+{
+	std::size_t count = 0;
+	while (count < launched.processes) {
+		pollfd watch[2] = {{ready, POLLIN, 0}, {status_fd, POLLIN, 0}};
+		if (::poll(watch, 2, -1) < 0) {
+			if (errno == EINTR)
+				continue;
+			return false;
+		}
+		char buffer[4096];
+		if (watch[1].revents) {
+			ssize_t got = ::read(status_fd, buffer, sizeof(buffer));
+			if (got == 0 || (got < 0 && errno != EINTR))
+				return false;	// every process has ended
+			if (got > 0)
+				launched.report.append(buffer, static_cast<std::size_t>(got));
+			if (reports_failure(launched.report))
+				return false;
+		}
+		if (watch[0].revents) {
+			ssize_t got = ::read(ready, buffer, sizeof(buffer));
+			if (got == 0)
+				return false;
+			if (got > 0)
+				count += static_cast<std::size_t>(got);
+		}
+	}
+	return true;
+}
+
+// The pipes of a tree's barrier, crctl's ends: the processes say on ready
+// that they are ready (phase 1 done), then that they are restored.
+struct TreeBarrier {
+	UniqueFd ready, go, finish;
+};
+
+// A tree crosses the point of no return in step: once every process is
+// ready in the module, crctl says go, one byte each; once every one is
+// restored, it says finish, and only then does any return to user space.
+// Closing go instead cancels those still waiting before the point of no
+// return, closing finish kills those waiting after it. True: told to go
+// past it.
+bool release_tree(Launched &launched, TreeBarrier &barrier, int status_fd)
+{
+	const std::string word(launched.processes, 'g');
+	bool went = all_say_so(launched, barrier.ready.get(), status_fd) && write_all(barrier.go.get(), word);
+	barrier.go.reset();
+	if (went && all_say_so(launched, barrier.ready.get(), status_fd))
+		write_all(barrier.finish.get(), word);
+	barrier.finish.reset();
+	barrier.ready.reset();
+	return went;
+}
+
 // Everything restart and validate do before the module has the image: crctl's
-// own check, the module's features, the cgroup, then the child. refused
+// own check, the module's features, the cgroups, then the child. refused
 // prefixes the reason of a refusal ("restart refused").
 Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feature, const char *what,
 		const std::string &refused)
@@ -475,28 +711,30 @@ Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feat
 	std::vector<std::string> reasons;
 	fill_stdio();
 	auto image_fd = open_image(o.image);
-	auto image = check_image(image_fd.get(), o.image, refused);
+	auto tree = check_image(image_fd.get(), o.image, refused);
 	auto device = open_device_for(feature, what);
-	check_restartable(image, device, refused);
-	std::optional<std::string> cgroup;
+	check_restartable(tree, device, refused);
 	if (o.cpu_cap == "fpu")
 		flags |= CRMOD_RESTART_CPU_FPU;
 	if (o.any_cgroup)
 		flags |= CRMOD_RESTART_ANY_CGROUP;
-	else
-		cgroup = image.process.cgroup;
+	std::vector<UniqueFd> parts;
+	auto processes = plan_processes(tree, image_fd.get(), parts, o.any_cgroup);
 	// a cgroup that is not there refuses before anything is started
-	if (cgroup)
-		if (auto why = enter_cgroup(*cgroup, 0, true)) {
-			if (!validate)
-				throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, *why));
-			// a reason of its own; the module checks the rest
-			reasons.push_back(*why);
-			cgroup.reset();
-			flags |= CRMOD_RESTART_ANY_CGROUP;
-		}
-	// the image's pid, in crctl's namespace: refused at once if taken
-	pid_t pid = image.process.task ? static_cast<pid_t>(image.process.task->pid) : 0;
+	for (auto &p : processes)
+		if (p.cgroup)
+			if (auto why = enter_cgroup(*p.cgroup, 0, true)) {
+				if (!validate)
+					throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, *why));
+				// a reason of its own; the module checks the rest
+				reasons.push_back(*why);
+				for (auto &other : processes)
+					other.cgroup.reset();
+				flags |= CRMOD_RESTART_ANY_CGROUP;
+			}
+	// the image's pids and tids, in crctl's namespace: refused at once if
+	// taken (kill() finds a thread by its tid too)
+	pid_t pid = processes.front().pid;
 	auto pid_taken = [&] {
 		return fmt::format("the image's pid {} is in use here, by {}", pid, holder_of(pid));
 	};
@@ -504,18 +742,22 @@ Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feat
 		if (!validate)
 			throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, pid_taken()));
 		reasons.push_back(pid_taken());
-		pid = 0;
 	}
-	// and its threads' tids (kill() finds a thread by its tid too)
-	const auto tids = image.process.thread_tids();
-	for (auto tid : tids)
-		if (o.same_pid_ns && (::kill(static_cast<pid_t>(tid), 0) == 0 || errno == EPERM)) {
-			auto taken = fmt::format("the tid {} of the image's thread is in use here, by {}", tid,
-						 holder_of(static_cast<pid_t>(tid)));
-			if (!validate)
-				throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, taken));
-			reasons.push_back(taken);
-		}
+	for (std::size_t i = 0; o.same_pid_ns && i < processes.size(); i++) {
+		std::vector<std::pair<pid_t, const char *>> ids;
+		if (i)
+			ids.emplace_back(processes[i].pid, "pid {} of the image's process");
+		for (auto tid : processes[i].tids)
+			ids.emplace_back(static_cast<pid_t>(tid), "tid {} of the image's thread");
+		for (auto [id, kind] : ids)
+			if (::kill(id, 0) == 0 || errno == EPERM) {
+				auto taken = fmt::format("the {} is in use here, by {}",
+							 fmt::format(fmt::runtime(kind), id), holder_of(id));
+				if (!validate)
+					throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, taken));
+				reasons.push_back(taken);
+			}
+	}
 	const bool all_reasons = validate && (device.version().features & CRMOD_FEAT_REASONS);
 	auto redirects = open_redirects(o);
 
@@ -532,11 +774,28 @@ Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feat
 		if (::setsockopt(end_read.get(), SOL_SOCKET, SO_PASSCRED, &one, sizeof(one)) != 0)
 			throw CommandError(exit_error, fmt::format("cannot ask for credentials: {}", errno_text(errno)));
 	}
+	// a tree's barrier: the processes say ready on one pipe, crctl says go
+	// and finish on the others
+	TreeBarrier barrier;
+	UniqueFd ready_write, go_read, finish_read;
+	const bool in_step = processes.size() > 1 && !validate;
+	auto make_pipe = [&](UniqueFd &read_end, UniqueFd &write_end) {
+		if (::pipe2(ends, O_CLOEXEC) != 0)
+			throw CommandError(exit_error, fmt::format("cannot create a pipe: {}", errno_text(errno)));
+		read_end.reset(ends[0]);
+		write_end.reset(ends[1]);
+	};
+	if (in_step) {
+		make_pipe(barrier.ready, ready_write);
+		make_pipe(go_read, barrier.go);
+		make_pipe(finish_read, barrier.finish);
+	}
 	std::cout.flush();
 	std::cerr.flush();
-	const auto &namespaces = image.process.namespaces;
+	const auto &namespaces = tree.processes.front().process.namespaces;
 	const auto ns_flags = own_namespace_flags(namespaces);
-	pid_t child = o.same_pid_ns ? clone_child(ns_flags, pid) : clone_child(CLONE_NEWPID | CLONE_NEWNS | ns_flags, 0);
+	pid_t child = o.same_pid_ns ? clone_child(ns_flags, validate ? 0 : pid)
+				    : clone_child(CLONE_NEWPID | CLONE_NEWNS | ns_flags, 0);
 	if (child < 0 && o.same_pid_ns && errno == EEXIST)
 		throw CommandError(exit_bad_image, fmt::format("{}: {}", refused, pid_taken()));
 	if (child < 0 && errno == EPERM)
@@ -552,23 +811,75 @@ Launched launch(const RestartOptions &o, std::uint32_t flags, std::uint64_t feat
 	if (child < 0)
 		throw CommandError(exit_error, fmt::format("cannot start the restoring process: {}", errno_text(errno)));
 	if (child == 0) {
-		ChildPlan plan{device, image_fd.get(), status_write.get(), redirects, cgroup, flags, all_reasons, tids,
-			       namespaces};
+		ChildPlan plan{device, status_write.get(), redirects, flags, all_reasons, processes, namespaces, -1, -1, -1, {}};
+		if (in_step) {
+			plan.ready_fd = ready_write.get();
+			plan.go_fd = go_read.get();
+			plan.finish_fd = finish_read.get();
+			plan.crctl_only = {barrier.ready.get(), barrier.go.get(), barrier.finish.get()};
+		}
 		name_own_uts(plan);
+		if (o.same_pid_ns && validate)
+			validate_each(plan);
 		if (o.same_pid_ns)
-			become_image(plan);
-		container_init(plan, pid, end_write.get());
+			restore_process(plan, 0);
+		container_init(plan, end_write.get());
 	}
 
 	status_write.reset();
 	end_write.reset();
+	ready_write.reset();
+	go_read.reset();
+	finish_read.reset();
 	redirects.clear();
-	Launched launched{child, pid, std::move(end_read), {}, std::move(reasons), all_reasons, 1 + tids.size()};
+	parts.clear();
+	Launched launched{child, pid, std::move(end_read), {}, std::move(reasons), all_reasons, processes.size(),
+			  tree.threads(), {}, false};
+	for (const auto &p : processes)
+		launched.pids.push_back(p.pid);
+	if (in_step)
+		launched.went = release_tree(launched, barrier, status_read.get());
 	read_to_end(status_read.get(), "the restart's status pipe",
 		    [&](std::string_view chunk) { launched.report += chunk; });
 	while (!launched.report.empty() && launched.report.back() == '\n')
 		launched.report.pop_back();
 	return launched;
+}
+
+} // namespace
+
+namespace {
+
+// The line of a report that says what went wrong: the first that is not a
+// cancellation (each process that waited says it was cancelled).
+std::string first_failure(const std::string &report)
+{
+	std::string_view rest(report), cancelled;
+	while (!rest.empty()) {
+		auto end = rest.find('\n');
+		auto line = rest.substr(0, end);
+		if (!line.empty() && line[0] != 'C')
+			return std::string(line);
+		if (cancelled.empty())
+			cancelled = line;
+		if (end == std::string_view::npos)
+			break;
+		rest.remove_prefix(end + 1);
+	}
+	return std::string(cancelled);
+}
+
+// After a failure past the point of no return: no process of the tree
+// may run on half restored. A container ends with its pid 1; in crctl's
+// own namespace each process is killed by its pid.
+void kill_tree(const Launched &launched, bool container)
+{
+	if (container) {
+		::kill(launched.child, SIGKILL);
+		return;
+	}
+	for (pid_t pid : launched.pids)
+		::kill(pid, SIGKILL);
 }
 
 } // namespace
@@ -579,12 +890,25 @@ int run_restart(const RestartOptions &o)
 	const pid_t child = launched.child;
 	const std::string &report = launched.report;
 	if (!report.empty()) {
+		const auto failure = first_failure(report);
+		const bool tree = launched.processes > 1;
+		// refused or failed before the point of no return: nothing of the
+		// image ran, every process has ended by itself
+		const bool before = !launched.went && (failure.starts_with('R') || failure.starts_with('E') ||
+						       (tree && failure.starts_with('C')));
+		if (!before && tree)
+			kill_tree(launched, static_cast<bool>(launched.end));
 		reap(child);
-		if (report.starts_with('R'))
-			throw CommandError(exit_bad_image, "restart refused: " + report.substr(1));
-		if (report.starts_with('E'))
-			throw CommandError(exit_error, "restart failed before the image was read: " + report.substr(1));
-		throw CommandError(exit_restart_lost, "restart failed after the point of no return: " + report);
+		if (before && failure.starts_with('E'))
+			throw CommandError(exit_error, "restart failed before the image was read: " + failure.substr(1));
+		if (before)
+			throw CommandError(exit_bad_image, "restart refused: " + failure.substr(1));
+		throw CommandError(exit_restart_lost,
+				   fmt::format("restart failed after the point of no return{}: {}",
+					       tree ? fmt::format(" (the whole tree of {} processes is killed)",
+								  launched.processes)
+						    : std::string(),
+					       failure));
 	}
 	// The module closed the pipe when it gave the process the image's fds.
 	// the container's pid 1 waits for the process, unless it is the process
@@ -594,7 +918,8 @@ int run_restart(const RestartOptions &o)
 		throw CommandError(exit_error, fmt::format("the container's pid 1 ({}) did not say who the restored "
 							   "process is",
 							   child));
-	std::cerr << fmt::format("crctl: restored 1 process, {} thread{}: pid {}{}\n", launched.threads,
+	std::cerr << fmt::format("crctl: restored {} process{}, {} thread{}: pid {}{}\n", launched.processes,
+				 launched.processes == 1 ? "" : "es", launched.threads,
 				 launched.threads == 1 ? "" : "s", restored,
 				 launched.end ? fmt::format(" (pid {} in its container)", launched.pid) : "");
 	if (o.detach) {
@@ -647,16 +972,29 @@ int run_validate(const ValidateOptions &v)
 		auto &reasons = launched.reasons;
 		const bool all_reasons = launched.all_reasons;
 		int status = reap(launched.child);
-		if (said.starts_with('R')) {
-			// one line per reason where the module tells them all
-			std::string_view rest(said);
-			rest.remove_prefix(1);
-			for (std::size_t at; all_reasons && (at = rest.find('\n')) != std::string_view::npos;
-			     rest.remove_prefix(at + 1))
-				reasons.emplace_back(rest.substr(0, at));
-			if (!rest.empty())
-				reasons.emplace_back(rest);
-		} else if (said != "V")
+		// per process "V", or "R" and its reasons, one line each where the
+		// module tells them all
+		std::size_t valid = 0;
+		bool refused = false, lost = false;
+		std::string_view rest(said);
+		while (!rest.empty()) {
+			auto end = rest.find('\n');
+			auto line = rest.substr(0, end);
+			rest.remove_prefix(end == std::string_view::npos ? rest.size() : end + 1);
+			if (line == "V") {
+				valid++;
+				continue;
+			}
+			if (line.starts_with('R')) {
+				refused = true;
+				line.remove_prefix(1);
+			} else if (!refused) {
+				lost = true;
+			}
+			if (!line.empty())
+				reasons.emplace_back(line);
+		}
+		if (lost || (!refused && valid != launched.processes))
 			return report(exit_error, std::nullopt,
 				      {fmt::format("the validating process ended without an answer (wait status {:#x}){}",
 						   status, said.empty() ? "" : ": " + said)});

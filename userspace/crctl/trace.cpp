@@ -41,6 +41,17 @@ std::set<pid_t> thread_ids(pid_t pid)
 	return tids;
 }
 
+std::set<pid_t> child_ids(pid_t pid)
+{
+	std::set<pid_t> children;
+	for (pid_t tid : thread_ids(pid)) {
+		std::ifstream list(fmt::format("/proc/{}/task/{}/children", pid, tid));
+		for (pid_t child; list >> child;)
+			children.insert(child);
+	}
+	return children;
+}
+
 std::optional<AddressRange> vdso_range(pid_t pid)
 {
 	std::ifstream maps(fmt::format("/proc/{}/maps", pid));

@@ -26,6 +26,9 @@ char process_state(pid_t pid);
 // The tids /proc/PID/task lists now.
 std::set<pid_t> thread_ids(pid_t pid);
 
+// The children of every thread of pid, as /proc/PID/task/*/children lists them.
+std::set<pid_t> child_ids(pid_t pid);
+
 // Where a process's [vdso] is, from /proc/PID/maps.
 struct AddressRange {
 	std::uint64_t start = 0, end = 0;
@@ -201,6 +204,10 @@ private:
 class TracedProcess {
 public:
 	explicit TracedProcess(pid_t pid) : pid_(pid) { threads_.emplace_back(pid, pid); }
+	TracedProcess(const TracedProcess &) = delete;
+	TracedProcess &operator=(const TracedProcess &) = delete;
+
+	pid_t pid() const noexcept { return pid_; }
 
 	void stop()
 	{

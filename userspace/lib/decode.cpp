@@ -79,6 +79,7 @@ constexpr std::uint64_t max_groups = 65536;	// NGROUPS_MAX
 constexpr std::uint64_t path_max = 4096;	// PATH_MAX, with its NUL
 constexpr std::uint64_t unlinked_max = 64 << 20;
 constexpr std::size_t uts_name_max = 64;	// __NEW_UTS_LEN
+constexpr std::uint32_t pid_max_limit = 4u << 20;	// PID_MAX_LIMIT on 64-bit
 constexpr std::uint64_t max_file_size = std::numeric_limits<std::int64_t>::max();	// MAX_LFS_FILESIZE
 constexpr std::uint64_t robust_list_head_bytes = 24;
 constexpr std::uint32_t sigkill = 9, sigstop = 19;
@@ -349,6 +350,8 @@ private:
 			return decode_vdso();
 		case CRMOD_SEC_NAMESPACES:
 			return decode_namespaces();
+		case CRMOD_SEC_PROCESS:
+			return decode_process_link();
 		default:
 			return;	// listed as an unknown type; restart refuses it
 		}
@@ -643,6 +646,22 @@ private:
 		check_name(ns.nodename, offsetof(crmod_namespaces, nodename), "host name");
 		check_name(ns.domainname, offsetof(crmod_namespaces, domainname), "domain name");
 		state_.namespaces = ns;
+	}
+
+	// A child of a tree: its parent and exit signal.
+	void decode_process_link()
+	{
+		once();
+		if (format_ < 6)
+			fail(fmt::format("a PROCESS section in a format {} image: it came with format 6", format_));
+		auto rec = fixed<crmod_process>("crmod_process");
+		if (rec.ppid == 0 || rec.ppid > pid_max_limit)
+			fail_at(offsetof(crmod_process, ppid), fmt::format("parent pid {}", rec.ppid));
+		if (rec.exit_signal > CRMOD_NSIG)
+			fail_at(offsetof(crmod_process, exit_signal), fmt::format("exit signal {}", rec.exit_signal));
+		if (rec.reserved)
+			fail_at(offsetof(crmod_process, reserved), fmt::format("reserved is {}", rec.reserved));
+		state_.parent = rec;
 	}
 
 	// The functions the [vdso] exported: restart stands in for them under
@@ -1003,6 +1022,17 @@ private:
 				fail_at(at + offsetof(crmod_ofd, flags),
 					fmt::format("{}: inherited, with O_PATH or position {}", name, o.pos));
 			return;
+		case CRMOD_OFD_PARENT:
+			if (!state_.parent)
+				fail_at(at + offsetof(crmod_ofd, kind),
+					fmt::format("{}: the parent's fd {}, but the process has no parent in the tree "
+						    "(no PROCESS section before OFDS)", name, o.object));
+			if (o.object > static_cast<std::uint32_t>(std::numeric_limits<std::int32_t>::max()))
+				fail_at(object_at, fmt::format("{}: the parent's fd {}", name, o.object));
+			if (o.pos)
+				fail_at(at + offsetof(crmod_ofd, pos),
+					fmt::format("{}: the parent's, with position {}", name, o.pos));
+			return;
 		default:
 			fail_at(at + offsetof(crmod_ofd, kind), fmt::format("{}: unknown kind {}", name, o.kind));
 		}
@@ -1045,12 +1075,13 @@ private:
 			const std::uint64_t at = i * sizeof(crmod_lock);
 			auto name = fmt::format("lock {}", i);
 			const auto *o = state_.ofd(l.ofd);
-			if (!o || o->kind == CRMOD_OFD_INHERIT || (o->flags & o_path))
+			if (!o || o->kind == CRMOD_OFD_INHERIT || o->kind == CRMOD_OFD_PARENT || (o->flags & o_path))
 				fail_at(at + offsetof(crmod_lock, ofd),
 					fmt::format("{}: open file {} cannot hold one ({})", name, l.ofd,
 						    !o ? "OFDS does not define it"
-						       : o->kind == CRMOD_OFD_INHERIT ? "it is inherited"
-										       : "it is O_PATH"));
+						    : o->kind == CRMOD_OFD_INHERIT ? "it is inherited"
+						    : o->kind == CRMOD_OFD_PARENT ? "it is the parent's"
+										  : "it is O_PATH"));
 			if (!name_of(l.kind, lock_kinds))
 				fail_at(at + offsetof(crmod_lock, kind), fmt::format("{}: unknown kind {}", name, l.kind));
 			if (!name_of(l.type, lock_types))

@@ -23,6 +23,8 @@ const std::vector<BitName> crmod_features = {
 	{CRMOD_FEAT_RESTART, "restart"},
 	{CRMOD_FEAT_VALIDATE, "validate"},
 	{CRMOD_FEAT_REASONS, "reasons"},
+	{CRMOD_FEAT_THREADS, "threads"},
+	{CRMOD_FEAT_TREES, "trees"},
 	{CRMOD_FEAT_TEST_HOOKS, "test_hooks"},
 };
 

@@ -7,6 +7,7 @@
 
 #include <fmt/format.h>
 
+#include <algorithm>
 #include <array>
 #include <bit>
 #include <cstring>
@@ -56,7 +57,9 @@ class Reader {
 public:
 	Reader(std::istream &in, PageContent pages) : in_(in), pages_(pages) {}
 
-	ImageSummary read()
+	// One image; with more_may_follow, whatever follows its END is left
+	// for the next.
+	ImageSummary read(bool more_may_follow = false)
 	{
 		ImageSummary image{};
 		image.header = read_header();
@@ -69,7 +72,8 @@ public:
 			}
 			image.sections.push_back(section);
 		}
-		check_nothing_after();
+		if (!more_may_follow)
+			check_nothing_after();
 		image.size = offset_;
 		image.process = decode_process(image.header.machine, image.sections, image.header.format_version);
 		return image;
@@ -318,6 +322,84 @@ ImageError::ImageError(std::string where, std::uint64_t offset, const std::strin
 
 ImageSummary read_image(std::istream &in, PageContent pages) { return Reader(in, pages).read(); }
 
+std::size_t TreeImage::threads() const
+{
+	std::size_t n = 0;
+	for (const auto &p : processes)
+		n += 1 + p.process.threads.size();
+	return n;
+}
+
+std::string process_where(const TreeImage &tree, std::size_t index)
+{
+	const auto &task = tree.processes.at(index).process.task;
+	return task ? fmt::format("process {} (pid {})", index, task->pid) : fmt::format("process {}", index);
+}
+
+namespace {
+
+// The pid of a decoded image (every image crctl accepts has a TASK).
+std::uint32_t pid_of(const ImageSummary &image)
+{
+	return image.process.task ? image.process.task->pid : 0;
+}
+
+// The images make one tree: the root has no parent in it, every other
+// process has one before it; no pid or tid twice; one machine.
+void check_tree(const TreeImage &tree)
+{
+	std::vector<std::uint32_t> ids;
+	for (std::size_t i = 0; i < tree.processes.size(); i++) {
+		const auto &image = tree.processes[i];
+		const auto where = process_where(tree, i);
+		const auto at = tree.offsets[i];
+		const auto &parent = image.process.parent;
+		if (i == 0 && parent)
+			throw ImageError(where, at, fmt::format("the tree's first process has a parent ({}) in the "
+								"tree: the root comes first", parent->ppid));
+		if (i > 0 && !parent)
+			throw ImageError(where, at, "a second process without a parent in the tree (no PROCESS section)");
+		if (parent && std::find(ids.begin(), ids.end(), parent->ppid) == ids.end())
+			throw ImageError(where, at, fmt::format("its parent {} is not a process before it in the tree",
+								parent->ppid));
+		if (std::memcmp(&image.header.machine, &tree.processes[0].header.machine,
+				sizeof(image.header.machine)) != 0)
+			throw ImageError(where, at, "taken on another machine than the tree's root");
+		std::vector<std::uint32_t> own{pid_of(image)};
+		for (auto tid : image.process.thread_tids())
+			own.push_back(tid);
+		for (auto id : own) {
+			if (std::find(ids.begin(), ids.end(), id) != ids.end())
+				throw ImageError(where, at, fmt::format("pid {} is in the tree twice", id));
+			ids.push_back(id);
+		}
+	}
+}
+
+} // namespace
+
+TreeImage read_tree(std::istream &in, PageContent pages)
+{
+	TreeImage tree;
+	do {
+		const auto index = tree.processes.size();
+		const auto start = tree.size;
+		try {
+			tree.processes.push_back(Reader(in, pages).read(true));
+		} catch (const ImageError &e) {
+			if (index == 0)
+				throw;
+			throw ImageError(fmt::format("process {} (its image at offset {}), {}", index, start, e.where()),
+					 start + e.offset(), e.problem());
+		}
+		tree.offsets.push_back(start);
+		tree.size += tree.processes.back().size;
+	} while (in.peek() != std::char_traits<char>::eof());
+	in.clear();
+	check_tree(tree);
+	return tree;
+}
+
 std::string section_type_name(std::uint32_t type)
 {
 	switch (type) {
@@ -361,6 +443,8 @@ std::string section_type_name(std::uint32_t type)
 		return "VDSO";
 	case CRMOD_SEC_NAMESPACES:
 		return "NAMESPACES";
+	case CRMOD_SEC_PROCESS:
+		return "PROCESS";
 	default:
 		return fmt::format("unknown type {:#x}", type);
 	}

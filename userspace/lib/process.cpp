@@ -271,6 +271,8 @@ std::string ofd_object_text(const ProcessState &p, const crmod_ofd &o)
 		return fmt::format("pipe {}", o.object);
 	case CRMOD_OFD_INHERIT:
 		return fmt::format("crctl restart's fd {}", o.object);
+	case CRMOD_OFD_PARENT:
+		return fmt::format("its parent's fd {}, shared", o.object);
 	default:
 		return "?";
 	}
@@ -285,6 +287,7 @@ json ofd_json(const ProcessState &p, const crmod_ofd &o, std::uint32_t arch)
 		{"path", o.kind == CRMOD_OFD_FILE ? path_json(p, o.object) : json(nullptr)},
 		{"pipe", o.kind == CRMOD_OFD_PIPE ? id_json(o.object) : json(nullptr)},
 		{"inherited_fd", o.kind == CRMOD_OFD_INHERIT ? json(o.object) : json(nullptr)},
+		{"parent_fd", o.kind == CRMOD_OFD_PARENT ? json(o.object) : json(nullptr)},
 		{"flags", hex(o.flags)},
 		{"flag_names", open_flag_names(o.flags, arch)},
 		{"pos", o.pos},
@@ -430,6 +433,8 @@ json process_json(const ProcessState &p, const crmod_machine &machine)
 	}
 	if (p.cgroup)
 		out["cgroup"] = *p.cgroup;
+	if (p.parent)
+		out["parent"] = {{"pid", p.parent->ppid}, {"exit_signal", p.parent->exit_signal}};
 	if (p.namespaces) {
 		const auto &ns = *p.namespaces;
 		json own = json::object();
@@ -567,6 +572,9 @@ std::string process_text(const ProcessState &p, const crmod_machine &machine)
 	}
 	if (p.cgroup)
 		out += fmt::format("cgroup: {}\n", *p.cgroup);
+	if (p.parent)
+		out += fmt::format("parent in the tree: pid {}, exit signal {}\n", p.parent->ppid,
+				   p.parent->exit_signal ? signal_name(p.parent->exit_signal) : std::string("none"));
 	if (p.namespaces) {
 		const auto &ns = *p.namespaces;
 		std::vector<std::string> own;

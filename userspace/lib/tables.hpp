@@ -83,7 +83,8 @@ inline std::vector<BitName> open_flags(std::uint32_t arch)
 inline constexpr std::uint32_t ofd_known_flags =
 	o_accmode | 02000 | 04000 | 010000 | 01000000 | 04000000 | o_path | 040000 | 0100000 | 0200000 | 0400000;
 
-inline constexpr ValueName ofd_kinds[] = {{CRMOD_OFD_FILE, "file"}, {CRMOD_OFD_PIPE, "pipe"}, {CRMOD_OFD_INHERIT, "inherit"}};
+inline constexpr ValueName ofd_kinds[] = {
+	{CRMOD_OFD_FILE, "file"}, {CRMOD_OFD_PIPE, "pipe"}, {CRMOD_OFD_INHERIT, "inherit"}, {CRMOD_OFD_PARENT, "parent"}};
 inline constexpr ValueName lock_kinds[] = {{CRMOD_LOCK_FLOCK, "flock"}, {CRMOD_LOCK_POSIX, "posix"}, {CRMOD_LOCK_OFD, "ofd"}};
 // F_RDLCK and F_WRLCK (asm-generic, both arches)
 inline constexpr ValueName lock_types[] = {{0, "read"}, {1, "write"}};

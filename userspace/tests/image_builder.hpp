@@ -110,6 +110,7 @@ struct ProcessSpec {
 	std::vector<std::pair<crmod_file_data, std::string>> file_data;
 	std::string cgroup;
 	std::optional<crmod_namespaces> namespaces;	// a NAMESPACES section if set
+	std::optional<crmod_process> parent;	// a PROCESS section if set: a child of a tree
 	std::vector<crmod_vma> vmas;
 	std::vector<crmod_vdso_sym> vdso;	// a VDSO section if not empty
 	std::vector<crmod_pages> runs;
@@ -128,7 +129,7 @@ struct ProcessSpec {
 	std::vector<ThreadSpec> threads;
 
 	// Sections in the order the module writes them: FILEs (each followed by
-	// its FILE_DATA), PIPEs, TASK, NAMESPACES, CGROUP, VMAS, VDSO, PAGES runs, the arch's REGS,
+	// its FILE_DATA), PIPEs, TASK, PROCESS, NAMESPACES, CGROUP, VMAS, VDSO, PAGES runs, the arch's REGS,
 	// SIGNALS, PENDING, CREDS, TIMERS, OFDS, FDS, LOCKS, then for each thread
 	// THREAD, TASK, REGS, SIGNALS, PENDING. emit(type, payload) for each.
 	template <typename Emit> void sections(Emit &&emit) const
@@ -146,6 +147,8 @@ struct ProcessSpec {
 			emit(CRMOD_SEC_PIPE, raw(pipe) + bytes);
 		}
 		emit(CRMOD_SEC_TASK, raw(task));
+		if (parent)
+			emit(CRMOD_SEC_PROCESS, raw(*parent));
 		if (namespaces)
 			emit(CRMOD_SEC_NAMESPACES, raw(*namespaces));
 		emit(CRMOD_SEC_CGROUP, cgroup + '\0');

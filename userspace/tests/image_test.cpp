@@ -137,8 +137,8 @@ TEST(Image, OtherFormatsAreRefusedByName)
 	EXPECT_EQ(e.offset(), offsetof(crmod_image_header, format_version));
 	const std::string crctl = fmt::format("this crctl (crmod {})", crctl::tool_version);
 	EXPECT_EQ(e.problem(), "image format 1: " + crctl +
-				       " reads formats 2 to 5; format 1 images were written by crmod 0.2, whose crctl reads them");
-	EXPECT_EQ(error_for(with_format(6)).problem(), "image format 6: " + crctl + " reads formats 2 to 5");
+				       " reads formats 2 to 6; format 1 images were written by crmod 0.2, whose crctl reads them");
+	EXPECT_EQ(error_for(with_format(7)).problem(), "image format 7: " + crctl + " reads formats 2 to 6");
 }
 
 TEST(Image, FormatsTwoAndThreeAreRead)
@@ -171,7 +171,8 @@ TEST(Image, SectionTypesHaveTheirNames)
 		{CRMOD_SEC_CREDS, "CREDS"},   {CRMOD_SEC_PENDING, "PENDING"},   {CRMOD_SEC_PIPE, "PIPE"},
 		{CRMOD_SEC_OFDS, "OFDS"},     {CRMOD_SEC_FILE_DATA, "FILE_DATA"}, {CRMOD_SEC_LOCKS, "LOCKS"},
 		{CRMOD_SEC_TIMERS, "TIMERS"}, {CRMOD_SEC_CGROUP, "CGROUP"},     {CRMOD_SEC_THREAD, "THREAD"},
-		{CRMOD_SEC_VDSO, "VDSO"},     {CRMOD_SEC_NAMESPACES, "NAMESPACES"}, {21, "unknown type 0x15"},
+		{CRMOD_SEC_VDSO, "VDSO"},     {CRMOD_SEC_NAMESPACES, "NAMESPACES"},
+		{CRMOD_SEC_PROCESS, "PROCESS"},	      {22, "unknown type 0x16"},
 	};
 	for (auto [type, name] : names)
 		EXPECT_EQ(crctl::section_type_name(type), name);
@@ -277,3 +278,96 @@ TEST(Image, VdsoSectionsThatLieAreRefused)
 }
 
 } // namespace
+
+namespace {
+
+// A sample process of pid, a child of ppid in the tree (0: the root).
+crctl::test::ProcessSpec tree_member(std::uint32_t pid, std::uint32_t ppid)
+{
+	auto spec = crctl::test::sample_process(crctl::test::x86_machine());
+	spec.task.pid = pid;
+	if (ppid)
+		spec.parent = crmod_process{ppid, 17, 0};
+	return spec;
+}
+
+crctl::TreeImage tree_of(const std::string &bytes)
+{
+	std::istringstream in(bytes);
+	return crctl::read_tree(in);
+}
+
+crctl::ImageError tree_error(const std::string &bytes)
+{
+	try {
+		tree_of(bytes);
+	} catch (const crctl::ImageError &e) {
+		return e;
+	}
+	ADD_FAILURE() << "the tree was accepted";
+	return crctl::ImageError("", 0, "");
+}
+
+} // namespace
+
+TEST(Tree, ImagesOneAfterAnotherMakeATree)
+{
+	const auto root = tree_member(100, 0).build(), a = tree_member(101, 100).build(),
+		   a1 = tree_member(102, 101).build();
+	auto tree = tree_of(root + a + a1);
+	ASSERT_EQ(tree.processes.size(), 3u);
+	EXPECT_EQ(tree.offsets[1], root.size());
+	EXPECT_EQ(tree.offsets[2], root.size() + a.size());
+	EXPECT_EQ(tree.size, root.size() + a.size() + a1.size());
+	EXPECT_FALSE(tree.processes[0].process.parent);
+	EXPECT_EQ(tree.processes[2].process.parent->ppid, 101u);
+	EXPECT_EQ(tree.processes[2].process.parent->exit_signal, 17u);
+	EXPECT_EQ(crctl::process_where(tree, 2), "process 2 (pid 102)");
+	EXPECT_NE(crctl::image_text(tree.processes[1]).find("parent in the tree: pid 100, exit signal SIGCHLD\n"),
+		  std::string::npos);
+	EXPECT_EQ(crctl::image_json(tree.processes[1])["parent"]["pid"], 100);
+	// one image alone is a tree of one; read_image still wants nothing after it
+	EXPECT_EQ(tree_of(root).processes.size(), 1u);
+	EXPECT_EQ(error_for(root + a).where(), "trailer");
+}
+
+TEST(Tree, ATreeThatIsNotOneIsRefused)
+{
+	const auto root = tree_member(100, 0).build();
+	auto e = tree_error(root + tree_member(101, 0).build());
+	EXPECT_EQ(e.where(), "process 1 (pid 101)");
+	EXPECT_EQ(e.offset(), root.size());
+	EXPECT_NE(e.problem().find("without a parent in the tree"), std::string::npos) << e.what();
+	e = tree_error(root + tree_member(102, 101).build());
+	EXPECT_NE(e.problem().find("its parent 101 is not a process before it"), std::string::npos) << e.what();
+	e = tree_error(root + tree_member(100, 100).build());
+	EXPECT_NE(e.problem().find("pid 100 is in the tree twice"), std::string::npos) << e.what();
+	e = tree_error(tree_member(101, 100).build());
+	EXPECT_NE(e.problem().find("the root comes first"), std::string::npos) << e.what();
+	// damage in the second image is placed in the whole file
+	auto bad = root + tree_member(101, 100).build();
+	bad[root.size() + 3] ^= 1;
+	e = tree_error(bad);
+	EXPECT_EQ(e.where(), "process 1 (its image at offset " + std::to_string(root.size()) + "), header");
+	EXPECT_EQ(e.offset(), root.size());
+}
+
+TEST(Tree, ProcessSectionsThatLieAreRefused)
+{
+	auto spec = tree_member(101, 100);
+	const auto at = spec.index(CRMOD_SEC_PROCESS);
+	const auto where = crctl::section_where(at, CRMOD_SEC_PROCESS);
+	crctl::test::expect_error(spec.build_format(5), spec.builder(0, 5).offset_of(at), where,
+				  "a PROCESS section in a format 5 image: it came with format 6");
+	spec.parent->ppid = 0;
+	crctl::test::expect_error(spec.build(), spec.payload_offset(at, offsetof(crmod_process, ppid)), where,
+				  "parent pid 0");
+	spec.parent->ppid = 100;
+	spec.parent->exit_signal = 65;
+	crctl::test::expect_error(spec.build(), spec.payload_offset(at, offsetof(crmod_process, exit_signal)), where,
+				  "exit signal 65");
+	spec.parent->exit_signal = 17;
+	spec.parent->reserved = 1;
+	crctl::test::expect_error(spec.build(), spec.payload_offset(at, offsetof(crmod_process, reserved)), where,
+				  "reserved is 1");
+}

@@ -17,10 +17,10 @@
 #define CRMOD_DEVICE_NAME	"crctl"
 
 /* Bumped on any incompatible change to the ioctls or their structures. */
-#define CRMOD_ABI_VERSION	2
+#define CRMOD_ABI_VERSION	3
 
 /* Image format version the module reads and writes: CRMOD_IMAGE_FORMAT. */
-#define CRMOD_IMAGE_VERSION	5
+#define CRMOD_IMAGE_VERSION	6
 
 /*
  * The kinds of process state (crmod_state.h, the one table of them):
@@ -41,6 +41,7 @@ enum crmod_state {
 #define CRMOD_FEAT_VALIDATE	(1ULL << 3)	/* CRMOD_RESTART_VALIDATE */
 #define CRMOD_FEAT_REASONS	(1ULL << 4)	/* validate tells every reason */
 #define CRMOD_FEAT_THREADS	(1ULL << 5)	/* CRCTL_IOC_RESTART_THREAD */
+#define CRMOD_FEAT_TREES	(1ULL << 6)	/* process trees: CRMOD_CHECKPOINT_TREE */
 #define CRMOD_FEAT_TEST_HOOKS	(1ULL << 63)	/* built with CRMOD_TEST=1 */
 
 struct crmod_version {
@@ -125,10 +126,13 @@ struct crmod_machine {
 };
 
 /*
- * Checkpoint image, format version 5 (docs/image-format.md). Format 4 is
- * format 5 without the NAMESPACES section, format 3 format 4 without the
+ * Checkpoint image, format version 6 (docs/image-format.md). Format 5 is
+ * format 6 without the PROCESS section, format 4 format 5 without the
+ * NAMESPACES section, format 3 format 4 without the
  * VDSO section, format 2 format 3 without THREAD sections; the module
- * reads all four.
+ * reads all five. A process tree is one image per process, one after
+ * another in one file, the root first and every parent before its
+ * children; each image is complete in itself.
  *
  * An image is a crmod_image_header, then sections, the last of type
  * CRMOD_SEC_END. Every integer is little-endian whatever the machine, so a
@@ -139,7 +143,7 @@ struct crmod_machine {
  * value and final xor 0xffffffff).
  */
 #define CRMOD_IMAGE_MAGIC	"CRMODIMG"	/* 8 bytes, no NUL stored */
-#define CRMOD_IMAGE_FORMAT	5
+#define CRMOD_IMAGE_FORMAT	6
 #define CRMOD_IMAGE_FORMAT_MIN	2	/* the oldest format still read */
 #define CRMOD_IMAGE_ALIGN	8
 /* A section's payload never exceeds this; larger lengths are corruption. */
@@ -159,11 +163,11 @@ struct crmod_image_header {
 /*
  * crmod_section_header.type. A checkpoint writes one FILE per file it
  * refers to (each followed by the FILE_DATA of one whose content the image
- * carries), PIPEs, TASK, NAMESPACES (if it has a namespace of its own),
- * CGROUP, VMAS, VDSO (if it has a [vdso]), PAGES runs, the arch's REGS,
- * SIGNALS, PENDING, CREDS, TIMERS, OFDS, FDS, LOCKS; then for each other
- * thread of the process, by tid, THREAD, TASK, REGS, SIGNALS and PENDING;
- * then END.
+ * carries), PIPEs, TASK, PROCESS (if its parent is in the tree),
+ * NAMESPACES (if it has a namespace of its own), CGROUP, VMAS, VDSO (if it
+ * has a [vdso]), PAGES runs, the arch's REGS, SIGNALS, PENDING, CREDS,
+ * TIMERS, OFDS, FDS, LOCKS; then for each other thread of the process, by
+ * tid, THREAD, TASK, REGS, SIGNALS and PENDING; then END.
  */
 #define CRMOD_SEC_END		1	/* struct crmod_image_trailer */
 #define CRMOD_SEC_TASK		2	/* struct crmod_task */
@@ -185,6 +189,7 @@ struct crmod_image_header {
 #define CRMOD_SEC_THREAD	18	/* struct crmod_thread */
 #define CRMOD_SEC_VDSO		19	/* struct crmod_vdso_sym[] */
 #define CRMOD_SEC_NAMESPACES	20	/* struct crmod_namespaces */
+#define CRMOD_SEC_PROCESS	21	/* struct crmod_process */
 
 struct crmod_section_header {
 	__u32 type;		/* CRMOD_SEC_* */
@@ -389,6 +394,17 @@ struct crmod_namespaces {
 };
 
 /*
+ * A process of a tree whose parent is in the tree too (format 6). A process
+ * without it is a tree's root: its parent is whoever restarts it. Every
+ * process of a tree is in its root's process group and session.
+ */
+struct crmod_process {
+	__u32 ppid;		/* the parent's crmod_task.pid */
+	__u32 exit_signal;	/* what the parent gets at its end, 0: none */
+	__u64 reserved;		/* 0 */
+};
+
+/*
  * A run of pages the process touched, followed by nr_pages * page_size
  * bytes of content. Always inside one private VMA (shared memory's
  * content is its file's: FILE_DATA).
@@ -485,6 +501,8 @@ struct crmod_pending_signal {
 #define CRMOD_OFD_INHERIT	3	/* a terminal, socket or outside pipe on */
 					/* fd 0-2: restart takes its own fd */
 					/* number object, with flags' status */
+#define CRMOD_OFD_PARENT	4	/* the one its parent in the tree has */
+					/* on fd object (format 6): shared */
 
 /*
  * An open file description: what open(2) returned, shared by every fd
@@ -561,10 +579,20 @@ struct crmod_timers {
  * inspect it. The image is written to fd from its current position; it may
  * be a pipe or a socket. The target is not changed.
  */
+/*
+ * crmod_checkpoint_args.flags. TREE: the process's children are
+ * checkpointed too, by the caller, each held in a ptrace stop by it. CHILD:
+ * the process's parent is, so the image gets a PROCESS section; it must be
+ * in its parent's process group and session.
+ */
+#define CRMOD_CHECKPOINT_TREE	(1U << 0)
+#define CRMOD_CHECKPOINT_CHILD	(1U << 1)
+#define CRMOD_CHECKPOINT_KNOWN_FLAGS 0x3
+
 struct crmod_checkpoint_args {
 	__u32 pid;		/* in the caller's pid namespace */
 	__s32 fd;		/* where the image goes */
-	__u64 flags;		/* none defined: must be 0 */
+	__u64 flags;		/* CRMOD_CHECKPOINT_* */
 	__u64 image_bytes;	/* out: bytes written */
 	char error[CRMOD_ERROR_LEN];	/* out: why, when it fails */
 };
@@ -589,7 +617,9 @@ struct crmod_checkpoint_args {
  * knows the program uses nothing else.
  */
 #define CRMOD_RESTART_CPU_FPU	(1U << 2)
-#define CRMOD_RESTART_KNOWN_FLAGS 0x7
+/* A process of a tree: wait at the end of phase 1 (ready_fd, go_fd). */
+#define CRMOD_RESTART_BARRIER	(1U << 3)
+#define CRMOD_RESTART_KNOWN_FLAGS 0xf
 
 struct crmod_restart_args {
 	__s32 fd;		/* the image */
@@ -600,6 +630,20 @@ struct crmod_restart_args {
 				/* VALIDATE, CRMOD_ERROR_LEN..CRMOD_REASONS_LEN: */
 				/* its size, and it gets every reason, a line each */
 	__u64 error;		/* user pointer to char[CRMOD_ERROR_LEN] */
+	/*
+	 * With CRMOD_RESTART_BARRIER (a tree restarts in step), after phase 1
+	 * the module writes one byte to ready_fd, then waits for one byte on
+	 * go_fd before the point of no return: end of file there (another
+	 * process of the tree refused) or a signal cancels, -ECANCELED, the
+	 * caller unchanged. Restored, it writes one more byte to ready_fd and
+	 * waits for one on finish_fd before it returns to user space: end of
+	 * file there (another process failed) kills it. Ignored without the
+	 * flag.
+	 */
+	__s32 ready_fd;
+	__s32 go_fd;
+	__s32 finish_fd;
+	__u32 reserved;		/* 0 */
 };
 
 /*

@@ -46,7 +46,7 @@ CRMOD_STATE(PROCESS_ATTRS, 1, "process_attrs",
 CRMOD_STATE(THREADS, 1, "threads",
 	    "threads, each with its own tid, registers, signal mask and pending signals")
 CRMOD_STATE(CHILDREN, 0, "children",
-	    "processes with children (process trees)")
+	    "children left out of the checkpoint (crctl checkpoint --no-tree)")
 CRMOD_STATE(SHARED_TASK_STATE, 0, "shared_task_state",
 	    "address space, fds, fs, handlers, open file or memory shared with another process")
 CRMOD_STATE(NAMESPACES, 0, "namespaces",
@@ -135,3 +135,13 @@ CRMOD_STATE(UTS_NAMESPACE, 1, "uts_namespace",
 	    "a UTS namespace of its own, with its host and domain names")
 CRMOD_STATE(IPC_NAMESPACE, 1, "ipc_namespace",
 	    "an IPC namespace of its own that holds no objects")
+CRMOD_STATE(PROCESS_TREE, 1, "process_tree",
+	    "process trees: every descendant, each with its pid, parent and exit signal")
+CRMOD_STATE(ZOMBIE, 0, "zombie",
+	    "children that have exited and are not reaped yet (zombies)")
+CRMOD_STATE(PROCESS_GROUPS, 0, "process_groups",
+	    "a tree whose processes are not all in its root's process group and session")
+CRMOD_STATE(TREE_STDIO, 0, "tree_stdio",
+	    "a child's terminal, socket or pipe on fds 0-2 that its parent does not have (a | b)")
+CRMOD_STATE(STOPPED, 0, "stopped",
+	    "processes stopped by a signal (SIGSTOP, SIGTSTP: ^Z)")

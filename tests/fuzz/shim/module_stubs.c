@@ -14,6 +14,7 @@ SHIM_STUB(cr_find_regset)
 SHIM_STUB(cr_plan_gather_threads)
 SHIM_STUB(cr_threads_restore)
 SHIM_STUB(cr_threads_abort)
+SHIM_STUB(cr_threads_let_go)
 
 void cr_threads_leave(struct cr_plan *p);
 void cr_threads_leave(struct cr_plan *p)

@@ -87,6 +87,7 @@ struct ProcessState : TaskState {
 	std::vector<crmod_file_data> file_data;	// one per FILE_DATA section, in image order
 	std::optional<std::string> cgroup;	// the CGROUP section's path
 	std::optional<crmod_namespaces> namespaces;	// the NAMESPACES section (format 5)
+	std::optional<crmod_process> parent;	// PROCESS (format 6): a child of a tree
 	std::optional<std::vector<crmod_vma>> vmas;
 	std::optional<std::vector<crmod_vdso_sym>> vdso;	// the VDSO section (format 4)
 	std::vector<crmod_pages> pages;	// one per PAGES section, in image order
@@ -132,6 +133,24 @@ enum class PageContent { check, skip_crc };
 
 // Reads the whole image from in; throws ImageError on the first problem.
 ImageSummary read_image(std::istream &in, PageContent pages = PageContent::check);
+
+// A process tree: one image per process, one after another, the root first
+// and every parent before its children. A lone process is a tree of one.
+struct TreeImage {
+	std::vector<ImageSummary> processes;
+	std::vector<std::uint64_t> offsets;	// where each process's image starts
+	std::uint64_t size = 0;
+
+	std::size_t threads() const;	// of every process, leaders included
+};
+
+// Reads every image of a tree from in, checking each as read_image does
+// and that they make one tree; an ImageError names the process (its index
+// and pid) and the offset in the whole file.
+TreeImage read_tree(std::istream &in, PageContent pages = PageContent::check);
+
+// "process 2 (pid 57)": how errors name a process of a tree.
+std::string process_where(const TreeImage &tree, std::size_t index);
 
 // Decodes and checks the sections of an image of format (THREAD sections
 // from format 3 on) taken on machine (its page size and arch, never this

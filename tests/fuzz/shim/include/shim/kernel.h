@@ -189,6 +189,7 @@ void shim_bug(const char *file, int line) __attribute__((noreturn));
 #define ESPIPE 29
 #define ENAMETOOLONG 36
 #define ENOTTY 25
+#define ECANCELED 125
 #define ENOEXEC 8
 #define ERANGE 34
 #define EROFS 30
@@ -265,6 +266,19 @@ struct callback_head { struct callback_head *next; void (*func)(struct callback_
 	     &pos->member != (head);						\
 	     pos = list_entry(pos->member.next, __typeof__(*pos), member))
 static inline bool list_empty(const struct list_head *h) { return h->next == h; }
+#define LIST_HEAD(name) struct list_head name = { &(name), &(name) }
+static inline void list_add(struct list_head *n, struct list_head *h)
+{
+	n->next = h->next;
+	n->prev = h;
+	h->next->prev = n;
+	h->next = n;
+}
+static inline void list_del(struct list_head *e)
+{
+	e->prev->next = e->next;
+	e->next->prev = e->prev;
+}
 static inline bool hlist_empty(const struct hlist_head *h) { return !h->first; }
 static inline void init_task_work(struct callback_head *t, void (*f)(struct callback_head *))
 {
@@ -278,6 +292,10 @@ static inline void init_task_work(struct callback_head *t, void (*f)(struct call
 #define spin_unlock_irq(l) ((void)(l))
 #define local_irq_save(f) ((void)(f))
 #define local_irq_restore(f) ((void)(f))
+struct mutex { int unused; };
+#define DEFINE_MUTEX(name) struct mutex name
+#define mutex_lock(m) ((void)(m))
+#define mutex_unlock(m) ((void)(m))
 #define rcu_read_lock() do { } while (0)
 #define rcu_read_unlock() do { } while (0)
 #define rcu_dereference(p) (p)
@@ -670,6 +688,15 @@ static inline bool path_equal(const struct path *a, const struct path *b)
 }
 ssize_t kernel_read(struct file *file, void *buf, size_t count, loff_t *pos);
 ssize_t kernel_write(struct file *file, const void *buf, size_t count, loff_t *pos);
+/* tree.c: past the point of no return only, never reached */
+typedef unsigned int __poll_t;
+#define EPOLLIN 0x1
+#define EPOLLERR 0x8
+#define EPOLLHUP 0x10
+struct poll_table_struct;
+__poll_t vfs_poll(struct file *file, struct poll_table_struct *pt);
+long schedule_timeout_killable(long timeout);
+unsigned long msecs_to_jiffies(unsigned int m);
 struct file *fget(unsigned int fd);
 void fput(struct file *f);
 struct file *get_file(struct file *f);
@@ -1025,11 +1052,15 @@ struct task_struct {
 	unsigned int sessionid;
 	unsigned int ptrace;
 	struct task_struct *parent;
+	struct task_struct *real_parent;
+	int exit_state, exit_signal;
 };
 extern struct task_struct init_task;
 extern struct task_struct *shim_current;
 /* threads.c: the shim's process has no other thread */
 #define for_each_thread(p, t) for ((t) = (p); (t); (t) = NULL)
+/* tree.c: and no other process */
+#define for_each_process(p) for ((p) = shim_current; (p); (p) = NULL)
 #define PF_EXITING	0x00000004
 #define PF_IO_WORKER	0x00000010
 #define PID_MAX_LIMIT	(4 * 1024 * 1024)
@@ -1051,6 +1082,11 @@ void task_lock(struct task_struct *t);
 void task_unlock(struct task_struct *t);
 pid_t task_pid_nr(struct task_struct *t);
 pid_t task_pid_vnr(struct task_struct *t);
+pid_t task_tgid_vnr(struct task_struct *t);
+pid_t task_tgid_nr(struct task_struct *t);
+pid_t task_tgid_nr_ns(struct task_struct *t, struct pid_namespace *ns);
+struct pid *task_pgrp(struct task_struct *t);
+struct pid *task_session(struct task_struct *t);
 int task_nice(const struct task_struct *p);
 bool can_nice(const struct task_struct *p, const int nice);
 void set_user_nice(struct task_struct *p, long nice);
