@@ -34,6 +34,7 @@
 #include <errno.h>
 #include <fcntl.h>
 #include <limits.h>
+#include <pthread.h>
 #include <sched.h>
 #include <signal.h>
 #include <stdarg.h>
@@ -2067,7 +2068,8 @@ static int mode_uts(int argc, char **argv)
 
 /*
  * tree [FILE]: the root forks A and B, A forks A1 (which holds FILE open on
- * fd 3, if named). Each child keeps a buffer of its own
+ * fd 3, if named), and A starts a thread, which waits for the word too and
+ * ends with its tid, which A checks when it joins it. Each child keeps a buffer of its own
  * (the root's copied on fork, then overwritten) and a counter, and waits
  * for SIGUSR1. Restarted, the root (its parent changed: the container's
  * init or crctl) tells its children, A tells A1; each checks its pid, its
@@ -2105,6 +2107,18 @@ static int tree_child_check(int index, pid_t pid, pid_t ppid, uint64_t ticks)
 	return 0;
 }
 
+static pid_t tree_thread_tid;
+
+/* A's thread: until the word, then its tid, as it sees it, back to A. */
+static void *tree_thread(void *arg)
+{
+	(void)arg;
+	__atomic_store_n(&tree_thread_tid, (pid_t)syscall(SYS_gettid), __ATOMIC_RELEASE);
+	while (!tree_go)
+		sleep_ms(20);
+	return (void *)(intptr_t)syscall(SYS_gettid);
+}
+
 /* Reaps child (by pid) and says what its status was; nonzero if not 0. */
 static int tree_reap(const char *name, pid_t child)
 {
@@ -2120,7 +2134,7 @@ static int tree_reap(const char *name, pid_t child)
 	}
 	if (!WIFEXITED(status) || WEXITSTATUS(status)) {
 		mismatch("%s (pid %d) ended with status %#x: %s", name, (int)child, status,
-			 WIFEXITED(status) ? "a check failed (10 pid, 11 parent, 12 memory, 13 counter, 14 fd 3, 20 its child)"
+			 WIFEXITED(status) ? "a check failed (10 pid, 11 parent, 12 memory, 13 counter, 14 fd 3, 15 its thread, 20 its child)"
 					   : "killed");
 		return 1;
 	}
@@ -2133,8 +2147,16 @@ static void __attribute__((noreturn)) tree_child(int index, int ready_fd, pid_t 
 	pid_t me = raw_getpid(), parent = raw_getppid();
 	volatile uint64_t ticks = 0;
 	int status = 0, verdict;
+	pthread_t thread;
+	void *thread_said = NULL;
 
 	fill(tree_buf, TREE_BUF, (uint64_t)index);
+	if (index == 1) {
+		if (pthread_create(&thread, NULL, tree_thread, NULL))
+			_exit(33);
+		while (!__atomic_load_n(&tree_thread_tid, __ATOMIC_ACQUIRE))
+			sleep_ms(5);
+	}
 	if (write(ready_fd, "c", 1) != 1)
 		_exit(30);
 	close(ready_fd);
@@ -2148,6 +2170,9 @@ static void __attribute__((noreturn)) tree_child(int index, int ready_fd, pid_t 
 	if (grandchild > 0)
 		kill(grandchild, SIGUSR1);
 	verdict = tree_child_check(index, me, parent, ticks);
+	if (index == 1 && (pthread_join(thread, &thread_said) ||
+			   (pid_t)(intptr_t)thread_said != tree_thread_tid) && !verdict)
+		verdict = 15;
 	if (grandchild > 0) {
 		while (waitpid(grandchild, &status, 0) < 0 && errno == EINTR)
 			;

@@ -910,6 +910,13 @@ int run_restart(const RestartOptions &o)
 						    : std::string(),
 					       failure));
 	}
+	// A tree's processes all ended, saying nothing, before crctl could let
+	// them go (killed from outside): nothing of the image ran.
+	if (launched.processes > 1 && !launched.went) {
+		reap(child);
+		throw CommandError(exit_error, "restart failed before the point of no return: the tree's restoring "
+					       "processes ended without a word (killed?); nothing of the image ran");
+	}
 	// The module closed the pipe when it gave the process the image's fds.
 	// the container's pid 1 waits for the process, unless it is the process
 	const bool init_waits = launched.end && launched.pid != 1;
