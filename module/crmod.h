@@ -341,6 +341,8 @@ int cr_restore_seals(struct cr_plan *p);
 
 /* sharing.c: open files and memory shared with other processes, refused. */
 int cr_check_unshared(struct cr_ckpt *ck);
+/* Where t holds file: its fd + 1, -1 for a mapping only, 0 nowhere. */
+int cr_task_holds(struct task_struct *t, struct file *file);
 
 /* fdtable.c: open file descriptions and the fd table. */
 int cr_dump_fds(struct cr_ckpt *ck);

@@ -85,7 +85,7 @@ static int cr_fd_is(const void *file, struct file *f, unsigned int fd)
  * under RCU, so nothing here sleeps: an mm whose lock is taken right now
  * is not searched (the holder then goes unnamed).
  */
-static int cr_task_holds(struct task_struct *t, struct file *file)
+int cr_task_holds(struct task_struct *t, struct file *file)
 {
 	struct vm_area_struct *vma;
 	struct mm_struct *mm;

@@ -110,24 +110,6 @@ int cr_dump_process(struct cr_ckpt *ck, pid_t pid)
 	return 0;
 }
 
-/* Whether t has file open, at *fd or any fd (*fd: where). */
-static bool cr_task_has_file(struct task_struct *t, struct file *file,
-			     unsigned int *fd)
-{
-	unsigned int at;
-	struct file *f;
-	bool cloexec;
-
-	for (at = 0; (f = cr_compat_next_fd(t, &at, &cloexec)); at++) {
-		fput(f);
-		if (f == file) {
-			*fd = at;
-			return true;
-		}
-	}
-	return false;
-}
-
 /*
  * The fd at which a child's parent has file (the same open file
  * description, inherited across fork), or -1: the child's image then
@@ -136,18 +118,15 @@ static bool cr_task_has_file(struct task_struct *t, struct file *file,
 int cr_tree_parent_fd(struct cr_ckpt *ck, struct file *file)
 {
 	struct task_struct *parent;
-	unsigned int fd;
-	bool has;
+	int where;
 
 	if (!ck->has_process)
 		return -1;
 	rcu_read_lock();
 	parent = rcu_dereference(ck->task->real_parent);
-	get_task_struct(parent);
+	where = cr_task_holds(parent, file);
 	rcu_read_unlock();
-	has = cr_task_has_file(parent, file, &fd);
-	put_task_struct(parent);
-	return has && fd <= INT_MAX ? fd : -1;
+	return where > 0 ? where - 1 : -1;
 }
 
 /*
